@@ -1,0 +1,1 @@
+//! LeetCode linked-list solutions in safe Rust.
