@@ -1,1 +1,13 @@
-//! LeetCode linked-list solutions in safe Rust.
+//! LeetCode linked-list problems solved in safe Rust, each with the specification that checks
+//! it: published examples, a plain-`Vec` model, a generator within LeetCode's constraints and a
+//! 10^6-node input. `harness run <id>` and `cargo test -p problems` run the same checks.
+
+pub mod check;
+pub mod list;
+pub mod registry;
+pub mod spec;
+
+pub use list::ListNode;
+
+pub mod p0024_swap_nodes_in_pairs;
+pub mod p0203_remove_linked_list_elements;

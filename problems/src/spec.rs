@@ -1,0 +1,142 @@
+//! What a problem is to the checker: its published examples, a plain `Vec` model, an input
+//! generator within LeetCode's constraints, a long input, and its approaches. Written once per
+//! problem, used by both `cargo test -p problems` and `harness run`.
+
+use std::fmt::Debug;
+
+use proptest::strategy::BoxedStrategy;
+
+use crate::list::{self, Identity, Link};
+
+/// LeetCode's difficulty label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+}
+
+/// Where a problem sits in the curriculum; chapters are studied in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Chapter {
+    /// The core cursor patterns: dummy heads, relinking, two pointers, cycles.
+    LinkedListBasics,
+    /// The same patterns combined: merging, reversing ranges, sorting, arithmetic.
+    LinkedListPractice,
+}
+
+impl Chapter {
+    pub fn title(self) -> &'static str {
+        match self {
+            Chapter::LinkedListBasics => "Linked lists: the basics",
+            Chapter::LinkedListPractice => "Linked lists: practice",
+        }
+    }
+}
+
+/// A problem's identity card, as LeetCode publishes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Info {
+    pub id: u32,
+    /// LeetCode's URL slug, e.g. `swap-nodes-in-pairs`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub difficulty: Difficulty,
+    pub chapter: Chapter,
+}
+
+impl Info {
+    pub fn url(&self) -> String {
+        format!("https://leetcode.com/problems/{}/", self.slug)
+    }
+}
+
+/// What an approach produced, and whether it kept the input's nodes intact where the problem
+/// demands relinking.
+#[derive(Clone, Debug)]
+pub struct Outcome<O> {
+    pub output: O,
+    /// `Some` when the approach allocated new nodes or rewrote values instead of relinking.
+    pub violation: Option<String>,
+}
+
+impl<O> Outcome<O> {
+    /// An outcome whose identity is not checked (the problem allows new nodes).
+    pub fn plain(output: O) -> Self {
+        Outcome {
+            output,
+            violation: None,
+        }
+    }
+}
+
+/// One way of solving a problem, wrapped so the checker can call it on a plain input.
+pub struct Approach<I, O> {
+    /// A short name, e.g. "dummy node" or "recursive".
+    pub name: &'static str,
+    /// The idea and its complexity, one line.
+    pub summary: &'static str,
+    /// Uses O(n) call stack: the 10^6-node input is skipped for it.
+    pub recursive: bool,
+    /// The problem requires relinking the input's nodes; the identity check runs.
+    pub relinks: bool,
+    /// Builds the solution's input, calls it, and reads its output back.
+    pub run: fn(&I) -> Outcome<O>,
+}
+
+impl<I, O> Debug for Approach<I, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Approach")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the checker needs to know about one problem.
+pub trait Problem: 'static {
+    const INFO: Info;
+    /// The input in plain data (values, not nodes), so it can be shown, shrunk and replayed.
+    type Input: Clone + Debug + Send + 'static;
+    type Output: PartialEq + Debug + 'static;
+
+    /// The examples exactly as LeetCode publishes them, with their expected outputs.
+    fn examples() -> Vec<(Self::Input, Self::Output)>;
+    /// The obvious answer computed on plain data: what every approach must agree with.
+    fn model(input: &Self::Input) -> Self::Output;
+    /// Random inputs within LeetCode's constraints.
+    fn inputs() -> BoxedStrategy<Self::Input>;
+    /// An input far beyond the constraints (10^6 nodes) for the iterative approaches.
+    fn long_input() -> Self::Input;
+    /// The approaches, the main one first.
+    fn approaches() -> Vec<Approach<Self::Input, Self::Output>>;
+}
+
+/// Runs `solve` on a list built from `values` and reads the result back, verifying that the
+/// result is made of the input's own nodes with their original values.
+pub fn relinked(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
+    let head = list::from_slice(values);
+    let identity = Identity::record(&head);
+    let out = solve(head);
+    let violation = identity.verify(&out).err().map(|v| v.to_string());
+    Outcome {
+        output: list::into_vec(out),
+        violation,
+    }
+}
+
+/// Runs `solve` on a list built from `values` and reads the result back (new nodes allowed).
+pub fn rebuilt(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
+    Outcome::plain(list::into_vec(solve(list::from_slice(values))))
+}
