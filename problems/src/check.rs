@@ -245,21 +245,24 @@ fn examples<P: Problem>(approach: &Approach<P::Input, P::Output>) -> Verdict {
     let examples = P::examples();
     for (number, (input, expected)) in examples.iter().enumerate() {
         let number = number + 1;
-        let (message, actual) = match call(approach, input) {
+        let failure = match call(approach, input) {
             Call::Todo => return Verdict::pending(),
-            Call::Panicked(message) => (format!("example {number} panicked: {message}"), None),
-            Call::Returned(outcome) if outcome.output != *expected => (
-                format!("example {number}: wrong output"),
-                Some(outcome.output),
-            ),
+            Call::Panicked(message) => {
+                let message = format!("example {number} panicked: {message}");
+                describe(message, input, Some(expected), None, false)
+            }
+            Call::Returned(outcome) if outcome.output != *expected => {
+                let message = format!("example {number}: wrong output");
+                describe(message, input, Some(expected), Some(&outcome.output), false)
+            }
             Call::Returned(outcome) => match outcome.violation {
                 Some(violation) if approach.relinks => {
-                    (format!("example {number}: {violation}"), None)
+                    let message = format!("example {number}: {violation}");
+                    describe::<_, P::Output>(message, input, None, None, false)
                 }
                 _ => continue,
             },
         };
-        let failure = describe(message, input, Some(expected), actual.as_ref(), false);
         return Verdict::failed(format!("{} examples", examples.len()), failure);
     }
     Verdict::passed(format!("{} examples", examples.len()))
@@ -387,8 +390,8 @@ fn describe<I: Debug, O: Debug>(
 ) -> Failure {
     let diff = match (expected, actual) {
         (Some(expected), Some(actual)) => {
-            let text = format!("{}", Comparison::new(&Shown(expected), &Shown(actual)));
-            Some(strip_ansi(&text))
+            let text = strip_ansi(&Comparison::new(&Shown(expected), &Shown(actual)).to_string());
+            Some(text.replacen("< left / right >", "< expected / actual >", 1))
         }
         _ => None,
     };

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod list;
+pub mod mistakes;
 pub mod registry;
 pub mod spec;
 

@@ -13,7 +13,26 @@ pub trait Entry: Sync {
     fn check(&self, config: &CheckConfig) -> Vec<ApproachReport>;
 }
 
-struct Registered<P>(std::marker::PhantomData<fn() -> P>);
+/// A [`Problem`] seen as an [`Entry`].
+pub struct Registered<P>(std::marker::PhantomData<fn() -> P>);
+
+impl<P: Problem> Registered<P> {
+    pub const fn new() -> Self {
+        Registered(std::marker::PhantomData)
+    }
+}
+
+impl<P: Problem> Default for Registered<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P> std::fmt::Debug for Registered<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Registered")
+    }
+}
 
 impl<P: Problem> Entry for Registered<P> {
     fn info(&self) -> Info {
@@ -36,7 +55,7 @@ macro_rules! registry {
     ($($module:ident),+ $(,)?) => {
         /// Every problem, in study order.
         pub static PROBLEMS: &[&dyn Entry] = &[
-            $(&Registered::<crate::$module::Spec>(std::marker::PhantomData)),+
+            $(&Registered::<crate::$module::Spec>::new()),+
         ];
     };
 }

@@ -3,11 +3,9 @@
 
 use pretty_assertions::assert_eq;
 use problems::check::{self, CheckConfig, CheckKind, Status};
-use problems::list::Link;
-use problems::p0024_swap_nodes_in_pairs as p0024;
+use problems::mistakes::WrongSwaps;
 use problems::registry::PROBLEMS;
-use problems::spec::{self, Approach, Info, Problem};
-use proptest::strategy::BoxedStrategy;
+use problems::spec::Problem;
 
 /// Fixed seed so a failure here replays exactly; `harness run` draws fresh seeds.
 const CONFIG: CheckConfig = CheckConfig {
@@ -43,68 +41,6 @@ fn assert_all_pass<P: Problem>() {
                 result.failure
             );
         }
-    }
-}
-
-/// Problem 24 with deliberately wrong approaches, to prove the checker catches them.
-struct WrongSwaps;
-
-/// Swaps the values of each pair, keeping the nodes where they are: right output, forbidden.
-fn swap_values(mut head: Link) -> Link {
-    let mut cursor = head.as_deref_mut();
-    while let Some(first) = cursor {
-        match first.next.as_deref_mut() {
-            Some(second) => {
-                std::mem::swap(&mut first.val, &mut second.val);
-                cursor = second.next.as_deref_mut();
-            }
-            None => break,
-        }
-    }
-    head
-}
-
-impl Problem for WrongSwaps {
-    const INFO: Info = p0024::Spec::INFO;
-    type Input = Vec<i32>;
-    type Output = Vec<i32>;
-
-    fn examples() -> Vec<(Vec<i32>, Vec<i32>)> {
-        p0024::Spec::examples()
-    }
-    fn model(input: &Vec<i32>) -> Vec<i32> {
-        p0024::Spec::model(input)
-    }
-    fn inputs() -> BoxedStrategy<Vec<i32>> {
-        p0024::Spec::inputs()
-    }
-    fn long_input() -> Vec<i32> {
-        p0024::Spec::long_input()
-    }
-    fn approaches() -> Vec<Approach<Vec<i32>, Vec<i32>>> {
-        vec![
-            Approach {
-                name: "returns input",
-                summary: "",
-                recursive: false,
-                relinks: true,
-                run: |head| spec::relinked(head, |list| list),
-            },
-            Approach {
-                name: "swaps values",
-                summary: "",
-                recursive: false,
-                relinks: true,
-                run: |head| spec::relinked(head, swap_values),
-            },
-            Approach {
-                name: "todo",
-                summary: "",
-                recursive: false,
-                relinks: true,
-                run: |_| todo!(),
-            },
-        ]
     }
 }
 

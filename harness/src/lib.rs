@@ -1,0 +1,22 @@
+//! The harness behind the `harness` binary: checks problems and kernels and reports the result.
+//! A library too, so its reports can be tested on problems built only for the tests.
+
+pub mod cli;
+pub mod list;
+pub mod report;
+pub mod run;
+pub mod style;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+
+/// Runs one parsed command line.
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::List { json } => list::run(json),
+        Command::Run(args) => run::run(&args),
+    }
+}
