@@ -1,6 +1,8 @@
 //! The command line, declared: every command, argument and its help text.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use problems::check::CheckConfig;
+use problems::spec::Difficulty;
 
 /// Checks and measures linked-list solutions and SIMD kernels.
 ///
@@ -14,22 +16,43 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List every problem with its id, title, difficulty and approaches.
+    /// List every problem by chapter with its id, title, difficulty and approaches.
     List {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
-    /// Check a problem (by id or slug) or a kernel, or `all` of them.
+    /// Check a problem (by id or slug), or `all` of them.
     Run(RunArgs),
+    /// Scaffold a new problem module and register it.
+    New(NewArgs),
+    /// Solved, pending and failing problems by difficulty and by chapter.
+    Status(StatusArgs),
+    /// Time every approach of a problem on growing inputs and fit its growth.
+    Bench(BenchArgs),
+    /// Re-run `harness run <target>` whenever a file under problems/ or kernels/ changes.
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Parser)]
 pub struct RunArgs {
     /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), or `all`.
     pub target: String,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Fail on problems that are not solved yet, too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print JSON instead of a report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How thoroughly `run` and `status` check.
+#[derive(Clone, Copy, Debug, Parser)]
+pub struct CheckArgs {
     /// Random inputs per property test.
-    #[arg(long, default_value_t = problems::check::CheckConfig::DEFAULT_CASES)]
+    #[arg(long, default_value_t = CheckConfig::DEFAULT_CASES)]
     pub cases: u32,
     /// Seed for the random inputs; a failure report prints the seed that replays it.
     #[arg(long)]
@@ -37,7 +60,86 @@ pub struct RunArgs {
     /// Skip the 10^6-node inputs.
     #[arg(long)]
     pub quick: bool,
-    /// Print JSON instead of a report.
+}
+
+impl CheckArgs {
+    /// The checker's configuration, drawing a fresh seed unless one was given.
+    pub fn config(&self) -> CheckConfig {
+        let seed = self.seed.unwrap_or_else(|| CheckConfig::with_fresh_seed().seed);
+        CheckConfig { cases: self.cases, seed, long: !self.quick }
+    }
+}
+
+#[derive(Debug, Parser)]
+pub struct NewArgs {
+    /// LeetCode's problem number.
+    pub id: u32,
+    /// LeetCode's URL slug, e.g. `reverse-linked-list`.
+    pub slug: String,
+    /// The title; by default the slug in title case.
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_enum, default_value_t = DifficultyArg::Medium)]
+    pub difficulty: DifficultyArg,
+    #[arg(long, value_enum, default_value_t = ChapterArg::Practice)]
+    pub chapter: ChapterArg,
+    /// LeetCode's method name, e.g. `reverse_list`; by default the slug in snake case.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Print what was created as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Parser)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Parser)]
+pub struct BenchArgs {
+    /// A problem id or slug.
+    pub target: String,
+    /// The largest input, in nodes; sizes grow by 10x from 10^3 up to it.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Parser)]
+pub struct WatchArgs {
+    /// What to check on every change, as `harness run` takes it.
+    pub target: String,
+    /// Extra arguments for `harness run`, e.g. `-- --cases 32`.
+    #[arg(last = true)]
+    pub run_args: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DifficultyArg {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl From<DifficultyArg> for Difficulty {
+    fn from(arg: DifficultyArg) -> Self {
+        match arg {
+            DifficultyArg::Easy => Difficulty::Easy,
+            DifficultyArg::Medium => Difficulty::Medium,
+            DifficultyArg::Hard => Difficulty::Hard,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChapterArg {
+    Basics,
+    Practice,
 }

@@ -1,11 +1,15 @@
 //! The harness behind the `harness` binary: checks problems and kernels and reports the result.
 //! A library too, so its reports can be tested on problems built only for the tests.
 
+pub mod bench;
 pub mod cli;
 pub mod list;
+pub mod new;
 pub mod report;
 pub mod run;
+pub mod status;
 pub mod style;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -18,5 +22,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::List { json } => list::run(json),
         Command::Run(args) => run::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Watch(args) => watch::run(&args),
     }
 }

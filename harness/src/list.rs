@@ -27,10 +27,7 @@ pub fn run(json: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "problems": problems }))?
-        );
+        println!("{}", serde_json::to_string_pretty(&json!({ "problems": problems }))?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut chapter = None;

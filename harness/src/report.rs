@@ -67,36 +67,20 @@ impl From<ApproachReport> for Group {
                 detail: c.detail,
                 elapsed: c.elapsed,
                 failure: c.failure,
-                random: matches!(
-                    c.kind,
-                    check::CheckKind::Properties | check::CheckKind::Identity
-                ),
+                random: matches!(c.kind, check::CheckKind::Properties | check::CheckKind::Identity),
             })
             .collect();
-        Group {
-            name: report.name.to_string(),
-            summary: report.summary.to_string(),
-            lines,
-        }
+        Group { name: report.name.to_string(), summary: report.summary.to_string(), lines }
     }
 }
 
 /// Renders a section as the lines a person reads.
 pub fn render(section: &Section) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {}",
-        style::mark(section.status()),
-        style::bold(&section.heading)
-    );
+    let _ = writeln!(out, "{} {}", style::mark(section.status()), style::bold(&section.heading));
     for group in &section.groups {
-        let _ = writeln!(
-            out,
-            "  {} {}",
-            style::bold(&group.name),
-            style::dim(&format!("— {}", group.summary))
-        );
+        let _ =
+            writeln!(out, "  {} {}", style::bold(&group.name), style::dim(&format!("— {}", group.summary)));
         for line in &group.lines {
             let _ = writeln!(
                 out,
@@ -107,11 +91,7 @@ pub fn render(section: &Section) -> String {
                 style::dim(&format_duration(line.elapsed))
             );
             if let Some(failure) = &line.failure {
-                render_failure(
-                    &mut out,
-                    failure,
-                    line.random.then_some(section.replay.as_str()),
-                );
+                render_failure(&mut out, failure, line.random.then_some(section.replay.as_str()));
             }
         }
     }
@@ -122,11 +102,7 @@ fn render_failure(out: &mut String, failure: &Failure, replay: Option<&str>) {
     let indent = "        ";
     let _ = writeln!(out, "{indent}{}", style::red(&failure.message));
     if !failure.input.is_empty() {
-        let label = if failure.shrunk {
-            "input (shrunk to a minimal case)"
-        } else {
-            "input"
-        };
+        let label = if failure.shrunk { "input (shrunk to a minimal case)" } else { "input" };
         let _ = writeln!(out, "{indent}{label}: {}", failure.input);
     }
     if let Some(expected) = &failure.expected {

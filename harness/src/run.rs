@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
 use problems::check::{CheckConfig, Status};
 use problems::registry::{self, Entry};
 use serde_json::json;
@@ -24,13 +25,16 @@ pub fn resolve(query: &str) -> Result<Target> {
     if query.eq_ignore_ascii_case("all") {
         return Ok(Target::All);
     }
+    find_problem(query).map(Target::Problem)
+}
+
+/// Finds a problem by id or slug; an unknown one is an error naming the closest known ids.
+pub fn find_problem(query: &str) -> Result<&'static dyn Entry> {
     if let Some(problem) = registry::find(query) {
-        return Ok(Target::Problem(problem));
+        return Ok(problem);
     }
-    let suggestions: Vec<String> = registry::closest(query, 3)
-        .iter()
-        .map(|p| format!("{} ({})", p.info().id, p.info().slug))
-        .collect();
+    let suggestions: Vec<String> =
+        registry::closest(query, 3).iter().map(|p| format!("{} ({})", p.info().id, p.info().slug)).collect();
     bail!(
         "unknown problem {query:?}; closest known: {}. `harness list` shows them all",
         suggestions.join(", ")
@@ -38,63 +42,74 @@ pub fn resolve(query: &str) -> Result<Target> {
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let target = resolve(&args.target)?;
-    let seed = args
-        .seed
-        .unwrap_or_else(|| CheckConfig::with_fresh_seed().seed);
-    let config = CheckConfig {
-        cases: args.cases,
-        seed,
-        long: !args.quick,
-    };
-    let started = Instant::now();
-
-    let problems: Vec<&'static dyn Entry> = match target {
+    let problems = match resolve(&args.target)? {
         Target::All => registry::PROBLEMS.to_vec(),
         Target::Problem(problem) => vec![problem],
     };
-    let mut sections = Vec::new();
-    for problem in problems {
-        let section = problem_section(problem, &config);
+    let config = args.check.config();
+    let started = Instant::now();
+    let sections = check_all(&problems, &config, |section| {
         if !args.json {
-            print!("{}", report::render(&section));
+            print!("{}", report::render(section));
         }
-        sections.push(section);
-    }
-
-    let count = |status: Status| sections.iter().filter(|s| s.status() == status).count();
-    let (passed, failed, pending) = (
-        count(Status::Passed),
-        count(Status::Failed),
-        count(Status::Pending),
-    );
+    });
+    let counts = Counts::of(&sections);
     let elapsed = started.elapsed();
     if args.json {
         let json = json!({
-            "seed": seed,
+            "seed": config.seed,
             "cases": config.cases,
-            "summary": { "passed": passed, "failed": failed, "pending": pending },
+            "summary": counts.to_json(),
             "millis": elapsed.as_secs_f64() * 1e3,
             "sections": sections.iter().map(report::to_json).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        let verdict = if failed > 0 {
+        let verdict = if counts.failed > 0 || (args.strict && counts.pending > 0) {
             style::red("FAILED")
         } else {
             style::green("ok")
         };
         println!(
-            "\n{verdict}: {passed} passed, {failed} failed, {pending} pending in {} (seed {seed}, {} cases)",
+            "\n{verdict}: {} passed, {} failed, {} pending in {} (seed {}, {} cases)",
+            counts.passed,
+            counts.failed,
+            counts.pending,
             report::format_duration(elapsed),
+            config.seed,
             config.cases
         );
     }
-    Ok(if failed > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    let success = counts.failed == 0 && !(args.strict && counts.pending > 0);
+    Ok(if success { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Checks each problem in turn, handing each finished section to `done`, with a progress bar on
+/// stderr while more than one runs (hidden when stderr is not a terminal).
+pub fn check_all(
+    problems: &[&'static dyn Entry],
+    config: &CheckConfig,
+    mut done: impl FnMut(&Section),
+) -> Vec<Section> {
+    let bar =
+        if problems.len() > 1 { ProgressBar::new(problems.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    let sections = problems
+        .iter()
+        .map(|problem| {
+            bar.set_message(format!("checking {}", problem.info().slug));
+            let section = problem_section(*problem, config);
+            bar.suspend(|| done(&section));
+            bar.inc(1);
+            section
+        })
+        .collect();
+    bar.finish_and_clear();
+    sections
 }
 
 /// Checks every approach of a problem.
@@ -103,13 +118,7 @@ pub fn problem_section(problem: &dyn Entry, config: &CheckConfig) -> Section {
     Section {
         kind: "problem",
         id: info.id.to_string(),
-        heading: format!(
-            "{}. {} ({}) {}",
-            info.id,
-            info.title,
-            info.difficulty.name(),
-            info.url()
-        ),
+        heading: format!("{}. {} ({}) {}", info.id, info.title, info.difficulty.name(), info.url()),
         meta: json!({
             "id": info.id,
             "slug": info.slug,
@@ -117,9 +126,36 @@ pub fn problem_section(problem: &dyn Entry, config: &CheckConfig) -> Section {
             "chapter": info.chapter.title(),
         }),
         groups: problem.check(config).into_iter().map(Into::into).collect(),
-        replay: format!(
-            "cargo harness run {} --seed {} --cases {}",
-            info.id, config.seed, config.cases
-        ),
+        replay: format!("cargo harness run {} --seed {} --cases {}", info.id, config.seed, config.cases),
+    }
+}
+
+/// How many sections ended in each status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub passed: usize,
+    pub failed: usize,
+    pub pending: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(sections: impl IntoIterator<Item = &'a Section>) -> Self {
+        let mut counts = Counts::default();
+        for section in sections {
+            match section.status() {
+                Status::Passed | Status::Skipped => counts.passed += 1,
+                Status::Failed => counts.failed += 1,
+                Status::Pending => counts.pending += 1,
+            }
+        }
+        counts
+    }
+
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.pending
+    }
+
+    pub fn to_json(self) -> serde_json::Value {
+        json!({ "passed": self.passed, "failed": self.failed, "pending": self.pending })
     }
 }

@@ -21,11 +21,7 @@ pub fn disable_colour() {
 }
 
 fn paint(code: &str, text: &str) -> String {
-    if colour_enabled() {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+    if colour_enabled() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
 }
 
 pub fn green(text: &str) -> String {

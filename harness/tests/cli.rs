@@ -23,15 +23,9 @@ fn run_24_passes_every_check_of_every_approach() {
     let output = harness(&["run", "24", "--cases", "64"]);
     let text = stdout(&output);
     assert!(output.status.success(), "{text}\n{}", stderr(&output));
-    assert!(
-        text.contains("✓ 24. Swap Nodes in Pairs (medium)"),
-        "{text}"
-    );
+    assert!(text.contains("✓ 24. Swap Nodes in Pairs (medium)"), "{text}");
     for check in ["examples", "model", "identity", "long input"] {
-        assert!(
-            text.contains(&format!("✓ {check}")),
-            "missing {check}: {text}"
-        );
+        assert!(text.contains(&format!("✓ {check}")), "missing {check}: {text}");
     }
     assert!(text.contains("- long input  recursive"), "{text}");
     assert!(text.contains("ok: 1 passed, 0 failed, 0 pending"), "{text}");
@@ -61,9 +55,7 @@ fn unknown_id_fails_naming_the_closest_ids() {
 
 #[test]
 fn json_reports_the_same_results() {
-    let output = harness(&[
-        "run", "203", "--json", "--quick", "--cases", "16", "--seed", "7",
-    ]);
+    let output = harness(&["run", "203", "--json", "--quick", "--cases", "16", "--seed", "7"]);
     assert!(output.status.success());
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     assert_eq!(json["seed"], 7);
@@ -79,15 +71,7 @@ fn list_shows_every_problem_with_difficulty_and_approaches() {
     let output = harness(&["list"]);
     assert!(output.status.success());
     let text = stdout(&output);
-    let line = text
-        .lines()
-        .find(|l| l.contains("Swap Nodes in Pairs"))
-        .expect("24 is listed");
-    assert!(
-        line.contains("24") && line.contains("medium") && line.contains("dummy node · recursive")
-    );
-    assert!(
-        text.find("Remove Linked List Elements") < text.find("Swap Nodes in Pairs"),
-        "study order"
-    );
+    let line = text.lines().find(|l| l.contains("Swap Nodes in Pairs")).expect("24 is listed");
+    assert!(line.contains("24") && line.contains("medium") && line.contains("dummy node · recursive"));
+    assert!(text.find("Remove Linked List Elements") < text.find("Swap Nodes in Pairs"), "study order");
 }

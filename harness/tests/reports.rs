@@ -9,11 +9,7 @@ use problems::registry::Registered;
 
 fn wrong_report() -> String {
     harness::style::disable_colour();
-    let config = CheckConfig {
-        cases: 64,
-        seed: 42,
-        long: false,
-    };
+    let config = CheckConfig { cases: 64, seed: 42, long: false };
     let section = problem_section(&Registered::<WrongSwaps>::new(), &config);
     report::render(&section)
 }
@@ -28,26 +24,14 @@ fn a_solution_that_returns_its_input_gets_a_diff_a_shrunk_input_and_a_replay_com
     assert!(group.contains("expected: [2, 1, 4, 3]"), "{text}");
     assert!(group.contains("actual:   [1, 2, 3, 4]"), "{text}");
     assert!(group.contains("Diff < expected / actual > :"), "{text}");
-    assert!(
-        group.contains("input (shrunk to a minimal case): [0, 1]"),
-        "{text}"
-    );
-    assert!(
-        group.contains("replay: cargo harness run 24 --seed 42 --cases 64"),
-        "{text}"
-    );
+    assert!(group.contains("input (shrunk to a minimal case): [0, 1]"), "{text}");
+    assert!(group.contains("replay: cargo harness run 24 --seed 42 --cases 64"), "{text}");
 }
 
 #[test]
 fn a_solution_that_swaps_values_is_caught_by_node_identity() {
     let text = wrong_report();
-    let group = text
-        .split("  swaps values")
-        .nth(1)
-        .unwrap()
-        .split("  todo")
-        .next()
-        .unwrap();
+    let group = text.split("  swaps values").nth(1).unwrap().split("  todo").next().unwrap();
     assert!(group.contains("✗ examples"), "{text}");
     assert!(group.contains("rewritten from 1 to 2"), "{text}");
     assert!(group.contains("✗ identity"), "{text}");

@@ -22,41 +22,27 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn shape(op: &'static str, message: impl Into<String>) -> Self {
-        Error::Shape {
-            op,
-            message: message.into(),
-        }
+        Error::Shape { op, message: message.into() }
     }
 
     pub(crate) fn len(op: &'static str, message: impl Into<String>) -> Self {
-        Error::Len {
-            op,
-            message: message.into(),
-        }
+        Error::Len { op, message: message.into() }
     }
 
     pub(crate) fn aliasing(op: &'static str, message: impl Into<String>) -> Self {
-        Error::Aliasing {
-            op,
-            message: message.into(),
-        }
+        Error::Aliasing { op, message: message.into() }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Shape { op, message }
-            | Error::Len { op, message }
-            | Error::Aliasing { op, message } => {
+            Error::Shape { op, message } | Error::Len { op, message } | Error::Aliasing { op, message } => {
                 write!(f, "{op}: {message}")
             }
             Error::IsaUnavailable { op, isa } => {
                 let needs = isa.required_features().join("+");
-                write!(
-                    f,
-                    "{op}: this CPU cannot run {isa} (it lacks {needs}); available: "
-                )?;
+                write!(f, "{op}: this CPU cannot run {isa} (it lacks {needs}); available: ")?;
                 let available: Vec<&str> = Isa::available().iter().map(|i| i.name()).collect();
                 f.write_str(&available.join(", "))
             }

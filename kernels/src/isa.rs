@@ -98,11 +98,7 @@ pub struct UnknownIsa(pub String);
 
 impl fmt::Display for UnknownIsa {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown ISA {:?} (expected scalar, avx2 or avx512)",
-            self.0
-        )
+        write!(f, "unknown ISA {:?} (expected scalar, avx2 or avx512)", self.0)
     }
 }
 

@@ -31,10 +31,7 @@ pub struct Opts {
 impl Opts {
     /// Single-threaded on the given ISA.
     pub fn single(isa: Isa) -> Self {
-        Opts {
-            isa: Some(isa),
-            threads: 1,
-        }
+        Opts { isa: Some(isa), threads: 1 }
     }
 
     /// The ISA this call runs on, or an error naming the one this CPU lacks.

@@ -29,9 +29,7 @@ pub(crate) fn install<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) 
 fn pool(threads: usize) -> Arc<ThreadPool> {
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
     let pools = POOLS.get_or_init(Default::default);
-    let mut pools = pools
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     pools
         .entry(threads)
         .or_insert_with(|| {

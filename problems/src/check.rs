@@ -34,11 +34,7 @@ impl CheckConfig {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
         // Keep seeds short enough to type back in.
-        CheckConfig {
-            cases: Self::DEFAULT_CASES,
-            seed: nanos % 1_000_000_007,
-            long: true,
-        }
+        CheckConfig { cases: Self::DEFAULT_CASES, seed: nanos % 1_000_000_007, long: true }
     }
 }
 
@@ -159,18 +155,12 @@ pub fn check_approach<P: Problem>(
             results.push(timed(kind, run));
         }
     };
-    push(CheckKind::Properties, &mut results, &|| {
-        properties::<P>(approach, config, false)
-    });
+    push(CheckKind::Properties, &mut results, &|| properties::<P>(approach, config, false));
     if approach.relinks {
-        push(CheckKind::Identity, &mut results, &|| {
-            properties::<P>(approach, config, true)
-        });
+        push(CheckKind::Identity, &mut results, &|| properties::<P>(approach, config, true));
     }
     if config.long {
-        push(CheckKind::LongInput, &mut results, &|| {
-            long_input::<P>(approach)
-        });
+        push(CheckKind::LongInput, &mut results, &|| long_input::<P>(approach));
     }
     results
 }
@@ -184,33 +174,41 @@ struct Verdict {
 
 impl Verdict {
     fn passed(detail: String) -> Self {
-        Verdict {
-            status: Status::Passed,
-            detail,
-            failure: None,
-        }
+        Verdict { status: Status::Passed, detail, failure: None }
     }
 
     fn failed(detail: String, failure: Failure) -> Self {
-        Verdict {
-            status: Status::Failed,
-            detail,
-            failure: Some(failure),
-        }
+        Verdict { status: Status::Failed, detail, failure: Some(failure) }
     }
 
     fn pending() -> Self {
-        Verdict {
-            status: Status::Pending,
-            detail: "not solved yet (todo!)".into(),
-            failure: None,
-        }
+        Verdict { status: Status::Pending, detail: "not solved yet (todo!)".into(), failure: None }
     }
 }
 
+/// Runs one check and times it. A panic outside the approach (in the spec's examples, model or
+/// generator) is reported too: `todo!()` there means the problem is not set up yet (pending).
 fn timed(kind: CheckKind, run: impl FnOnce() -> Verdict) -> CheckResult {
     let start = Instant::now();
-    let verdict = run();
+    let verdict = match quietly(|| panic::catch_unwind(AssertUnwindSafe(run))) {
+        Ok(verdict) => verdict,
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            if is_todo(&message) {
+                Verdict::pending()
+            } else {
+                let failure = Failure {
+                    message: format!("the problem's spec panicked: {message}"),
+                    input: String::new(),
+                    expected: None,
+                    actual: None,
+                    diff: None,
+                    shrunk: false,
+                };
+                Verdict::failed("spec".into(), failure)
+            }
+        }
+    };
     CheckResult {
         kind,
         status: verdict.status,
@@ -218,6 +216,10 @@ fn timed(kind: CheckKind, run: impl FnOnce() -> Verdict) -> CheckResult {
         elapsed: start.elapsed(),
         failure: verdict.failure,
     }
+}
+
+fn is_todo(panic_message: &str) -> bool {
+    panic_message.starts_with("not yet implemented")
 }
 
 /// How one call of an approach ended.
@@ -232,11 +234,7 @@ fn call<I, O>(approach: &Approach<I, O>, input: &I) -> Call<O> {
         Ok(outcome) => Call::Returned(outcome),
         Err(payload) => {
             let message = panic_message(payload.as_ref());
-            if message.starts_with("not yet implemented") {
-                Call::Todo
-            } else {
-                Call::Panicked(message)
-            }
+            if is_todo(&message) { Call::Todo } else { Call::Panicked(message) }
         }
     }
 }
@@ -283,10 +281,8 @@ fn properties<P: Problem>(
         max_shrink_iters: 4096,
         ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(
-        proptest_config,
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed),
-    );
+    let mut runner =
+        TestRunner::new_with_rng(proptest_config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let pending = Cell::new(false);
     let result = runner.run(&P::inputs(), |input| match call(approach, &input) {
         Call::Todo => {
@@ -309,11 +305,7 @@ fn properties<P: Problem>(
     if pending.get() {
         return Verdict::pending();
     }
-    let what = if identity {
-        "nodes relinked, not rewritten"
-    } else {
-        "agrees with the model"
-    };
+    let what = if identity { "nodes relinked, not rewritten" } else { "agrees with the model" };
     let detail = format!("{what} on {} random inputs", config.cases);
     match result {
         Ok(()) => Verdict::passed(detail),
@@ -325,10 +317,7 @@ fn properties<P: Problem>(
             };
             let message = format!("{reason}");
             let shown_expected = if identity { None } else { Some(&expected) };
-            Verdict::failed(
-                detail,
-                describe(message, &minimal, shown_expected, actual.as_ref(), true),
-            )
+            Verdict::failed(detail, describe(message, &minimal, shown_expected, actual.as_ref(), true))
         }
         Err(TestError::Abort(reason)) => {
             let failure = Failure {
@@ -360,10 +349,7 @@ fn long_input<P: Problem>(approach: &Approach<P::Input, P::Output>) -> Verdict {
         Call::Returned(outcome) => {
             let expected = P::model(&input);
             if outcome.output != expected {
-                (
-                    "output differs from the model".to_string(),
-                    Some(outcome.output),
-                )
+                ("output differs from the model".to_string(), Some(outcome.output))
             } else if let (Some(violation), true) = (outcome.violation, approach.relinks) {
                 (violation, None)
             } else {
@@ -372,10 +358,7 @@ fn long_input<P: Problem>(approach: &Approach<P::Input, P::Output>) -> Verdict {
         }
     };
     let expected = P::model(&input);
-    Verdict::failed(
-        detail,
-        describe(message, &input, Some(&expected), actual.as_ref(), false),
-    )
+    Verdict::failed(detail, describe(message, &input, Some(&expected), actual.as_ref(), false))
 }
 
 /// Longest debug text shown for one value; longer ones are cut in the middle.
@@ -421,10 +404,7 @@ fn shorten(text: String) -> String {
     }
     let head: String = chars[..MAX_SHOWN / 2].iter().collect();
     let tail: String = chars[chars.len() - MAX_SHOWN / 2..].iter().collect();
-    format!(
-        "{head} … ({} characters elided) … {tail}",
-        chars.len() - MAX_SHOWN
-    )
+    format!("{head} … ({} characters elided) … {tail}", chars.len() - MAX_SHOWN)
 }
 
 fn strip_ansi(text: &str) -> String {

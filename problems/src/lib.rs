@@ -7,6 +7,7 @@ pub mod list;
 pub mod mistakes;
 pub mod registry;
 pub mod spec;
+pub mod timing;
 
 pub use list::ListNode;
 

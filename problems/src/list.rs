@@ -138,10 +138,7 @@ impl std::fmt::Display for IdentityViolation {
                  nodes must be relinked, not their values changed"
             ),
             IdentityViolation::Repeated { position } => {
-                write!(
-                    f,
-                    "output node {position} appears earlier in the output too"
-                )
+                write!(f, "output node {position} appears earlier in the output too")
             }
         }
     }
@@ -178,17 +175,10 @@ impl Identity {
             let addr = address(node);
             match self.val_at.get(&addr) {
                 None => {
-                    return Err(IdentityViolation::NewNode {
-                        position,
-                        val: node.val,
-                    });
+                    return Err(IdentityViolation::NewNode { position, val: node.val });
                 }
                 Some(&was) if was != node.val => {
-                    return Err(IdentityViolation::RewrittenValue {
-                        position,
-                        was,
-                        now: node.val,
-                    });
+                    return Err(IdentityViolation::RewrittenValue { position, was, now: node.val });
                 }
                 Some(_) => {}
             }
@@ -244,15 +234,8 @@ mod tests {
         rewritten.as_mut().unwrap().val = 9;
         assert_eq!(
             identity.verify(&rewritten),
-            Err(IdentityViolation::RewrittenValue {
-                position: 0,
-                was: 2,
-                now: 9
-            })
+            Err(IdentityViolation::RewrittenValue { position: 0, was: 2, now: 9 })
         );
-        assert!(matches!(
-            identity.verify(&list![1]),
-            Err(IdentityViolation::NewNode { .. })
-        ));
+        assert!(matches!(identity.verify(&list![1]), Err(IdentityViolation::NewNode { .. })));
     }
 }

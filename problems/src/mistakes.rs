@@ -46,8 +46,8 @@ impl Problem for WrongSwaps {
         p0024::Spec::inputs()
     }
 
-    fn long_input() -> Vec<i32> {
-        p0024::Spec::long_input()
+    fn sized_input(n: usize) -> Vec<i32> {
+        p0024::Spec::sized_input(n)
     }
 
     fn approaches() -> Vec<Approach<Vec<i32>, Vec<i32>>> {

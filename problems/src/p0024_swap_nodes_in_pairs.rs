@@ -87,9 +87,7 @@ impl Problem for Spec {
     }
 
     fn model(head: &Vec<i32>) -> Vec<i32> {
-        head.chunks(2)
-            .flat_map(|pair| pair.iter().rev().copied())
-            .collect()
+        head.chunks(2).flat_map(|pair| pair.iter().rev().copied()).collect()
     }
 
     /// 0..=100 nodes with values 0..=100.
@@ -97,8 +95,8 @@ impl Problem for Spec {
         prop::collection::vec(0..=100, 0..=100).boxed()
     }
 
-    fn long_input() -> Vec<i32> {
-        (0..1_000_000).map(|i| i % 101).collect()
+    fn sized_input(n: usize) -> Vec<i32> {
+        (0..n as i32).map(|i| i % 101).collect()
     }
 
     fn approaches() -> Vec<Approach<Vec<i32>, Vec<i32>>> {

@@ -102,37 +102,14 @@ impl Problem for Spec {
 
     fn examples() -> Vec<(Input, Vec<i32>)> {
         vec![
-            (
-                Input {
-                    head: vec![1, 2, 6, 3, 4, 5, 6],
-                    val: 6,
-                },
-                vec![1, 2, 3, 4, 5],
-            ),
-            (
-                Input {
-                    head: vec![],
-                    val: 1,
-                },
-                vec![],
-            ),
-            (
-                Input {
-                    head: vec![7, 7, 7, 7],
-                    val: 7,
-                },
-                vec![],
-            ),
+            (Input { head: vec![1, 2, 6, 3, 4, 5, 6], val: 6 }, vec![1, 2, 3, 4, 5]),
+            (Input { head: vec![], val: 1 }, vec![]),
+            (Input { head: vec![7, 7, 7, 7], val: 7 }, vec![]),
         ]
     }
 
     fn model(input: &Input) -> Vec<i32> {
-        input
-            .head
-            .iter()
-            .copied()
-            .filter(|&v| v != input.val)
-            .collect()
+        input.head.iter().copied().filter(|&v| v != input.val).collect()
     }
 
     /// 0..=10^4 nodes with values 1..=50 and `val` in 0..=50; half the time `val` is taken from
@@ -145,21 +122,14 @@ impl Problem for Spec {
         ];
         (head, 0..=50, any::<prop::sample::Index>(), any::<bool>())
             .prop_map(|(head, val, index, from_list)| {
-                let val = if from_list && !head.is_empty() {
-                    head[index.index(head.len())]
-                } else {
-                    val
-                };
+                let val = if from_list && !head.is_empty() { head[index.index(head.len())] } else { val };
                 Input { head, val }
             })
             .boxed()
     }
 
-    fn long_input() -> Input {
-        Input {
-            head: (0..1_000_000).map(|i| i % 50 + 1).collect(),
-            val: 7,
-        }
+    fn sized_input(n: usize) -> Input {
+        Input { head: (0..n as i32).map(|i| i % 50 + 1).collect(), val: 7 }
     }
 
     fn approaches() -> Vec<Approach<Input, Vec<i32>>> {
@@ -176,22 +146,14 @@ impl Problem for Spec {
                 summary: "strip matching heads, then walk without a dummy; O(n) time, O(1) space",
                 recursive: false,
                 relinks: true,
-                run: |i| {
-                    spec::relinked(&i.head, |head| {
-                        head_first::Solution::remove_elements(head, i.val)
-                    })
-                },
+                run: |i| spec::relinked(&i.head, |head| head_first::Solution::remove_elements(head, i.val)),
             },
             Approach {
                 name: "recursive",
                 summary: "filter the tail, then keep or drop the head; O(n) time, O(n) stack",
                 recursive: true,
                 relinks: true,
-                run: |i| {
-                    spec::relinked(&i.head, |head| {
-                        recursive::Solution::remove_elements(head, i.val)
-                    })
-                },
+                run: |i| spec::relinked(&i.head, |head| recursive::Solution::remove_elements(head, i.val)),
             },
         ]
     }

@@ -1,8 +1,11 @@
 //! Every problem, in study order, behind one object-safe interface so the harness and the tests
 //! can list, find and check them without knowing their input types.
 
+use std::time::Duration;
+
 use crate::check::{self, ApproachReport, CheckConfig};
 use crate::spec::{Info, Problem};
+use crate::timing;
 
 /// A registered problem, its input and output types erased.
 pub trait Entry: Sync {
@@ -11,6 +14,8 @@ pub trait Entry: Sync {
     fn approaches(&self) -> Vec<(&'static str, &'static str)>;
     /// Runs every check of every approach.
     fn check(&self, config: &CheckConfig) -> Vec<ApproachReport>;
+    /// The best time of each approach on an input of `n` nodes, in approach order.
+    fn time(&self, n: usize) -> Vec<Duration>;
 }
 
 /// A [`Problem`] seen as an [`Entry`].
@@ -40,14 +45,15 @@ impl<P: Problem> Entry for Registered<P> {
     }
 
     fn approaches(&self) -> Vec<(&'static str, &'static str)> {
-        P::approaches()
-            .iter()
-            .map(|a| (a.name, a.summary))
-            .collect()
+        P::approaches().iter().map(|a| (a.name, a.summary)).collect()
     }
 
     fn check(&self, config: &CheckConfig) -> Vec<ApproachReport> {
         check::check_problem::<P>(config)
+    }
+
+    fn time(&self, n: usize) -> Vec<Duration> {
+        P::approaches().iter().map(|a| timing::time_approach::<P>(a, n)).collect()
     }
 }
 
@@ -114,11 +120,7 @@ mod tests {
     #[test]
     fn finds_by_id_padded_id_and_slug() {
         for query in ["24", "0024", "swap-nodes-in-pairs", "Swap-Nodes-In-Pairs"] {
-            assert_eq!(
-                find(query).map(|p| p.info().id),
-                Some(24),
-                "query {query:?}"
-            );
+            assert_eq!(find(query).map(|p| p.info().id), Some(24), "query {query:?}");
         }
         assert!(find("9999").is_none());
         assert!(find("swap-nodes").is_none());

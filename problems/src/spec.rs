@@ -2,7 +2,9 @@
 //! generator within LeetCode's constraints, a long input, and its approaches. Written once per
 //! problem, used by both `cargo test -p problems` and `harness run`.
 
+use std::cell::Cell;
 use std::fmt::Debug;
+use std::time::{Duration, Instant};
 
 use proptest::strategy::BoxedStrategy;
 
@@ -75,10 +77,7 @@ pub struct Outcome<O> {
 impl<O> Outcome<O> {
     /// An outcome whose identity is not checked (the problem allows new nodes).
     pub fn plain(output: O) -> Self {
-        Outcome {
-            output,
-            violation: None,
-        }
+        Outcome { output, violation: None }
     }
 }
 
@@ -98,11 +97,12 @@ pub struct Approach<I, O> {
 
 impl<I, O> Debug for Approach<I, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Approach")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
+        f.debug_struct("Approach").field("name", &self.name).finish_non_exhaustive()
     }
 }
+
+/// The length of the long input every iterative approach must survive.
+pub const LONG_INPUT_LEN: usize = 1_000_000;
 
 /// Everything the checker needs to know about one problem.
 pub trait Problem: 'static {
@@ -117,8 +117,13 @@ pub trait Problem: 'static {
     fn model(input: &Self::Input) -> Self::Output;
     /// Random inputs within LeetCode's constraints.
     fn inputs() -> BoxedStrategy<Self::Input>;
-    /// An input far beyond the constraints (10^6 nodes) for the iterative approaches.
-    fn long_input() -> Self::Input;
+    /// An input of about `n` nodes (or operations), of the same shape as the constraints allow
+    /// but of any length: `harness bench` grows it from 10^3 to 10^6.
+    fn sized_input(n: usize) -> Self::Input;
+    /// An input far beyond the constraints for the iterative approaches: 10^6 nodes.
+    fn long_input() -> Self::Input {
+        Self::sized_input(LONG_INPUT_LEN)
+    }
     /// The approaches, the main one first.
     fn approaches() -> Vec<Approach<Self::Input, Self::Output>>;
 }
@@ -127,16 +132,46 @@ pub trait Problem: 'static {
 /// result is made of the input's own nodes with their original values.
 pub fn relinked(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
     let head = list::from_slice(values);
-    let identity = Identity::record(&head);
-    let out = solve(head);
-    let violation = identity.verify(&out).err().map(|v| v.to_string());
-    Outcome {
-        output: list::into_vec(out),
-        violation,
+    if TIMING.with(Cell::get).is_some() {
+        return Outcome::plain(list::into_vec(timed_solve(solve, head)));
     }
+    let identity = Identity::record(&head);
+    let out = timed_solve(solve, head);
+    let violation = identity.verify(&out).err().map(|v| v.to_string());
+    Outcome { output: list::into_vec(out), violation }
+}
+
+/// Runs `solve` on `input`, timing it if this thread is timing solutions (see [`time_solve`]).
+/// Adapters call this around the solution alone, so building and reading back lists, and the
+/// identity bookkeeping, stay out of the measurement.
+pub fn timed_solve<I, O>(solve: impl FnOnce(I) -> O, input: I) -> O {
+    match TIMING.with(Cell::get) {
+        None => solve(input),
+        Some(_) => {
+            let start = Instant::now();
+            let output = solve(input);
+            TIMING.with(|t| t.set(Some(Some(start.elapsed()))));
+            output
+        }
+    }
+}
+
+thread_local! {
+    /// `None`: not timing. `Some(None)`: timing, no solve seen yet. `Some(Some(t))`: measured.
+    static TIMING: Cell<Option<Option<Duration>>> = const { Cell::new(None) };
+}
+
+/// Runs `f` (which calls an approach once) and returns its result with the time the solution
+/// itself took, if the approach's adapter went through [`timed_solve`], or else `None`.
+/// Identity bookkeeping is off meanwhile.
+pub fn time_solve<R>(f: impl FnOnce() -> R) -> (R, Option<Duration>) {
+    let was = TIMING.with(|t| t.replace(Some(None)));
+    let result = f();
+    let measured = TIMING.with(|t| t.replace(was)).flatten();
+    (result, measured)
 }
 
 /// Runs `solve` on a list built from `values` and reads the result back (new nodes allowed).
 pub fn rebuilt(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
-    Outcome::plain(list::into_vec(solve(list::from_slice(values))))
+    Outcome::plain(list::into_vec(timed_solve(solve, list::from_slice(values))))
 }

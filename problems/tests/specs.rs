@@ -8,11 +8,7 @@ use problems::registry::PROBLEMS;
 use problems::spec::Problem;
 
 /// Fixed seed so a failure here replays exactly; `harness run` draws fresh seeds.
-const CONFIG: CheckConfig = CheckConfig {
-    cases: 256,
-    seed: 20_240_024,
-    long: true,
-};
+const CONFIG: CheckConfig = CheckConfig { cases: 256, seed: 20_240_024, long: true };
 
 macro_rules! spec_tests {
     ($($name:ident => $module:ident),+ $(,)?) => {$(
@@ -46,10 +42,7 @@ fn assert_all_pass<P: Problem>() {
 
 #[test]
 fn checker_catches_wrong_output_with_a_diff_and_a_shrunk_input() {
-    let reports = check::check_problem::<WrongSwaps>(&CheckConfig {
-        long: false,
-        ..CONFIG
-    });
+    let reports = check::check_problem::<WrongSwaps>(&CheckConfig { long: false, ..CONFIG });
     let returns_input = &reports[0];
     assert_eq!(returns_input.status(), Status::Failed);
     let examples = &returns_input.checks[0];
@@ -59,12 +52,7 @@ fn checker_catches_wrong_output_with_a_diff_and_a_shrunk_input() {
     assert_eq!(failure.input, "[1, 2, 3, 4]");
     assert_eq!(failure.expected.as_deref(), Some("[2, 1, 4, 3]"));
     assert_eq!(failure.actual.as_deref(), Some("[1, 2, 3, 4]"));
-    assert!(
-        failure
-            .diff
-            .as_deref()
-            .is_some_and(|d| d.contains("Diff") && d.contains('<'))
-    );
+    assert!(failure.diff.as_deref().is_some_and(|d| d.contains("Diff") && d.contains('<')));
 
     let model = &returns_input.checks[1];
     let shrunk = model.failure.as_ref().expect("the model check must fail");
@@ -75,37 +63,22 @@ fn checker_catches_wrong_output_with_a_diff_and_a_shrunk_input() {
 
 #[test]
 fn checker_catches_swapped_values_through_node_identity() {
-    let reports = check::check_problem::<WrongSwaps>(&CheckConfig {
-        long: false,
-        ..CONFIG
-    });
+    let reports = check::check_problem::<WrongSwaps>(&CheckConfig { long: false, ..CONFIG });
     let swaps_values = &reports[1];
     let examples = &swaps_values.checks[0];
     assert_eq!(examples.status, Status::Failed);
     let message = &examples.failure.as_ref().unwrap().message;
     assert!(message.contains("rewritten from 1 to 2"), "{message}");
-    let identity = swaps_values
-        .checks
-        .iter()
-        .find(|c| c.kind == CheckKind::Identity)
-        .unwrap();
+    let identity = swaps_values.checks.iter().find(|c| c.kind == CheckKind::Identity).unwrap();
     assert_eq!(identity.status, Status::Failed);
     assert_eq!(identity.failure.as_ref().unwrap().input, "[0, 1]");
 }
 
 #[test]
 fn todo_is_pending_not_failed() {
-    let reports = check::check_problem::<WrongSwaps>(&CheckConfig {
-        long: false,
-        ..CONFIG
-    });
+    let reports = check::check_problem::<WrongSwaps>(&CheckConfig { long: false, ..CONFIG });
     assert_eq!(reports[2].status(), Status::Pending);
-    assert!(
-        reports[2]
-            .checks
-            .iter()
-            .all(|c| c.status == Status::Pending)
-    );
+    assert!(reports[2].checks.iter().all(|c| c.status == Status::Pending));
 }
 
 #[test]
@@ -124,13 +97,8 @@ fn registry_ids_are_unique_and_every_module_is_registered() {
         .map(|name| name.trim_end_matches(".rs").to_string())
         .collect();
     modules.sort();
-    let mut registered: Vec<String> = PROBLEMS
-        .iter()
-        .map(|p| format!("p{:04}_{}", p.info().id, p.info().slug.replace('-', "_")))
-        .collect();
+    let mut registered: Vec<String> =
+        PROBLEMS.iter().map(|p| format!("p{:04}_{}", p.info().id, p.info().slug.replace('-', "_"))).collect();
     registered.sort();
-    assert_eq!(
-        registered, modules,
-        "problem modules and the registry disagree"
-    );
+    assert_eq!(registered, modules, "problem modules and the registry disagree");
 }
