@@ -57,7 +57,10 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "id": info.id, "slug": info.slug, "approaches": rows }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "id": info.id, "slug": info.slug, "approaches": rows }))?
+        );
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -66,8 +69,8 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     println!("  {:<16}{header}   growth", "approach");
     for (name, points, growth) in &per_approach {
         let cells: String = points.iter().map(|&(n, t)| format!("{:>12}", format_per_node(t, n))).collect();
-        let growth = growth
-            .map_or_else(|| "-".to_string(), |g| format!("{} (n^{:.2})", g.class.name(), g.exponent));
+        let growth =
+            growth.map_or_else(|| "-".to_string(), |g| format!("{} (n^{:.2})", g.class.name(), g.exponent));
         println!("  {name:<16}{cells}   {growth}");
     }
     println!(

@@ -35,8 +35,10 @@ pub fn run(args: &NewArgs) -> Result<ExitCode> {
 
     // Check every edit applies before writing anything.
     let lib = edit(&plan.root.join("problems/src/lib.rs"), |text| add_module(text, &plan.module))?;
-    let registry = edit(&plan.root.join("problems/src/registry.rs"), |text| add_to_registry(text, &plan.module))?;
-    let specs = edit(&plan.root.join("problems/tests/specs.rs"), |text| add_spec_test(text, plan.id, &plan.module))?;
+    let registry =
+        edit(&plan.root.join("problems/src/registry.rs"), |text| add_to_registry(text, &plan.module))?;
+    let specs =
+        edit(&plan.root.join("problems/tests/specs.rs"), |text| add_spec_test(text, plan.id, &plan.module))?;
 
     fs::write(&file, scaffold(&plan)).with_context(|| format!("writing {}", file.display()))?;
     for (path, text) in [lib, registry, specs] {
@@ -95,7 +97,9 @@ pub(crate) fn workspace_root() -> Result<PathBuf> {
     cwd.ancestors()
         .find(|dir| dir.join("problems/src/registry.rs").is_file())
         .map(Path::to_path_buf)
-        .with_context(|| format!("{} is not inside the workspace (no problems/src/registry.rs above it)", cwd.display()))
+        .with_context(|| {
+            format!("{} is not inside the workspace (no problems/src/registry.rs above it)", cwd.display())
+        })
 }
 
 fn edit(path: &Path, change: impl FnOnce(&str) -> Result<String>) -> Result<(PathBuf, String)> {
@@ -230,13 +234,19 @@ mod tests {
     fn module_lines_stay_sorted() {
         let lib = "//! doc\n\npub mod check;\n\npub mod p0024_a;\npub mod p0203_b;\n";
         let out = add_module(lib, "p0141_c").unwrap();
-        assert_eq!(out, "//! doc\n\npub mod check;\n\npub mod p0024_a;\npub mod p0141_c;\npub mod p0203_b;\n");
+        assert_eq!(
+            out,
+            "//! doc\n\npub mod check;\n\npub mod p0024_a;\npub mod p0141_c;\npub mod p0203_b;\n"
+        );
     }
 
     #[test]
     fn registry_and_spec_lists_grow_at_the_end() {
         let registry = "registry![\n    p0203_b,\n    p0024_a,\n];\n";
-        assert_eq!(add_to_registry(registry, "p0141_c").unwrap(), "registry![\n    p0203_b,\n    p0024_a,\n    p0141_c,\n];\n");
+        assert_eq!(
+            add_to_registry(registry, "p0141_c").unwrap(),
+            "registry![\n    p0203_b,\n    p0024_a,\n    p0141_c,\n];\n"
+        );
         let specs = "spec_tests! {\n    p0024 => p0024_a,\n}\n\nfn f() {}\n";
         assert_eq!(
             add_spec_test(specs, 141, "p0141_c").unwrap(),

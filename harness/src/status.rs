@@ -18,7 +18,9 @@ pub fn run(args: &StatusArgs) -> Result<ExitCode> {
     let config = args.check.config();
     let sections = run::check_all(PROBLEMS, &config, |_| {});
     let infos: Vec<_> = PROBLEMS.iter().map(|p| p.info()).collect();
-    let rows_by = |keep: &dyn Fn(usize) -> bool| Counts::of(sections.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, s)| s));
+    let rows_by = |keep: &dyn Fn(usize) -> bool| {
+        Counts::of(sections.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, s)| s))
+    };
 
     let total = Counts::of(&sections);
     let by_difficulty: Vec<(&str, Counts)> = Difficulty::ALL

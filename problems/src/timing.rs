@@ -85,11 +85,13 @@ pub fn fit(points: &[(usize, f64)]) -> Option<Growth> {
     let expected = |class: GrowthClass| match class {
         GrowthClass::Constant => 0.0,
         GrowthClass::Linear => 1.0,
-        GrowthClass::Linearithmic => slope(&usable.iter().map(|&(n, _)| (n, n * n.ln())).collect::<Vec<_>>())
-            .unwrap_or(1.0),
+        GrowthClass::Linearithmic => {
+            slope(&usable.iter().map(|&(n, _)| (n, n * n.ln())).collect::<Vec<_>>()).unwrap_or(1.0)
+        }
         GrowthClass::Quadratic => 2.0,
     };
-    let classes = [GrowthClass::Constant, GrowthClass::Linear, GrowthClass::Linearithmic, GrowthClass::Quadratic];
+    let classes =
+        [GrowthClass::Constant, GrowthClass::Linear, GrowthClass::Linearithmic, GrowthClass::Quadratic];
     let class = classes
         .into_iter()
         .min_by(|&a, &b| (expected(a) - exponent).abs().total_cmp(&(expected(b) - exponent).abs()))?;

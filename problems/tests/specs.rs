@@ -24,11 +24,13 @@ spec_tests! {
     p0203 => p0203_remove_linked_list_elements,
 }
 
+/// Every check passes, or is pending: a problem just scaffolded by `harness new` is not solved
+/// yet, which is not a failure.
 fn assert_all_pass<P: Problem>() {
     for report in check::check_problem::<P>(&CONFIG) {
         for result in &report.checks {
             assert!(
-                matches!(result.status, Status::Passed | Status::Skipped),
+                result.status != Status::Failed,
                 "{} / {} / {}: {:?}\n{:#?}",
                 P::INFO.id,
                 report.name,
@@ -36,6 +38,9 @@ fn assert_all_pass<P: Problem>() {
                 result.status,
                 result.failure
             );
+            if result.status == Status::Pending {
+                eprintln!("{} / {}: not solved yet", P::INFO.id, report.name);
+            }
         }
     }
 }
