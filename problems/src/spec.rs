@@ -140,3 +140,48 @@ pub fn relinked(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec
 pub fn rebuilt(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
     Outcome::plain(list::into_vec(solve(list::from_slice(values))))
 }
+
+/// Like [`relinked`] for problems that take two lists (merging): the result must be made of the
+/// nodes of both inputs, each with its original value.
+pub fn relinked_pair(
+    first: &[i32],
+    second: &[i32],
+    solve: impl FnOnce(Link, Link) -> Link,
+) -> Outcome<Vec<i32>> {
+    let (a, b) = (list::from_slice(first), list::from_slice(second));
+    let identity = Identity::record_all([&a, &b]);
+    let out = solve(a, b);
+    let violation = identity.verify(&out).err().map(|v| v.to_string());
+    Outcome {
+        output: list::into_vec(out),
+        violation,
+    }
+}
+
+/// Like [`relinked`] for problems that take any number of lists (merging k lists).
+pub fn relinked_all(
+    lists: &[Vec<i32>],
+    solve: impl FnOnce(Vec<Link>) -> Link,
+) -> Outcome<Vec<i32>> {
+    let heads: Vec<Link> = lists
+        .iter()
+        .map(|values| list::from_slice(values))
+        .collect();
+    let identity = Identity::record_all(&heads);
+    let out = solve(heads);
+    let violation = identity.verify(&out).err().map(|v| v.to_string());
+    Outcome {
+        output: list::into_vec(out),
+        violation,
+    }
+}
+
+/// Like [`rebuilt`] for problems that take two lists and may allocate the result (arithmetic).
+pub fn rebuilt_pair(
+    first: &[i32],
+    second: &[i32],
+    solve: impl FnOnce(Link, Link) -> Link,
+) -> Outcome<Vec<i32>> {
+    let out = solve(list::from_slice(first), list::from_slice(second));
+    Outcome::plain(list::into_vec(out))
+}
