@@ -42,7 +42,12 @@ macro_rules! registry {
 }
 
 // Study order: the order `harness list` shows.
-registry![p0203_remove_linked_list_elements, p0024_swap_nodes_in_pairs,];
+registry![
+    // Chapter::LinkedListBasics
+    p0203_remove_linked_list_elements,
+    p0707_design_linked_list,
+    p0024_swap_nodes_in_pairs,
+];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
 pub fn find(query: &str) -> Option<&'static dyn Entry> {
