@@ -11,4 +11,5 @@ pub use list::ListNode;
 
 pub mod p0024_swap_nodes_in_pairs;
 pub mod p0203_remove_linked_list_elements;
+pub mod p0206_reverse_linked_list;
 pub mod p0707_design_linked_list;

@@ -46,6 +46,7 @@ registry![
     // Chapter::LinkedListBasics
     p0203_remove_linked_list_elements,
     p0707_design_linked_list,
+    p0206_reverse_linked_list,
     p0024_swap_nodes_in_pairs,
 ];
 
