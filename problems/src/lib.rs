@@ -9,6 +9,7 @@ pub mod spec;
 
 pub use list::ListNode;
 
+pub mod p0019_remove_nth_node_from_end_of_list;
 pub mod p0024_swap_nodes_in_pairs;
 pub mod p0203_remove_linked_list_elements;
 pub mod p0206_reverse_linked_list;

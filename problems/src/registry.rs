@@ -48,6 +48,7 @@ registry![
     p0707_design_linked_list,
     p0206_reverse_linked_list,
     p0024_swap_nodes_in_pairs,
+    p0019_remove_nth_node_from_end_of_list,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
