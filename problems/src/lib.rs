@@ -2,6 +2,7 @@
 //! it: published examples, a plain-`Vec` model, a generator within LeetCode's constraints and a
 //! 10^6-node input. `harness run <id>` and `cargo test -p problems` run the same checks.
 
+pub mod arena;
 pub mod check;
 pub mod list;
 pub mod registry;
@@ -11,6 +12,7 @@ pub use list::ListNode;
 
 pub mod p0019_remove_nth_node_from_end_of_list;
 pub mod p0024_swap_nodes_in_pairs;
+pub mod p0160_intersection_of_two_linked_lists;
 pub mod p0203_remove_linked_list_elements;
 pub mod p0206_reverse_linked_list;
 pub mod p0707_design_linked_list;
