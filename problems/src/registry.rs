@@ -50,6 +50,7 @@ registry![
     p0024_swap_nodes_in_pairs,
     p0019_remove_nth_node_from_end_of_list,
     p0160_intersection_of_two_linked_lists,
+    p0141_linked_list_cycle,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
