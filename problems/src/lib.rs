@@ -13,6 +13,7 @@ pub use list::ListNode;
 pub mod p0019_remove_nth_node_from_end_of_list;
 pub mod p0024_swap_nodes_in_pairs;
 pub mod p0141_linked_list_cycle;
+pub mod p0142_linked_list_cycle_ii;
 pub mod p0160_intersection_of_two_linked_lists;
 pub mod p0203_remove_linked_list_elements;
 pub mod p0206_reverse_linked_list;

@@ -50,6 +50,7 @@ registry![
     p0024_swap_nodes_in_pairs,
     p0019_remove_nth_node_from_end_of_list,
     p0160_intersection_of_two_linked_lists,
+    p0142_linked_list_cycle_ii,
     p0141_linked_list_cycle,
 ];
 

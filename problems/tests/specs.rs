@@ -29,6 +29,7 @@ spec_tests! {
     p0019 => p0019_remove_nth_node_from_end_of_list,
     p0024 => p0024_swap_nodes_in_pairs,
     p0141 => p0141_linked_list_cycle,
+    p0142 => p0142_linked_list_cycle_ii,
     p0160 => p0160_intersection_of_two_linked_lists,
     p0203 => p0203_remove_linked_list_elements,
     p0206 => p0206_reverse_linked_list,
