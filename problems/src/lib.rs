@@ -10,6 +10,7 @@ pub mod spec;
 
 pub use list::ListNode;
 
+pub mod p0002_add_two_numbers;
 pub mod p0019_remove_nth_node_from_end_of_list;
 pub mod p0024_swap_nodes_in_pairs;
 pub mod p0141_linked_list_cycle;

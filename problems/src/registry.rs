@@ -52,6 +52,8 @@ registry![
     p0160_intersection_of_two_linked_lists,
     p0142_linked_list_cycle_ii,
     p0141_linked_list_cycle,
+    // Chapter::LinkedListPractice
+    p0002_add_two_numbers,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
