@@ -54,6 +54,7 @@ registry![
     p0141_linked_list_cycle,
     // Chapter::LinkedListPractice
     p0002_add_two_numbers,
+    p0021_merge_two_sorted_lists,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
