@@ -13,6 +13,7 @@ pub use list::ListNode;
 pub mod p0002_add_two_numbers;
 pub mod p0019_remove_nth_node_from_end_of_list;
 pub mod p0021_merge_two_sorted_lists;
+pub mod p0023_merge_k_sorted_lists;
 pub mod p0024_swap_nodes_in_pairs;
 pub mod p0141_linked_list_cycle;
 pub mod p0142_linked_list_cycle_ii;

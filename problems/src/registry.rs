@@ -55,6 +55,7 @@ registry![
     // Chapter::LinkedListPractice
     p0002_add_two_numbers,
     p0021_merge_two_sorted_lists,
+    p0023_merge_k_sorted_lists,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).

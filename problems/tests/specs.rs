@@ -29,6 +29,7 @@ spec_tests! {
     p0002 => p0002_add_two_numbers,
     p0019 => p0019_remove_nth_node_from_end_of_list,
     p0021 => p0021_merge_two_sorted_lists,
+    p0023 => p0023_merge_k_sorted_lists,
     p0024 => p0024_swap_nodes_in_pairs,
     p0141 => p0141_linked_list_cycle,
     p0142 => p0142_linked_list_cycle_ii,
