@@ -56,6 +56,7 @@ registry![
     p0002_add_two_numbers,
     p0021_merge_two_sorted_lists,
     p0023_merge_k_sorted_lists,
+    p0445_add_two_numbers_ii,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).
