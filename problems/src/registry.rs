@@ -57,6 +57,7 @@ registry![
     p0021_merge_two_sorted_lists,
     p0023_merge_k_sorted_lists,
     p0445_add_two_numbers_ii,
+    p0876_middle_of_the_linked_list,
 ];
 
 /// Finds a problem by id (`24`, `0024`) or slug (`swap-nodes-in-pairs`).

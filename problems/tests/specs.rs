@@ -38,6 +38,7 @@ spec_tests! {
     p0206 => p0206_reverse_linked_list,
     p0445 => p0445_add_two_numbers_ii,
     p0707 => p0707_design_linked_list,
+    p0876 => p0876_middle_of_the_linked_list,
 }
 
 fn assert_all_pass<P: Problem>() {
