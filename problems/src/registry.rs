@@ -59,6 +59,7 @@ registry![
     p0025_reverse_nodes_in_k_group,
     p0061_rotate_list,
     p0082_remove_duplicates_from_sorted_list_ii,
+    p0083_remove_duplicates_from_sorted_list,
     p0445_add_two_numbers_ii,
     p0876_middle_of_the_linked_list,
 ];
