@@ -20,6 +20,7 @@ pub mod p0061_rotate_list;
 pub mod p0082_remove_duplicates_from_sorted_list_ii;
 pub mod p0083_remove_duplicates_from_sorted_list;
 pub mod p0086_partition_list;
+pub mod p0092_reverse_linked_list_ii;
 pub mod p0141_linked_list_cycle;
 pub mod p0142_linked_list_cycle_ii;
 pub mod p0160_intersection_of_two_linked_lists;

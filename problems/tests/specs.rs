@@ -36,6 +36,7 @@ spec_tests! {
     p0082 => p0082_remove_duplicates_from_sorted_list_ii,
     p0083 => p0083_remove_duplicates_from_sorted_list,
     p0086 => p0086_partition_list,
+    p0092 => p0092_reverse_linked_list_ii,
     p0141 => p0141_linked_list_cycle,
     p0142 => p0142_linked_list_cycle_ii,
     p0160 => p0160_intersection_of_two_linked_lists,
