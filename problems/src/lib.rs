@@ -26,6 +26,7 @@ pub mod p0142_linked_list_cycle_ii;
 pub mod p0160_intersection_of_two_linked_lists;
 pub mod p0203_remove_linked_list_elements;
 pub mod p0206_reverse_linked_list;
+pub mod p0328_odd_even_linked_list;
 pub mod p0445_add_two_numbers_ii;
 pub mod p0707_design_linked_list;
 pub mod p0876_middle_of_the_linked_list;
