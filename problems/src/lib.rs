@@ -24,6 +24,7 @@ pub mod p0092_reverse_linked_list_ii;
 pub mod p0141_linked_list_cycle;
 pub mod p0142_linked_list_cycle_ii;
 pub mod p0143_reorder_list;
+pub mod p0148_sort_list;
 pub mod p0160_intersection_of_two_linked_lists;
 pub mod p0203_remove_linked_list_elements;
 pub mod p0206_reverse_linked_list;

@@ -40,6 +40,7 @@ spec_tests! {
     p0141 => p0141_linked_list_cycle,
     p0142 => p0142_linked_list_cycle_ii,
     p0143 => p0143_reorder_list,
+    p0148 => p0148_sort_list,
     p0160 => p0160_intersection_of_two_linked_lists,
     p0203 => p0203_remove_linked_list_elements,
     p0206 => p0206_reverse_linked_list,
