@@ -64,6 +64,7 @@ registry![
     p0092_reverse_linked_list_ii,
     p0143_reorder_list,
     p0148_sort_list,
+    p0234_palindrome_linked_list,
     p0328_odd_even_linked_list,
     p0445_add_two_numbers_ii,
     p0876_middle_of_the_linked_list,

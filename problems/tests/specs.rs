@@ -44,6 +44,7 @@ spec_tests! {
     p0160 => p0160_intersection_of_two_linked_lists,
     p0203 => p0203_remove_linked_list_elements,
     p0206 => p0206_reverse_linked_list,
+    p0234 => p0234_palindrome_linked_list,
     p0328 => p0328_odd_even_linked_list,
     p0445 => p0445_add_two_numbers_ii,
     p0707 => p0707_design_linked_list,
