@@ -94,7 +94,7 @@ impl Problem for Spec {
     fn inputs() -> BoxedStrategy<Vec<i32>> {
         let half = prop_oneof![
             3 => prop::collection::vec(0..=9, 0..=8),
-            1 => prop::collection::vec(0..=9, 0..=50_000),
+            1 => prop::collection::vec(0..=9, 0..50_000),
         ];
         let palindrome = (half, prop::option::of(0..=9)).prop_map(|(half, middle)| {
             let mut values = half.clone();

@@ -2,11 +2,13 @@
 //! catches the classic wrong answers: returning the input, and swapping values instead of nodes.
 
 use pretty_assertions::assert_eq;
+use problems::arena::Arena;
 use problems::check::{self, CheckConfig, CheckKind, Status};
 use problems::list::Link;
 use problems::p0024_swap_nodes_in_pairs as p0024;
+use problems::p0160_intersection_of_two_linked_lists as p0160;
 use problems::registry::PROBLEMS;
-use problems::spec::{self, Approach, Info, Problem};
+use problems::spec::{self, Approach, Info, Outcome, Problem};
 use proptest::strategy::BoxedStrategy;
 
 /// Fixed seed so a failure here replays exactly; `harness run` draws fresh seeds.
@@ -191,6 +193,78 @@ fn todo_is_pending_not_failed() {
             .iter()
             .all(|c| c.status == Status::Pending)
     );
+}
+
+/// Problem 160 answered by comparing values instead of nodes: after aligning the lists' ends,
+/// the first position where they hold equal values. LeetCode's example 1 exists to catch this.
+struct IntersectionByValue;
+
+impl Problem for IntersectionByValue {
+    const INFO: Info = p0160::Spec::INFO;
+    type Input = p0160::Input;
+    type Output = p0160::Intersection;
+
+    fn examples() -> Vec<(p0160::Input, p0160::Intersection)> {
+        p0160::Spec::examples()
+    }
+    fn model(input: &p0160::Input) -> p0160::Intersection {
+        p0160::Spec::model(input)
+    }
+    fn inputs() -> BoxedStrategy<p0160::Input> {
+        p0160::Spec::inputs()
+    }
+    fn long_input() -> p0160::Input {
+        p0160::Spec::long_input()
+    }
+    fn approaches() -> Vec<Approach<p0160::Input, p0160::Intersection>> {
+        vec![Approach {
+            name: "equal values",
+            summary: "",
+            recursive: false,
+            relinks: false,
+            run: |input| {
+                let (arena, a, b) = Arena::with_intersection(
+                    input.intersect_val,
+                    &input.list_a,
+                    &input.list_b,
+                    input.skip_a,
+                    input.skip_b,
+                );
+                let (m, n) = (arena.walk(a).count(), arena.walk(b).count());
+                let a = arena.walk(a).skip(m.saturating_sub(n));
+                let b = arena.walk(b).skip(n.saturating_sub(m));
+                let found = a.zip(b).find(|&(x, y)| arena.val(x) == arena.val(y));
+                Outcome::plain(match found {
+                    Some((node, _)) => p0160::Intersection::IntersectedAt {
+                        val: arena.val(node),
+                        node,
+                    },
+                    None => p0160::Intersection::NoIntersection,
+                })
+            },
+        }]
+    }
+}
+
+#[test]
+fn checker_catches_equal_values_taken_for_the_shared_node() {
+    let reports = check::check_problem::<IntersectionByValue>(&CheckConfig {
+        long: false,
+        ..CONFIG
+    });
+    let examples = &reports[0].checks[0];
+    assert_eq!(examples.status, Status::Failed);
+    let failure = examples.failure.as_ref().unwrap();
+    assert_eq!(failure.message, "example 1: wrong output");
+    assert!(
+        failure
+            .actual
+            .as_deref()
+            .is_some_and(|a| a.contains("val: 1")),
+        "{failure:?}"
+    );
+    let model = &reports[0].checks[1];
+    assert_eq!(model.status, Status::Failed);
 }
 
 #[test]
