@@ -1,6 +1,7 @@
 //! LeetCode linked-list problems solved in safe Rust, each with the specification that checks
 //! it: published examples, a plain-`Vec` model, a generator within LeetCode's constraints and a
 //! 10^6-node input. `harness run <id>` and `cargo test -p problems` run the same checks.
+//! Lists that share a tail or hold a cycle (141, 142, 160) live in the index-based [`arena`].
 
 pub mod arena;
 pub mod check;

@@ -293,3 +293,12 @@ fn registry_ids_are_unique_and_every_module_is_registered() {
         "problem modules and the registry disagree"
     );
 }
+
+#[test]
+fn registry_lists_each_chapter_in_one_block_in_study_order() {
+    let chapters: Vec<_> = PROBLEMS.iter().map(|p| p.info().chapter).collect();
+    assert!(
+        chapters.is_sorted(),
+        "a problem is listed outside its chapter's block: {chapters:?}"
+    );
+}
