@@ -300,6 +300,8 @@ impl Problem for Spec {
         )]
     }
 
+    /// A `VecDeque`: a `Vec` whose front pushes are O(1), so the 10^6 heads of the long input
+    /// cost the model linear time, not quadratic.
     fn model(ops: &Vec<Op>) -> Vec<i32> {
         let mut list = VecDeque::new();
         let mut got = Vec::new();
