@@ -131,12 +131,21 @@ pub trait Problem: 'static {
 /// Runs `solve` on a list built from `values` and reads the result back, verifying that the
 /// result is made of the input's own nodes with their original values.
 pub fn relinked(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
-    let head = list::from_slice(values);
+    relinked_nodes(list::from_slice(values), Identity::record, solve)
+}
+
+/// The core of the `relinked*` helpers: records the nodes of `input` (unless a timing run has
+/// turned the bookkeeping off), solves, and verifies the result's nodes against the record.
+fn relinked_nodes<T>(
+    input: T,
+    record: impl FnOnce(&T) -> Identity,
+    solve: impl FnOnce(T) -> Link,
+) -> Outcome<Vec<i32>> {
     if TIMING.with(Cell::get).is_some() {
-        return Outcome::plain(list::into_vec(timed_solve(solve, head)));
+        return Outcome::plain(list::into_vec(timed_solve(solve, input)));
     }
-    let identity = Identity::record(&head);
-    let out = timed_solve(solve, head);
+    let identity = record(&input);
+    let out = solve(input);
     let violation = identity.verify(&out).err().map(|v| v.to_string());
     Outcome { output: list::into_vec(out), violation }
 }
@@ -174,4 +183,31 @@ pub fn time_solve<R>(f: impl FnOnce() -> R) -> (R, Option<Duration>) {
 /// Runs `solve` on a list built from `values` and reads the result back (new nodes allowed).
 pub fn rebuilt(values: &[i32], solve: impl FnOnce(Link) -> Link) -> Outcome<Vec<i32>> {
     Outcome::plain(list::into_vec(timed_solve(solve, list::from_slice(values))))
+}
+
+/// Like [`relinked`] for problems that take two lists (merging): the result must be made of the
+/// nodes of both inputs, each with its original value.
+pub fn relinked_pair(
+    first: &[i32],
+    second: &[i32],
+    solve: impl FnOnce(Link, Link) -> Link,
+) -> Outcome<Vec<i32>> {
+    let lists = (list::from_slice(first), list::from_slice(second));
+    relinked_nodes(lists, |(a, b)| Identity::record_all([a, b]), |(a, b)| solve(a, b))
+}
+
+/// Like [`relinked`] for problems that take any number of lists (merging k lists).
+pub fn relinked_all(lists: &[Vec<i32>], solve: impl FnOnce(Vec<Link>) -> Link) -> Outcome<Vec<i32>> {
+    let heads: Vec<Link> = lists.iter().map(|values| list::from_slice(values)).collect();
+    relinked_nodes(heads, |heads| Identity::record_all(heads), solve)
+}
+
+/// Like [`rebuilt`] for problems that take two lists and may allocate the result (arithmetic).
+pub fn rebuilt_pair(
+    first: &[i32],
+    second: &[i32],
+    solve: impl FnOnce(Link, Link) -> Link,
+) -> Outcome<Vec<i32>> {
+    let lists = (list::from_slice(first), list::from_slice(second));
+    Outcome::plain(list::into_vec(timed_solve(|(a, b)| solve(a, b), lists)))
 }

@@ -2,10 +2,13 @@
 //! catches the classic wrong answers: returning the input, and swapping values instead of nodes.
 
 use pretty_assertions::assert_eq;
+use problems::arena::Arena;
 use problems::check::{self, CheckConfig, CheckKind, Status};
 use problems::mistakes::WrongSwaps;
+use problems::p0160_intersection_of_two_linked_lists as p0160;
 use problems::registry::PROBLEMS;
-use problems::spec::Problem;
+use problems::spec::{Approach, Info, Outcome, Problem};
+use proptest::strategy::BoxedStrategy;
 
 /// Fixed seed so a failure here replays exactly; `harness run` draws fresh seeds.
 const CONFIG: CheckConfig = CheckConfig { cases: 256, seed: 20_240_024, long: true };
@@ -20,8 +23,29 @@ macro_rules! spec_tests {
 }
 
 spec_tests! {
+    p0002 => p0002_add_two_numbers,
+    p0019 => p0019_remove_nth_node_from_end_of_list,
+    p0021 => p0021_merge_two_sorted_lists,
+    p0023 => p0023_merge_k_sorted_lists,
     p0024 => p0024_swap_nodes_in_pairs,
+    p0025 => p0025_reverse_nodes_in_k_group,
+    p0061 => p0061_rotate_list,
+    p0082 => p0082_remove_duplicates_from_sorted_list_ii,
+    p0083 => p0083_remove_duplicates_from_sorted_list,
+    p0086 => p0086_partition_list,
+    p0092 => p0092_reverse_linked_list_ii,
+    p0141 => p0141_linked_list_cycle,
+    p0142 => p0142_linked_list_cycle_ii,
+    p0143 => p0143_reorder_list,
+    p0148 => p0148_sort_list,
+    p0160 => p0160_intersection_of_two_linked_lists,
     p0203 => p0203_remove_linked_list_elements,
+    p0206 => p0206_reverse_linked_list,
+    p0234 => p0234_palindrome_linked_list,
+    p0328 => p0328_odd_even_linked_list,
+    p0445 => p0445_add_two_numbers_ii,
+    p0707 => p0707_design_linked_list,
+    p0876 => p0876_middle_of_the_linked_list,
 }
 
 /// Every check passes, or is pending: a problem just scaffolded by `harness new` is not solved
@@ -86,6 +110,66 @@ fn todo_is_pending_not_failed() {
     assert!(reports[2].checks.iter().all(|c| c.status == Status::Pending));
 }
 
+/// Problem 160 answered by comparing values instead of nodes: after aligning the lists' ends,
+/// the first position where they hold equal values. LeetCode's example 1 exists to catch this.
+struct IntersectionByValue;
+
+impl Problem for IntersectionByValue {
+    const INFO: Info = p0160::Spec::INFO;
+    type Input = p0160::Input;
+    type Output = p0160::Intersection;
+
+    fn examples() -> Vec<(p0160::Input, p0160::Intersection)> {
+        p0160::Spec::examples()
+    }
+    fn model(input: &p0160::Input) -> p0160::Intersection {
+        p0160::Spec::model(input)
+    }
+    fn inputs() -> BoxedStrategy<p0160::Input> {
+        p0160::Spec::inputs()
+    }
+    fn sized_input(n: usize) -> p0160::Input {
+        p0160::Spec::sized_input(n)
+    }
+    fn approaches() -> Vec<Approach<p0160::Input, p0160::Intersection>> {
+        vec![Approach {
+            name: "equal values",
+            summary: "",
+            recursive: false,
+            relinks: false,
+            run: |input| {
+                let (arena, a, b) = Arena::with_intersection(
+                    input.intersect_val,
+                    &input.list_a,
+                    &input.list_b,
+                    input.skip_a,
+                    input.skip_b,
+                );
+                let (m, n) = (arena.walk(a).count(), arena.walk(b).count());
+                let a = arena.walk(a).skip(m.saturating_sub(n));
+                let b = arena.walk(b).skip(n.saturating_sub(m));
+                let found = a.zip(b).find(|&(x, y)| arena.val(x) == arena.val(y));
+                Outcome::plain(match found {
+                    Some((node, _)) => p0160::Intersection::IntersectedAt { val: arena.val(node), node },
+                    None => p0160::Intersection::NoIntersection,
+                })
+            },
+        }]
+    }
+}
+
+#[test]
+fn checker_catches_equal_values_taken_for_the_shared_node() {
+    let reports = check::check_problem::<IntersectionByValue>(&CheckConfig { long: false, ..CONFIG });
+    let examples = &reports[0].checks[0];
+    assert_eq!(examples.status, Status::Failed);
+    let failure = examples.failure.as_ref().unwrap();
+    assert_eq!(failure.message, "example 1: wrong output");
+    assert!(failure.actual.as_deref().is_some_and(|a| a.contains("val: 1")), "{failure:?}");
+    let model = &reports[0].checks[1];
+    assert_eq!(model.status, Status::Failed);
+}
+
 #[test]
 fn registry_ids_are_unique_and_every_module_is_registered() {
     let mut ids: Vec<u32> = PROBLEMS.iter().map(|p| p.info().id).collect();
@@ -106,4 +190,10 @@ fn registry_ids_are_unique_and_every_module_is_registered() {
         PROBLEMS.iter().map(|p| format!("p{:04}_{}", p.info().id, p.info().slug.replace('-', "_"))).collect();
     registered.sort();
     assert_eq!(registered, modules, "problem modules and the registry disagree");
+}
+
+#[test]
+fn registry_lists_each_chapter_in_one_block_in_study_order() {
+    let chapters: Vec<_> = PROBLEMS.iter().map(|p| p.info().chapter).collect();
+    assert!(chapters.is_sorted(), "a problem is listed outside its chapter's block: {chapters:?}");
 }
