@@ -1,0 +1,373 @@
+//! The blocked GEMM loop nest, written once and instantiated per ISA through [`GemmKernel`]
+//! (the shape of bluss/matrixmultiply's `gemm_loop<K: GemmKernel>`).
+//!
+//! C is cut into `NC`-column blocks; the inner dimension into `KC` slices; for each pair a
+//! `KC x NC` block of B is packed into `NR`-wide panels and an `MC x KC` block of A into `MR`-tall
+//! panels, and the microkernel updates one `MR x NR` tile of C per call. Packed panels are
+//! zero-padded, so edge tiles run the full kernel and only the final store is partial.
+//!
+//! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
+//! `#[target_feature]` entry compiles the whole nest (packing included) for that ISA.
+
+use crate::{MatMut, MatRef, parallel};
+
+/// Inner-dimension slice: the A micro-panel (`MR x KC`, broadcast operand) stays in L1 while
+/// B micro-panels stream past it. 256 floats keeps a 12-row A panel at 12 KiB, a third of a
+/// 32 KiB L1 (Zen 4) and a quarter of 48 KiB (Sapphire Rapids).
+pub(crate) const KC: usize = 256;
+/// Columns of the packed B block (`KC x NC` floats = 512 KiB at these values): it stays in L2
+/// across all row panels of A, half of a 1 MiB L2 (Zen 4) and a quarter of 2 MiB (SPR).
+pub(crate) const NC: usize = 512;
+/// Rows of the packed A block; A is re-read from L3 once per B block, so this only bounds the
+/// buffer.
+pub(crate) const MC: usize = 240;
+
+/// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
+#[derive(Debug)]
+pub(crate) struct Job<'a> {
+    pub alpha: f32,
+    pub a: MatRef<'a>,
+    pub b: MatRef<'a>,
+    pub beta: f32,
+    pub c: MatMut<'a>,
+}
+
+/// The scale factors of one tile update: `C <- alpha * (A panel * B panel) + beta * C`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scale {
+    pub alpha: f32,
+    /// 0 means "do not read C".
+    pub beta: f32,
+}
+
+/// An `rows x cols` tile of C (at most `MR x NR`), every element inside `data`.
+#[derive(Debug)]
+pub(crate) struct Tile<'a> {
+    data: &'a mut [f32],
+    row_stride: usize,
+    col_stride: usize,
+    rows: usize,
+    cols: usize,
+}
+
+impl<'a> Tile<'a> {
+    /// The tile at the start of `data`, or `None` if one of its elements would lie outside.
+    #[inline(always)]
+    pub(crate) fn new(
+        data: &'a mut [f32],
+        row_stride: usize,
+        col_stride: usize,
+        rows: usize,
+        cols: usize,
+    ) -> Option<Self> {
+        let fits = rows == 0
+            || cols == 0
+            || (rows - 1) * row_stride + (cols - 1) * col_stride < data.len();
+        fits.then_some(Tile {
+            data,
+            row_stride,
+            col_stride,
+            rows,
+            cols,
+        })
+    }
+
+    /// The tile's data, starting at element (0, 0); `(i, j)` is at
+    /// `i * row_stride() + j * col_stride()` and is in bounds for `i < rows(), j < cols()`.
+    #[inline(always)]
+    pub(crate) fn data(&mut self) -> &mut [f32] {
+        self.data
+    }
+    #[inline(always)]
+    pub(crate) fn row_stride(&self) -> usize {
+        self.row_stride
+    }
+    #[inline(always)]
+    pub(crate) fn col_stride(&self) -> usize {
+        self.col_stride
+    }
+    #[inline(always)]
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+    #[inline(always)]
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Writes `scale.alpha * acc + scale.beta * C` for the tile's elements, reading `acc` as a
+    /// row-major `_ x nr` block: the portable store every kernel can fall back to.
+    #[inline(always)]
+    pub(crate) fn store_from(&mut self, acc: &[f32], nr: usize, scale: Scale) {
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                let slot = &mut self.data[i * self.row_stride + j * self.col_stride];
+                let ab = scale.alpha * acc[i * nr + j];
+                *slot = if scale.beta == 0.0 {
+                    ab
+                } else {
+                    ab + scale.beta * *slot
+                };
+            }
+        }
+    }
+}
+
+/// The innermost operations of one ISA.
+pub(crate) trait GemmKernel: Copy + Send + Sync {
+    /// Rows of the C tile (the broadcast operand A is packed in panels this tall).
+    const MR: usize;
+    /// Columns of the C tile (the vector operand B is packed in panels this wide).
+    const NR: usize;
+
+    /// Runs [`serial`] for this kernel with the ISA's target features enabled.
+    fn serial(self, job: Job<'_>, ws: &mut Workspace);
+
+    /// `tile <- scale.alpha * a * b + scale.beta * tile` where `a` is an `MR x k` panel stored
+    /// column by column (`a[p * MR + i]`) and `b` a `k x NR` panel stored row by row
+    /// (`b[p * NR + j]`). The caller passes panels of exactly that length; a kernel handed
+    /// shorter ones must not read past them (the SIMD kernels then leave the tile untouched).
+    fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, tile: Tile<'_>);
+}
+
+/// Packing buffers, kept per thread and reused across calls.
+#[derive(Debug, Default)]
+pub(crate) struct Workspace {
+    a: Vec<f32>,
+    b: Vec<f32>,
+}
+
+/// The 64-byte aligned prefix of `len` floats inside `buf`, growing it as needed: aligned
+/// panels let the kernels' vector loads never straddle a cache line.
+#[inline(always)]
+fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    const ALIGN_FLOATS: usize = 16;
+    if buf.len() < len + ALIGN_FLOATS {
+        buf.resize(len + ALIGN_FLOATS, 0.0);
+    }
+    let offset = buf.as_ptr().align_offset(64).min(ALIGN_FLOATS);
+    &mut buf[offset..offset + len]
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
+}
+
+/// Runs `job` on `threads` workers: the entry point of every ISA.
+pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        c,
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 || alpha == 0.0 {
+        scale_c(beta, c);
+        return;
+    }
+    // The kernels' vectors run along C's rows; if C is column-major, compute C^T = B^T A^T.
+    let unit_cols = n == 1 || c.col_stride() == 1;
+    let unit_rows = m == 1 || c.row_stride() == 1;
+    let transpose = match (unit_cols, unit_rows) {
+        (true, true) => n < m,
+        (true, false) => false,
+        (false, true) => true,
+        (false, false) => c.row_stride() < c.col_stride(),
+    };
+    let (a, b, c) = if transpose {
+        (b.t(), a.t(), c.t())
+    } else {
+        (a, b, c)
+    };
+    let (m, n) = (c.rows(), c.cols());
+
+    // Threads take disjoint bands of C's rows (never a slice of k), so each element sees the
+    // same sequence of operations whatever the thread count.
+    let work = m * n * k;
+    let threads = if work < 48 * 48 * 48 { 1 } else { threads };
+    let band = m.div_ceil(threads).div_ceil(K::MR) * K::MR;
+    let mut bands = Vec::with_capacity(threads);
+    let mut rest = c;
+    let mut start = 0;
+    while threads > 1 && start + band < m {
+        match rest.split_rows(band) {
+            Ok((top, bottom)) => {
+                bands.push((start, top));
+                rest = bottom;
+                start += band;
+            }
+            Err(whole) => {
+                rest = whole;
+                break;
+            }
+        }
+    }
+    bands.push((start, rest));
+    let one = |(start, c): (usize, MatMut<'_>)| {
+        let rows = c.rows();
+        let job = Job {
+            alpha,
+            a: a.sub_rows(start, rows),
+            b,
+            beta,
+            c,
+        };
+        let mut ws = WORKSPACE.with(|slot| slot.take());
+        kernel.serial(job, &mut ws);
+        WORKSPACE.with(|slot| slot.replace(ws));
+    };
+    if bands.len() == 1 {
+        bands.into_iter().for_each(one);
+    } else {
+        use rayon::prelude::*;
+        parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
+    }
+}
+
+/// `C <- beta * C` (zeros when `beta == 0`, without reading C).
+fn scale_c(beta: f32, mut c: MatMut<'_>) {
+    for i in 0..c.rows() {
+        for j in 0..c.cols() {
+            if let Some(slot) = c.get_mut(i, j) {
+                *slot = if beta == 0.0 { 0.0 } else { beta * *slot };
+            }
+        }
+    }
+}
+
+/// The single-threaded blocked algorithm; `m, n, k > 0` and `alpha != 0`.
+#[inline(always)]
+pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        mut c,
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    let (rsc, csc) = (c.row_stride(), c.col_stride());
+    let c = c.data_mut();
+    let Workspace { a: abuf, b: bbuf } = ws;
+    for jc in (0..n).step_by(NC) {
+        let nc = NC.min(n - jc);
+        for pc in (0..k).step_by(KC) {
+            let kc = KC.min(k - pc);
+            let scale = Scale {
+                alpha,
+                beta: if pc == 0 { beta } else { 1.0 },
+            };
+            let bpack = aligned(bbuf, nc.div_ceil(K::NR) * K::NR * kc);
+            pack_b::<K>(bpack, b, pc, kc, jc, nc);
+            for ic in (0..m).step_by(MC) {
+                let mc = MC.min(m - ic);
+                let apack = aligned(abuf, mc.div_ceil(K::MR) * K::MR * kc);
+                pack_a::<K>(apack, a, ic, mc, pc, kc);
+                for (ir, apanel) in apack.chunks_exact(K::MR * kc).enumerate() {
+                    let row = ic + ir * K::MR;
+                    let mr = K::MR.min(m - row);
+                    for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
+                        let col = jc + jr * K::NR;
+                        let nr = K::NR.min(n - col);
+                        let offset = row * rsc + col * csc;
+                        if let Some(tile) = c
+                            .get_mut(offset..)
+                            .and_then(|data| Tile::new(data, rsc, csc, mr, nr))
+                        {
+                            kernel.kernel(apanel, bpanel, kc, scale, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs rows `row0..row0 + mc`, columns `p0..p0 + kc` of A into `MR`-row panels, each stored
+/// column by column, zero-padding the last panel's missing rows.
+#[inline(always)]
+fn pack_a<K: GemmKernel>(
+    dst: &mut [f32],
+    a: MatRef<'_>,
+    row0: usize,
+    mc: usize,
+    p0: usize,
+    kc: usize,
+) {
+    let data = a.as_slice();
+    let (rs, cs) = (a.row_stride(), a.col_stride());
+    for (q, panel) in dst.chunks_exact_mut(K::MR * kc).enumerate() {
+        let first = row0 + q * K::MR;
+        let rows = K::MR.min(row0 + mc - first);
+        if rows < K::MR {
+            panel.fill(0.0);
+        }
+        if cs == 1 {
+            for i in 0..rows {
+                let start = (first + i) * rs + p0;
+                let src = &data[start..start + kc];
+                for (col, &v) in panel.chunks_exact_mut(K::MR).zip(src) {
+                    col[i] = v;
+                }
+            }
+        } else if rs == 1 {
+            for (p, col) in panel.chunks_exact_mut(K::MR).enumerate() {
+                let start = (p0 + p) * cs + first;
+                col[..rows].copy_from_slice(&data[start..start + rows]);
+            }
+        } else {
+            for (p, col) in panel.chunks_exact_mut(K::MR).enumerate() {
+                for (i, v) in col[..rows].iter_mut().enumerate() {
+                    *v = data[(first + i) * rs + (p0 + p) * cs];
+                }
+            }
+        }
+    }
+}
+
+/// Packs rows `p0..p0 + kc`, columns `col0..col0 + nc` of B into `NR`-column panels, each
+/// stored row by row, zero-padding the last panel's missing columns.
+#[inline(always)]
+fn pack_b<K: GemmKernel>(
+    dst: &mut [f32],
+    b: MatRef<'_>,
+    p0: usize,
+    kc: usize,
+    col0: usize,
+    nc: usize,
+) {
+    let data = b.as_slice();
+    let (rs, cs) = (b.row_stride(), b.col_stride());
+    for (q, panel) in dst.chunks_exact_mut(K::NR * kc).enumerate() {
+        let first = col0 + q * K::NR;
+        let cols = K::NR.min(col0 + nc - first);
+        if cols < K::NR {
+            panel.fill(0.0);
+        }
+        if cs == 1 {
+            for (p, row) in panel.chunks_exact_mut(K::NR).enumerate() {
+                let start = (p0 + p) * rs + first;
+                row[..cols].copy_from_slice(&data[start..start + cols]);
+            }
+        } else if rs == 1 {
+            for j in 0..cols {
+                let start = (first + j) * cs + p0;
+                let src = &data[start..start + kc];
+                for (row, &v) in panel.chunks_exact_mut(K::NR).zip(src) {
+                    row[j] = v;
+                }
+            }
+        } else {
+            for (p, row) in panel.chunks_exact_mut(K::NR).enumerate() {
+                for (j, v) in row[..cols].iter_mut().enumerate() {
+                    *v = data[(p0 + p) * rs + (first + j) * cs];
+                }
+            }
+        }
+    }
+}
