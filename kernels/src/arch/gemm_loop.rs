@@ -268,12 +268,12 @@ pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace)
                 let mc = MC.min(m - ic);
                 let apack = aligned(abuf, mc.div_ceil(K::MR) * K::MR * kc);
                 pack_a::<K>(apack, a, ic, mc, pc, kc);
-                for (ir, apanel) in apack.chunks_exact(K::MR * kc).enumerate() {
-                    let row = ic + ir * K::MR;
-                    let mr = K::MR.min(m - row);
-                    for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
-                        let col = jc + jr * K::NR;
-                        let nr = K::NR.min(n - col);
+                for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
+                    let col = jc + jr * K::NR;
+                    let nr = K::NR.min(n - col);
+                    for (ir, apanel) in apack.chunks_exact(K::MR * kc).enumerate() {
+                        let row = ic + ir * K::MR;
+                        let mr = K::MR.min(m - row);
                         let offset = row * rsc + col * csc;
                         if let Some(tile) = c
                             .get_mut(offset..)
