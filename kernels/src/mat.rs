@@ -162,18 +162,29 @@ impl<'a> MatRef<'a> {
         self.data
     }
 
-    /// The sub-view of rows `start..start + len` (caller keeps it inside the shape).
-    pub(crate) fn sub_rows(self, start: usize, len: usize) -> MatRef<'a> {
-        let offset = if len == 0 || self.cols == 0 {
+    /// The sub-view of rows `row0..row0 + rows` and columns `col0..col0 + cols`, or `None` if
+    /// that range leaves the shape (so every view keeps all its elements inside its data).
+    pub(crate) fn block(
+        self,
+        row0: usize,
+        rows: usize,
+        col0: usize,
+        cols: usize,
+    ) -> Option<MatRef<'a>> {
+        if row0.checked_add(rows)? > self.rows || col0.checked_add(cols)? > self.cols {
+            return None;
+        }
+        let offset = if rows == 0 || cols == 0 {
             0
         } else {
-            start * self.row_stride
+            row0 * self.row_stride + col0 * self.col_stride
         };
-        MatRef {
-            data: &self.data[offset.min(self.data.len())..],
-            rows: len,
+        Some(MatRef {
+            data: self.data.get(offset..)?,
+            rows,
+            cols,
             ..self
-        }
+        })
     }
 }
 

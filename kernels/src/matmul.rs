@@ -65,6 +65,7 @@ pub fn gemm(
     let isa = opts.resolve_isa(OP)?;
     let threads = opts.thread_count();
     let job = gemm_loop::Job {
+        direct: false,
         alpha,
         a,
         b,

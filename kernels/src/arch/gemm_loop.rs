@@ -25,6 +25,9 @@ pub(crate) const MC: usize = 240;
 /// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
 #[derive(Debug)]
 pub(crate) struct Job<'a> {
+    /// Use [`GemmKernel::direct`] instead of packing; decided once per call so that every
+    /// thread computes its elements with the same sequence of operations.
+    pub direct: bool,
     pub alpha: f32,
     pub a: MatRef<'a>,
     pub b: MatRef<'a>,
@@ -128,6 +131,17 @@ pub(crate) trait GemmKernel: Copy + Send + Sync {
     /// (`b[p * NR + j]`). The caller passes panels of exactly that length; a kernel handed
     /// shorter ones must not read past them (the SIMD kernels then leave the tile untouched).
     fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, tile: Tile<'_>);
+
+    /// Whether this ISA has [`GemmKernel::direct`], the no-packing path for small problems.
+    const DIRECT: bool = false;
+
+    /// `tile <- scale.alpha * a * b + scale.beta * tile` straight from the caller's views,
+    /// without packing: `a` is `rows x k` and `b` is `k x cols` with column stride 1, for
+    /// `rows <= MR`, `cols <= NR` and the tile of the same shape. Anything else leaves the
+    /// tile untouched; only called when `DIRECT` is true.
+    fn direct(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>) {
+        let _ = (a, b, scale, tile);
+    }
 }
 
 /// Packing buffers, kept per thread and reused across calls.
@@ -153,6 +167,11 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
 }
 
+/// The largest problem (in `m * k + k * n` operand floats) run without packing: both
+/// operands then fit in a 32 KiB L1 together, so re-reading them unpacked costs nothing, while
+/// packing would cost as much as the multiplication itself.
+const DIRECT_MAX_FLOATS: usize = 8 * 1024;
+
 /// Runs `job` on `threads` workers: the entry point of every ISA.
 pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     let Job {
@@ -161,6 +180,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         b,
         beta,
         c,
+        ..
     } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     if m == 0 || n == 0 {
@@ -185,16 +205,27 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         (a, b, c)
     };
     let (m, n) = (c.rows(), c.cols());
+    let direct = K::DIRECT && (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
 
     // Threads take disjoint bands of C's rows (never a slice of k), so each element sees the
     // same sequence of operations whatever the thread count.
-    let work = m * n * k;
-    let threads = if work < 48 * 48 * 48 { 1 } else { threads };
+    let threads = if m * n * k < 64 * 64 * 64 { 1 } else { threads };
+    if threads <= 1 {
+        let job = Job {
+            direct,
+            alpha,
+            a,
+            b,
+            beta,
+            c,
+        };
+        return with_workspace(|ws| kernel.serial(job, ws));
+    }
     let band = m.div_ceil(threads).div_ceil(K::MR) * K::MR;
     let mut bands = Vec::with_capacity(threads);
     let mut rest = c;
     let mut start = 0;
-    while threads > 1 && start + band < m {
+    while start + band < m {
         match rest.split_rows(band) {
             Ok((top, bottom)) => {
                 bands.push((start, top));
@@ -209,24 +240,27 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     }
     bands.push((start, rest));
     let one = |(start, c): (usize, MatMut<'_>)| {
-        let rows = c.rows();
-        let job = Job {
-            alpha,
-            a: a.sub_rows(start, rows),
-            b,
-            beta,
-            c,
-        };
-        let mut ws = WORKSPACE.with(|slot| slot.take());
-        kernel.serial(job, &mut ws);
-        WORKSPACE.with(|slot| slot.replace(ws));
+        if let Some(a) = a.block(start, c.rows(), 0, k) {
+            let job = Job {
+                direct,
+                alpha,
+                a,
+                b,
+                beta,
+                c,
+            };
+            with_workspace(|ws| kernel.serial(job, ws));
+        }
     };
-    if bands.len() == 1 {
-        bands.into_iter().for_each(one);
-    } else {
-        use rayon::prelude::*;
-        parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
-    }
+    use rayon::prelude::*;
+    parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
+}
+
+/// Lends `work` this thread's packing buffers.
+fn with_workspace(work: impl FnOnce(&mut Workspace)) {
+    let mut ws = WORKSPACE.with(|slot| slot.take());
+    work(&mut ws);
+    WORKSPACE.with(|slot| slot.replace(ws));
 }
 
 /// `C <- beta * C` (zeros when `beta == 0`, without reading C).
@@ -240,15 +274,59 @@ fn scale_c(beta: f32, mut c: MatMut<'_>) {
     }
 }
 
-/// The single-threaded blocked algorithm; `m, n, k > 0` and `alpha != 0`.
+/// The single-threaded algorithm; `m, n, k > 0` and `alpha != 0`.
 #[inline(always)]
 pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
+    if job.direct {
+        direct(kernel, job);
+    } else {
+        blocked(kernel, job, ws);
+    }
+}
+
+/// Small problems: one kernel call per `MR x NR` tile, reading A and B where they are.
+#[inline(always)]
+fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
     let Job {
         alpha,
         a,
         b,
         beta,
         mut c,
+        ..
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    let (rsc, csc) = (c.row_stride(), c.col_stride());
+    let c = c.data_mut();
+    let scale = Scale { alpha, beta };
+    for col in (0..n).step_by(K::NR) {
+        let nr = K::NR.min(n - col);
+        let Some(b) = b.block(0, k, col, nr) else {
+            continue;
+        };
+        for row in (0..m).step_by(K::MR) {
+            let mr = K::MR.min(m - row);
+            if let (Some(a), Some(tile)) = (
+                a.block(row, mr, 0, k),
+                c.get_mut(row * rsc + col * csc..)
+                    .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+            ) {
+                kernel.direct(a, b, scale, tile);
+            }
+        }
+    }
+}
+
+/// The packed, cache-blocked loop nest.
+#[inline(always)]
+fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        mut c,
+        ..
     } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());

@@ -4,6 +4,7 @@
 
 use core::arch::x86_64::*;
 
+use crate::MatRef;
 use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
 
 const MR: usize = 12;
@@ -49,6 +50,108 @@ impl GemmKernel for MatmulKernel {
         // i < rows, j < cols; stores touch only those (masked lanes are not accessed).
         unsafe { store(&acc, scale, &mut tile) }
     }
+
+    const DIRECT: bool = true;
+
+    #[inline(always)]
+    fn direct(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+        let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+        if rows > MR
+            || cols > NR
+            || b.rows() != k
+            || (b.col_stride() != 1 && cols != 1)
+            || tile.rows() != rows
+            || tile.cols() != cols
+        {
+            return;
+        }
+        let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
+        let operands = Direct {
+            a: a.as_slice().as_ptr(),
+            a_rs: a.row_stride(),
+            a_cs: a.col_stride(),
+            b: b.as_slice().as_ptr(),
+            b_rs: b.row_stride(),
+            k,
+            masks,
+        };
+        macro_rules! rows {
+            ($vecs:literal) => {
+                seq_rows!(rows, $vecs, operands, scale, tile)
+            };
+        }
+        if cols > 16 { rows!(2) } else { rows!(1) }
+    }
+}
+
+/// Runs `direct_tile::<R, VECS>` for the runtime row count `R` in 1..=MR.
+macro_rules! seq_rows {
+    ($rows:expr, $vecs:literal, $ops:expr, $scale:expr, $tile:expr) => {
+        match $rows {
+            1 => direct_tile::<1, $vecs>(&$ops, $scale, &mut $tile),
+            2 => direct_tile::<2, $vecs>(&$ops, $scale, &mut $tile),
+            3 => direct_tile::<3, $vecs>(&$ops, $scale, &mut $tile),
+            4 => direct_tile::<4, $vecs>(&$ops, $scale, &mut $tile),
+            5 => direct_tile::<5, $vecs>(&$ops, $scale, &mut $tile),
+            6 => direct_tile::<6, $vecs>(&$ops, $scale, &mut $tile),
+            7 => direct_tile::<7, $vecs>(&$ops, $scale, &mut $tile),
+            8 => direct_tile::<8, $vecs>(&$ops, $scale, &mut $tile),
+            9 => direct_tile::<9, $vecs>(&$ops, $scale, &mut $tile),
+            10 => direct_tile::<10, $vecs>(&$ops, $scale, &mut $tile),
+            11 => direct_tile::<11, $vecs>(&$ops, $scale, &mut $tile),
+            12 => direct_tile::<12, $vecs>(&$ops, $scale, &mut $tile),
+            _ => {}
+        }
+    };
+}
+use seq_rows;
+
+/// Lane mask selecting the first `n` (at most 16) lanes.
+#[inline(always)]
+fn lanes(n: usize) -> __mmask16 {
+    if n >= 16 { 0xffff } else { (1u16 << n) - 1 }
+}
+
+/// Unpacked operands of one direct tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is
+/// `k x cols` at `b` with row stride `b_rs` and unit column stride, `masks` select its columns.
+struct Direct {
+    a: *const f32,
+    a_rs: usize,
+    a_cs: usize,
+    b: *const f32,
+    b_rs: usize,
+    k: usize,
+    masks: [__mmask16; 2],
+}
+
+/// One tile of the direct path, `R` rows and `VECS` vectors of B per step of k.
+#[inline(always)]
+fn direct_tile<const R: usize, const VECS: usize>(ops: &Direct, scale: Scale, tile: &mut Tile<'_>) {
+    // SAFETY: CPU feature: only reached from `MatmulKernel::direct`, whose `self` proves
+    // avx512f. Bounds: `ops` comes from two `MatRef`s whose every element is inside their data:
+    // A(i, p) for i < R = a.rows(), p < k, and B(p, j) for j < cols, the only lanes `masks`
+    // enable (masked-off lanes are not accessed); the tile has the same R x cols shape.
+    unsafe {
+        let mut acc = [[_mm512_setzero_ps(); 2]; R];
+        for p in 0..ops.k {
+            let row = ops.b.wrapping_add(p * ops.b_rs);
+            let b0 = _mm512_maskz_loadu_ps(ops.masks[0], row);
+            let b1 = if VECS == 2 {
+                _mm512_maskz_loadu_ps(ops.masks[1], row.wrapping_add(16))
+            } else {
+                _mm512_setzero_ps()
+            };
+            let col = ops.a.add(p * ops.a_cs);
+            for (i, acc_i) in acc.iter_mut().enumerate() {
+                let a_i = _mm512_set1_ps(*col.add(i * ops.a_rs));
+                acc_i[0] = _mm512_fmadd_ps(a_i, b0, acc_i[0]);
+                if VECS == 2 {
+                    acc_i[1] = _mm512_fmadd_ps(a_i, b1, acc_i[1]);
+                }
+            }
+        }
+        store(&acc, scale, tile);
+    }
 }
 
 /// The whole blocked loop nest compiled for AVX-512.
@@ -92,7 +195,7 @@ unsafe fn accumulate(a: *const f32, b: *const f32, k: usize) -> [[__m512; 2]; MR
 ///
 /// The CPU supports avx512f.
 #[inline(always)]
-unsafe fn store(acc: &[[__m512; 2]; MR], scale: Scale, tile: &mut Tile<'_>) {
+unsafe fn store<const R: usize>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
     // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: see the comment at each
     // memory access below; `Tile` keeps (i, j) inside its data for i < rows, j < cols.
     unsafe {
@@ -112,7 +215,6 @@ unsafe fn store(acc: &[[__m512; 2]; MR], scale: Scale, tile: &mut Tile<'_>) {
             tile.store_from(&spill, NR, scale);
             return;
         }
-        let lanes = |n: usize| -> __mmask16 { if n >= 16 { 0xffff } else { (1u16 << n) - 1 } };
         let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
         let c = tile.data().as_mut_ptr();
         for (i, acc_i) in acc.iter().enumerate().take(rows) {
