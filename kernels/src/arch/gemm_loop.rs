@@ -1,25 +1,29 @@
 //! The blocked GEMM loop nest, written once and instantiated per ISA through [`GemmKernel`]
 //! (the shape of bluss/matrixmultiply's `gemm_loop<K: GemmKernel>`).
 //!
-//! C is cut into `NC`-column blocks; the inner dimension into `KC` slices; for each pair a
-//! `KC x NC` block of B is packed into `NR`-wide panels and an `MC x KC` block of A into `MR`-tall
-//! panels, and the microkernel updates one `MR x NR` tile of C per call. Packed panels are
-//! zero-padded, so edge tiles run the full kernel and only the final store is partial.
+//! C is cut into `NC`-column blocks and the inner dimension into `KC` slices. For each pair a
+//! `KC x NC` block of B is packed into `NR`-wide panels (zero-padded), and an `MC x KC` block of
+//! A is copied with a padded leading dimension; the microkernel then updates one `MR x NR`
+//! tile of C per call, broadcasting A's elements and loading B's rows as vectors. Edge tiles
+//! run kernels specialised for their row count with masked B loads and C stores.
+//!
+//! Small problems skip both copies (`direct`): their operands already sit in L1.
 //!
 //! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
-//! `#[target_feature]` entry compiles the whole nest (packing included) for that ISA.
+//! `#[target_feature]` entry compiles the whole nest (copies included) for that ISA.
 
 use crate::{MatMut, MatRef, parallel};
 
-/// Inner-dimension slice: the A micro-panel (`MR x KC`, broadcast operand) stays in L1 while
-/// B micro-panels stream past it. 256 floats keeps a 12-row A panel at 12 KiB, a third of a
-/// 32 KiB L1 (Zen 4) and a quarter of 48 KiB (Sapphire Rapids).
+/// Inner-dimension slice. The B micro-panel (`KC x NR` floats) is reused across every row
+/// tile of the A block, so it should stay in L1: 256 x 32 floats = 32 KiB for AVX-512 fits the
+/// 48 KiB L1d of Sapphire Rapids with room for the A rows streaming past (16 KiB for AVX2's
+/// NR = 16 fits a 32 KiB L1 too). 192 and 384 measured no better here.
 pub(crate) const KC: usize = 256;
-/// Columns of the packed B block (`KC x NC` floats = 512 KiB at these values): it stays in L2
-/// across all row panels of A, half of a 1 MiB L2 (Zen 4) and a quarter of 2 MiB (SPR).
+/// Columns of the packed B block: `KC x NC` floats = 512 KiB, a quarter of a 2 MiB L2 (half of
+/// Zen 4's 1 MiB), so the block survives while all row tiles of A pass it.
 pub(crate) const NC: usize = 512;
-/// Rows of the packed A block; A is re-read from L3 once per B block, so this only bounds the
-/// buffer.
+/// Rows of the copied A block: `MC x KC` floats = 240 KiB, re-read once per B micro-panel, so
+/// it has to stay in L2 next to the B block. A multiple of every kernel's `MR` (4, 6, 12).
 pub(crate) const MC: usize = 240;
 
 /// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
@@ -126,22 +130,11 @@ pub(crate) trait GemmKernel: Copy + Send + Sync {
     /// Runs [`serial`] for this kernel with the ISA's target features enabled.
     fn serial(self, job: Job<'_>, ws: &mut Workspace);
 
-    /// `tile <- scale.alpha * a * b + scale.beta * tile` where `a` is an `MR x k` panel stored
-    /// column by column (`a[p * MR + i]`) and `b` a `k x NR` panel stored row by row
-    /// (`b[p * NR + j]`). The caller passes panels of exactly that length; a kernel handed
-    /// shorter ones must not read past them (the SIMD kernels then leave the tile untouched).
-    fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, tile: Tile<'_>);
-
-    /// Whether this ISA has [`GemmKernel::direct`], the no-packing path for small problems.
-    const DIRECT: bool = false;
-
-    /// `tile <- scale.alpha * a * b + scale.beta * tile` straight from the caller's views,
-    /// without packing: `a` is `rows x k` and `b` is `k x cols` with column stride 1, for
-    /// `rows <= MR`, `cols <= NR` and the tile of the same shape. Anything else leaves the
-    /// tile untouched; only called when `DIRECT` is true.
-    fn direct(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>) {
-        let _ = (a, b, scale, tile);
-    }
+    /// `tile <- scale.alpha * a * b + scale.beta * tile` for an `rows x k` view `a` (any
+    /// strides: its elements are broadcast one at a time) and a `k x cols` view `b` whose
+    /// column stride is 1 (unless `cols == 1`), with `rows <= MR`, `cols <= NR` and the tile of
+    /// the same `rows x cols` shape. Arguments breaking that leave the tile untouched.
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>);
 }
 
 /// Packing buffers, kept per thread and reused across calls.
@@ -170,7 +163,7 @@ thread_local! {
 /// The largest problem (in `m * k + k * n` operand floats) run without packing: both
 /// operands then fit in a 32 KiB L1 together, so re-reading them unpacked costs nothing, while
 /// packing would cost as much as the multiplication itself.
-const DIRECT_MAX_FLOATS: usize = 8 * 1024;
+const DIRECT_MAX_FLOATS: usize = 32 * 1024;
 
 /// Runs `job` on `threads` workers: the entry point of every ISA.
 pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
@@ -205,7 +198,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         (a, b, c)
     };
     let (m, n) = (c.rows(), c.cols());
-    let direct = K::DIRECT && (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
+    let direct = (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
 
     // Threads take disjoint bands of C's rows (never a slice of k), so each element sees the
     // same sequence of operations whatever the thread count.
@@ -311,13 +304,13 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
                 c.get_mut(row * rsc + col * csc..)
                     .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
             ) {
-                kernel.direct(a, b, scale, tile);
+                kernel.kernel(a, b, scale, tile);
             }
         }
     }
 }
 
-/// The packed, cache-blocked loop nest.
+/// The cache-blocked loop nest: B is packed, A is read in place.
 #[inline(always)]
 fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
     let Job {
@@ -331,7 +324,6 @@ fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());
     let c = c.data_mut();
-    let Workspace { a: abuf, b: bbuf } = ws;
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
         for pc in (0..k).step_by(KC) {
@@ -340,24 +332,27 @@ fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
                 alpha,
                 beta: if pc == 0 { beta } else { 1.0 },
             };
-            let bpack = aligned(bbuf, nc.div_ceil(K::NR) * K::NR * kc);
+            let bpack = aligned(&mut ws.b, nc.div_ceil(K::NR) * K::NR * kc);
             pack_b::<K>(bpack, b, pc, kc, jc, nc);
             for ic in (0..m).step_by(MC) {
                 let mc = MC.min(m - ic);
-                let apack = aligned(abuf, mc.div_ceil(K::MR) * K::MR * kc);
-                pack_a::<K>(apack, a, ic, mc, pc, kc);
+                let Some(a) = copy_a(&mut ws.a, a, ic, mc, pc, kc) else {
+                    continue;
+                };
                 for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
                     let col = jc + jr * K::NR;
                     let nr = K::NR.min(n - col);
-                    for (ir, apanel) in apack.chunks_exact(K::MR * kc).enumerate() {
-                        let row = ic + ir * K::MR;
+                    let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
+                        continue;
+                    };
+                    for row in (ic..ic + mc).step_by(K::MR) {
                         let mr = K::MR.min(m - row);
-                        let offset = row * rsc + col * csc;
-                        if let Some(tile) = c
-                            .get_mut(offset..)
-                            .and_then(|data| Tile::new(data, rsc, csc, mr, nr))
-                        {
-                            kernel.kernel(apanel, bpanel, kc, scale, tile);
+                        if let (Some(a), Some(tile)) = (
+                            a.block(row - ic, mr, 0, kc),
+                            c.get_mut(row * rsc + col * csc..)
+                                .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+                        ) {
+                            kernel.kernel(a, bpanel, scale, tile);
                         }
                     }
                 }
@@ -366,46 +361,45 @@ fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
     }
 }
 
-/// Packs rows `row0..row0 + mc`, columns `p0..p0 + kc` of A into `MR`-row panels, each stored
-/// column by column, zero-padding the last panel's missing rows.
+/// Copies rows `row0..row0 + mc`, columns `p0..p0 + kc` of A into `buf` and views the copy.
+///
+/// The copy keeps A's orientation (row- or column-major, so it is a sequence of `memcpy`s) but
+/// pads its leading dimension by one cache line: with a power-of-two leading dimension such as
+/// 1024, every row of the original starts in the same L1 set and a block of them cannot stay
+/// in L1 or even L2 while B panels stream past.
 #[inline(always)]
-fn pack_a<K: GemmKernel>(
-    dst: &mut [f32],
+fn copy_a<'w>(
+    buf: &'w mut Vec<f32>,
     a: MatRef<'_>,
     row0: usize,
     mc: usize,
     p0: usize,
     kc: usize,
-) {
-    let data = a.as_slice();
-    let (rs, cs) = (a.row_stride(), a.col_stride());
-    for (q, panel) in dst.chunks_exact_mut(K::MR * kc).enumerate() {
-        let first = row0 + q * K::MR;
-        let rows = K::MR.min(row0 + mc - first);
-        if rows < K::MR {
-            panel.fill(0.0);
+) -> Option<MatRef<'w>> {
+    const PAD: usize = 16;
+    let src = a.block(row0, mc, p0, kc)?;
+    let data = src.as_slice();
+    let (rs, cs) = (src.row_stride(), src.col_stride());
+    if rs == 1 && cs != 1 {
+        let ld = mc + PAD;
+        let dst = aligned(buf, ld * kc);
+        for (p, col) in dst.chunks_exact_mut(ld).enumerate() {
+            col[..mc].copy_from_slice(&data[p * cs..p * cs + mc]);
         }
+        return MatRef::with_strides(dst, mc, kc, 1, ld).ok();
+    }
+    let ld = kc + PAD;
+    let dst = aligned(buf, ld * mc);
+    for (i, row) in dst.chunks_exact_mut(ld).enumerate() {
         if cs == 1 {
-            for i in 0..rows {
-                let start = (first + i) * rs + p0;
-                let src = &data[start..start + kc];
-                for (col, &v) in panel.chunks_exact_mut(K::MR).zip(src) {
-                    col[i] = v;
-                }
-            }
-        } else if rs == 1 {
-            for (p, col) in panel.chunks_exact_mut(K::MR).enumerate() {
-                let start = (p0 + p) * cs + first;
-                col[..rows].copy_from_slice(&data[start..start + rows]);
-            }
+            row[..kc].copy_from_slice(&data[i * rs..i * rs + kc]);
         } else {
-            for (p, col) in panel.chunks_exact_mut(K::MR).enumerate() {
-                for (i, v) in col[..rows].iter_mut().enumerate() {
-                    *v = data[(first + i) * rs + (p0 + p) * cs];
-                }
+            for (p, v) in row[..kc].iter_mut().enumerate() {
+                *v = data[i * rs + p * cs];
             }
         }
     }
+    MatRef::with_strides(dst, mc, kc, ld, 1).ok()
 }
 
 /// Packs rows `p0..p0 + kc`, columns `col0..col0 + nc` of B into `NR`-column panels, each
@@ -421,18 +415,29 @@ fn pack_b<K: GemmKernel>(
 ) {
     let data = b.as_slice();
     let (rs, cs) = (b.row_stride(), b.col_stride());
-    for (q, panel) in dst.chunks_exact_mut(K::NR * kc).enumerate() {
+    let panels = nc.div_ceil(K::NR);
+    if cs == 1 {
+        // Row by row: each row of the block is read once, sequentially (column panels first
+        // would touch a new page per row, per panel).
+        for p in 0..kc {
+            let start = (p0 + p) * rs + col0;
+            let src = &data[start..start + nc];
+            for (q, chunk) in src.chunks(K::NR).enumerate() {
+                let at = q * K::NR * kc + p * K::NR;
+                let row = &mut dst[at..at + K::NR];
+                row[..chunk.len()].copy_from_slice(chunk);
+                row[chunk.len()..].fill(0.0);
+            }
+        }
+        return;
+    }
+    for (q, panel) in dst.chunks_exact_mut(K::NR * kc).take(panels).enumerate() {
         let first = col0 + q * K::NR;
         let cols = K::NR.min(col0 + nc - first);
         if cols < K::NR {
             panel.fill(0.0);
         }
-        if cs == 1 {
-            for (p, row) in panel.chunks_exact_mut(K::NR).enumerate() {
-                let start = (p0 + p) * rs + first;
-                row[..cols].copy_from_slice(&data[start..start + cols]);
-            }
-        } else if rs == 1 {
+        if rs == 1 {
             for j in 0..cols {
                 let start = (first + j) * cs + p0;
                 let src = &data[start..start + kc];

@@ -2,6 +2,7 @@
 //! baseline target, driven by the same blocked loop nest as the SIMD kernels.
 
 use super::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
+use crate::MatRef;
 
 /// The portable microkernel; runs on every CPU.
 #[derive(Clone, Copy, Debug)]
@@ -19,12 +20,24 @@ impl GemmKernel for MatmulKernel {
     }
 
     #[inline(always)]
-    fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, mut tile: Tile<'_>) {
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+        let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+        if rows > MR || cols > NR || b.rows() != k || tile.rows() != rows || tile.cols() != cols {
+            return;
+        }
+        let (a_data, a_rs, a_cs) = (a.as_slice(), a.row_stride(), a.col_stride());
+        let (b_data, b_rs, b_cs) = (b.as_slice(), b.row_stride(), b.col_stride());
         let mut acc = [[0.0f32; NR]; MR];
-        for (col, row) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(k) {
-            for (acc_i, &a_i) in acc.iter_mut().zip(col) {
-                for (acc_ij, &b_j) in acc_i.iter_mut().zip(row) {
-                    *acc_ij += a_i * b_j;
+        for p in 0..k {
+            // A fixed-width copy of B's row lets the update below vectorise.
+            let mut b_row = [0.0f32; NR];
+            for (j, slot) in b_row.iter_mut().enumerate().take(cols) {
+                *slot = b_data[p * b_rs + j * b_cs];
+            }
+            for (i, acc_i) in acc.iter_mut().enumerate().take(rows) {
+                let a_ip = a_data[i * a_rs + p * a_cs];
+                for (acc_ij, &b_pj) in acc_i.iter_mut().zip(&b_row) {
+                    *acc_ij += a_ip * b_pj;
                 }
             }
         }

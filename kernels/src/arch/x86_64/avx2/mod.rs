@@ -1,8 +1,9 @@
-//! AVX2+FMA microkernel: a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two vectors
-//! per step of k and A broadcast from memory. Partial tiles go through a spill buffer.
+//! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
+//! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
 use core::arch::x86_64::*;
 
+use crate::MatRef;
 use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
 
 const MR: usize = 6;
@@ -35,18 +36,51 @@ impl GemmKernel for MatmulKernel {
     }
 
     #[inline(always)]
-    fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, mut tile: Tile<'_>) {
-        if a.len() < MR * k || b.len() < NR * k {
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+        let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+        if rows > MR
+            || cols > NR
+            || b.rows() != k
+            || (b.col_stride() != 1 && cols != 1)
+            || tile.rows() != rows
+            || tile.cols() != cols
+        {
             return;
         }
-        let acc = {
-            // SAFETY: CPU feature: `self` proves avx2+fma (see `new_unchecked`). Bounds: the
-            // kernel reads a[..MR * k] and b[..NR * k], both checked just above.
-            unsafe { accumulate(a.as_ptr(), b.as_ptr(), k) }
+        let ops = Operands {
+            a: a.as_slice().as_ptr(),
+            a_rs: a.row_stride(),
+            a_cs: a.col_stride(),
+            b: b.as_slice().as_ptr(),
+            b_rs: b.row_stride(),
+            k,
+            cols,
         };
-        // SAFETY: CPU feature: as above. Bounds: `Tile` guarantees (i, j) is inside its data for
-        // i < rows, j < cols, and full-width stores happen only when cols == NR.
-        unsafe { store(&acc, scale, &mut tile) }
+        macro_rules! by_rows {
+            ($vecs:literal, $full:literal) => {
+                // SAFETY: CPU feature: `self` proves avx2+fma (see `new_unchecked`). Bounds: `ops`
+                // comes from `a` and `b`, `MatRef`s whose every element is inside their data, with
+                // rows = a.rows() <= MR, cols <= 8 * VECS (the match below picks VECS from cols),
+                // B's column stride 1 (or a single column), and the tile checked to be rows x cols.
+                unsafe {
+                    match rows {
+                        1 => tile_kernel::<1, $vecs, $full>(&ops, scale, &mut tile),
+                        2 => tile_kernel::<2, $vecs, $full>(&ops, scale, &mut tile),
+                        3 => tile_kernel::<3, $vecs, $full>(&ops, scale, &mut tile),
+                        4 => tile_kernel::<4, $vecs, $full>(&ops, scale, &mut tile),
+                        5 => tile_kernel::<5, $vecs, $full>(&ops, scale, &mut tile),
+                        6 => tile_kernel::<6, $vecs, $full>(&ops, scale, &mut tile),
+                        _ => {}
+                    }
+                }
+            };
+        }
+        match cols {
+            NR => by_rows!(2, true),
+            8 => by_rows!(1, true),
+            9.. => by_rows!(2, false),
+            _ => by_rows!(1, false),
+        }
     }
 }
 
@@ -56,32 +90,87 @@ fn serial_avx2(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
     gemm_loop::serial(kernel, job, ws);
 }
 
-/// Sums `a[.., p] * b[p, ..]` over `p < k` into MR x 2 ymm registers.
+/// The operands of one tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is `k x cols`
+/// at `b` with row stride `b_rs` and unit column stride.
+struct Operands {
+    a: *const f32,
+    a_rs: usize,
+    a_cs: usize,
+    b: *const f32,
+    b_rs: usize,
+    k: usize,
+    cols: usize,
+}
+
+/// Lane mask (as AVX2 wants it: all-ones lanes) selecting the first `n` of 8 lanes.
 ///
 /// # Safety
 ///
-/// The CPU supports avx2 and fma; `a` points to `MR * k` readable floats and `b` to `NR * k`.
+/// The CPU supports avx2.
 #[inline(always)]
-unsafe fn accumulate(a: *const f32, b: *const f32, k: usize) -> [[__m256; 2]; MR] {
-    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: p < k, so the loads at
-    // b + p * NR .. b + (p + 1) * NR and the broadcast of a[p * MR + i] (i < MR) stay within
-    // the NR * k and MR * k floats the caller guarantees.
+unsafe fn lanes(n: usize) -> __m256i {
+    let n = n.min(8) as i32;
+    // SAFETY: CPU feature: the caller's avx2 obligation. Bounds: no memory access.
     unsafe {
-        let mut acc = [[_mm256_setzero_ps(); 2]; MR];
-        for p in 0..k {
-            let (b0, b1) = {
-                (
-                    _mm256_loadu_ps(b.add(p * NR)),
-                    _mm256_loadu_ps(b.add(p * NR + 8)),
-                )
+        _mm256_cmpgt_epi32(
+            _mm256_set1_epi32(n),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        )
+    }
+}
+
+/// One tile, `R` rows, `VECS` vectors of B per step of k; `FULL` when `cols == 8 * VECS`, so
+/// B needs no masks.
+///
+/// # Safety
+///
+/// The CPU supports avx2 and fma; `ops` describes two views whose elements are all readable
+/// (A is `R x k`, B is `k x cols` with unit column stride), `cols <= 8 * VECS`, and the tile
+/// is `R x cols`.
+// A function of its own, not inlined: in isolation LLVM reliably unrolls the row loop and keeps
+// every accumulator in a register, which it stopped doing once several instantiations were
+// inlined into the large loop-nest function. One call per tile costs nothing measurable.
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
+    ops: &Operands,
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
+    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: per the caller's
+    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable; full loads
+    // happen only when FULL (cols == 8 * VECS), otherwise masked loads touch only lanes
+    // j < cols; stores go through `store`, which stays inside the tile.
+    unsafe {
+        let masks = [lanes(ops.cols), lanes(ops.cols.saturating_sub(8))];
+        let mut acc = [[_mm256_setzero_ps(); 2]; R];
+        for p in 0..ops.k {
+            let row = ops.b.wrapping_add(p * ops.b_rs);
+            let (b0, b1) = if FULL {
+                let b1 = if VECS == 2 {
+                    _mm256_loadu_ps(row.add(8))
+                } else {
+                    _mm256_setzero_ps()
+                };
+                (_mm256_loadu_ps(row), b1)
+            } else {
+                let b1 = if VECS == 2 {
+                    _mm256_maskload_ps(row.wrapping_add(8), masks[1])
+                } else {
+                    _mm256_setzero_ps()
+                };
+                (_mm256_maskload_ps(row, masks[0]), b1)
             };
+            let col = ops.a.add(p * ops.a_cs);
             for (i, acc_i) in acc.iter_mut().enumerate() {
-                let a_i = { _mm256_broadcast_ss(&*a.add(p * MR + i)) };
+                let a_i = _mm256_broadcast_ss(&*col.add(i * ops.a_rs));
                 acc_i[0] = _mm256_fmadd_ps(a_i, b0, acc_i[0]);
-                acc_i[1] = _mm256_fmadd_ps(a_i, b1, acc_i[1]);
+                if VECS == 2 {
+                    acc_i[1] = _mm256_fmadd_ps(a_i, b1, acc_i[1]);
+                }
             }
         }
-        acc
+        store(&acc, scale, tile);
     }
 }
 
@@ -91,20 +180,17 @@ unsafe fn accumulate(a: *const f32, b: *const f32, k: usize) -> [[__m256; 2]; MR
 ///
 /// The CPU supports avx2 and fma.
 #[inline(always)]
-unsafe fn store(acc: &[[__m256; 2]; MR], scale: Scale, tile: &mut Tile<'_>) {
-    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: see the comment at each
-    // memory access below; `Tile` keeps (i, j) inside its data for i < rows, j < cols.
+unsafe fn store<const R: usize>(acc: &[[__m256; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
+    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: the spill buffer holds
+    // MR x NR >= R x 16 floats; direct stores happen only for a full-width (cols == NR) tile
+    // with unit column stride, whose rows i < rows() are inside the tile's data.
     unsafe {
         let (rows, cols, rs) = (tile.rows(), tile.cols(), tile.row_stride());
         if tile.col_stride() != 1 || cols != NR {
             let mut spill = [0.0f32; MR * NR];
             for (i, acc_i) in acc.iter().enumerate() {
-                // Bounds: row i of `spill` is
-                // spill[i * NR..(i + 1) * NR], two vectors of 8.
-                {
-                    _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR), acc_i[0]);
-                    _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR + 8), acc_i[1]);
-                }
+                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR), acc_i[0]);
+                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR + 8), acc_i[1]);
             }
             tile.store_from(&spill, NR, scale);
             return;
@@ -114,16 +200,12 @@ unsafe fn store(acc: &[[__m256; 2]; MR], scale: Scale, tile: &mut Tile<'_>) {
         let c = tile.data().as_mut_ptr();
         for (i, acc_i) in acc.iter().enumerate().take(rows) {
             for (h, &v) in acc_i.iter().enumerate() {
-                // Bounds: i < rows and
-                // cols == NR with col_stride 1, so the 8 floats at (i, 8h) are inside the tile.
-                {
-                    let ptr = c.add(i * rs + h * 8);
-                    let mut out = _mm256_mul_ps(v, alpha);
-                    if scale.beta != 0.0 {
-                        out = _mm256_fmadd_ps(_mm256_loadu_ps(ptr), beta, out);
-                    }
-                    _mm256_storeu_ps(ptr, out);
+                let ptr = c.add(i * rs + h * 8);
+                let mut out = _mm256_mul_ps(v, alpha);
+                if scale.beta != 0.0 {
+                    out = _mm256_fmadd_ps(_mm256_loadu_ps(ptr), beta, out);
                 }
+                _mm256_storeu_ps(ptr, out);
             }
         }
     }

@@ -37,24 +37,7 @@ impl GemmKernel for MatmulKernel {
     }
 
     #[inline(always)]
-    fn kernel(self, a: &[f32], b: &[f32], k: usize, scale: Scale, mut tile: Tile<'_>) {
-        if a.len() < MR * k || b.len() < NR * k {
-            return;
-        }
-        let acc = {
-            // SAFETY: CPU feature: `self` proves avx512f (see `new_unchecked`). Bounds: the
-            // kernel reads a[..MR * k] and b[..NR * k], both checked just above.
-            unsafe { accumulate(a.as_ptr(), b.as_ptr(), k) }
-        };
-        // SAFETY: CPU feature: as above. Bounds: `Tile` guarantees (i, j) is inside its data for
-        // i < rows, j < cols; stores touch only those (masked lanes are not accessed).
-        unsafe { store(&acc, scale, &mut tile) }
-    }
-
-    const DIRECT: bool = true;
-
-    #[inline(always)]
-    fn direct(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
         if rows > MR
             || cols > NR
@@ -65,8 +48,9 @@ impl GemmKernel for MatmulKernel {
         {
             return;
         }
+        prefetch_tile(&mut tile);
         let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
-        let operands = Direct {
+        let operands = Operands {
             a: a.as_slice().as_ptr(),
             a_rs: a.row_stride(),
             a_cs: a.col_stride(),
@@ -75,36 +59,35 @@ impl GemmKernel for MatmulKernel {
             k,
             masks,
         };
-        macro_rules! rows {
+        macro_rules! by_rows {
             ($vecs:literal) => {
-                seq_rows!(rows, $vecs, operands, scale, tile)
+                // SAFETY: CPU feature: `self` proves avx512f (see `new_unchecked`). Bounds:
+                // `operands` comes from `a` and `b`, `MatRef`s whose every element is inside their
+                // data, with rows = a.rows() <= MR, cols <= 16 * VECS (picked from cols below),
+                // B's column stride 1 (or a single column, lane 0 only), `masks` enabling exactly
+                // lanes j < cols, and the tile checked to be rows x cols.
+                unsafe {
+                    match rows {
+                        1 => tile_kernel::<1, $vecs>(&operands, scale, &mut tile),
+                        2 => tile_kernel::<2, $vecs>(&operands, scale, &mut tile),
+                        3 => tile_kernel::<3, $vecs>(&operands, scale, &mut tile),
+                        4 => tile_kernel::<4, $vecs>(&operands, scale, &mut tile),
+                        5 => tile_kernel::<5, $vecs>(&operands, scale, &mut tile),
+                        6 => tile_kernel::<6, $vecs>(&operands, scale, &mut tile),
+                        7 => tile_kernel::<7, $vecs>(&operands, scale, &mut tile),
+                        8 => tile_kernel::<8, $vecs>(&operands, scale, &mut tile),
+                        9 => tile_kernel::<9, $vecs>(&operands, scale, &mut tile),
+                        10 => tile_kernel::<10, $vecs>(&operands, scale, &mut tile),
+                        11 => tile_kernel::<11, $vecs>(&operands, scale, &mut tile),
+                        12 => tile_kernel::<12, $vecs>(&operands, scale, &mut tile),
+                        _ => {}
+                    }
+                }
             };
         }
-        if cols > 16 { rows!(2) } else { rows!(1) }
+        if cols > 16 { by_rows!(2) } else { by_rows!(1) }
     }
 }
-
-/// Runs `direct_tile::<R, VECS>` for the runtime row count `R` in 1..=MR.
-macro_rules! seq_rows {
-    ($rows:expr, $vecs:literal, $ops:expr, $scale:expr, $tile:expr) => {
-        match $rows {
-            1 => direct_tile::<1, $vecs>(&$ops, $scale, &mut $tile),
-            2 => direct_tile::<2, $vecs>(&$ops, $scale, &mut $tile),
-            3 => direct_tile::<3, $vecs>(&$ops, $scale, &mut $tile),
-            4 => direct_tile::<4, $vecs>(&$ops, $scale, &mut $tile),
-            5 => direct_tile::<5, $vecs>(&$ops, $scale, &mut $tile),
-            6 => direct_tile::<6, $vecs>(&$ops, $scale, &mut $tile),
-            7 => direct_tile::<7, $vecs>(&$ops, $scale, &mut $tile),
-            8 => direct_tile::<8, $vecs>(&$ops, $scale, &mut $tile),
-            9 => direct_tile::<9, $vecs>(&$ops, $scale, &mut $tile),
-            10 => direct_tile::<10, $vecs>(&$ops, $scale, &mut $tile),
-            11 => direct_tile::<11, $vecs>(&$ops, $scale, &mut $tile),
-            12 => direct_tile::<12, $vecs>(&$ops, $scale, &mut $tile),
-            _ => {}
-        }
-    };
-}
-use seq_rows;
 
 /// Lane mask selecting the first `n` (at most 16) lanes.
 #[inline(always)]
@@ -112,9 +95,9 @@ fn lanes(n: usize) -> __mmask16 {
     if n >= 16 { 0xffff } else { (1u16 << n) - 1 }
 }
 
-/// Unpacked operands of one direct tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is
+/// The operands of one tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is
 /// `k x cols` at `b` with row stride `b_rs` and unit column stride, `masks` select its columns.
-struct Direct {
+struct Operands {
     a: *const f32,
     a_rs: usize,
     a_cs: usize,
@@ -124,13 +107,27 @@ struct Direct {
     masks: [__mmask16; 2],
 }
 
-/// One tile of the direct path, `R` rows and `VECS` vectors of B per step of k.
-#[inline(always)]
-fn direct_tile<const R: usize, const VECS: usize>(ops: &Direct, scale: Scale, tile: &mut Tile<'_>) {
-    // SAFETY: CPU feature: only reached from `MatmulKernel::direct`, whose `self` proves
-    // avx512f. Bounds: `ops` comes from two `MatRef`s whose every element is inside their data:
-    // A(i, p) for i < R = a.rows(), p < k, and B(p, j) for j < cols, the only lanes `masks`
-    // enable (masked-off lanes are not accessed); the tile has the same R x cols shape.
+/// One tile, `R` rows and `VECS` vectors of B per step of k.
+///
+/// # Safety
+///
+/// The CPU supports avx512f; `ops` describes two views whose elements are all readable (A is
+/// `R x k`, B is `k x cols` with unit column stride, `masks` enabling exactly lanes j < cols,
+/// `cols <= 16 * VECS`), and the tile is `R x cols`.
+// A function of its own, not inlined: in isolation LLVM reliably unrolls the row loop and keeps
+// every accumulator in a register, which it stopped doing once several instantiations were
+// inlined into the large loop-nest function. One call per tile costs nothing measurable.
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[inline(never)]
+unsafe fn tile_kernel<const R: usize, const VECS: usize>(
+    ops: &Operands,
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
+    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's
+    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable, and those are
+    // the only lanes `masks` enable (masked-off lanes are not accessed); stores go through
+    // `store`, which stays inside the tile.
     unsafe {
         let mut acc = [[_mm512_setzero_ps(); 2]; R];
         for p in 0..ops.k {
@@ -154,39 +151,28 @@ fn direct_tile<const R: usize, const VECS: usize>(ops: &Direct, scale: Scale, ti
     }
 }
 
+/// Asks for the tile's rows to be in L1 by the time the kernel stores them: C is touched once
+/// per `KC` slice, so it is usually in L3 or memory, and the prefetch hides that latency
+/// behind the FMAs.
+#[inline(always)]
+fn prefetch_tile(tile: &mut Tile<'_>) {
+    let (rows, rs) = (tile.rows(), tile.row_stride());
+    let c = tile.data().as_ptr();
+    for i in 0..rows {
+        let row = c.wrapping_add(i * rs);
+        // SAFETY: CPU feature: prefetch is SSE, part of every x86-64 CPU. Bounds: a prefetch
+        // is a hint that never faults or accesses memory architecturally, whatever the address.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(row.cast());
+            _mm_prefetch::<_MM_HINT_T0>(row.wrapping_add(16).cast());
+        }
+    }
+}
+
 /// The whole blocked loop nest compiled for AVX-512.
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn serial_avx512(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
     gemm_loop::serial(kernel, job, ws);
-}
-
-/// Sums `a[.., p] * b[p, ..]` over `p < k` into MR x 2 zmm registers.
-///
-/// # Safety
-///
-/// The CPU supports avx512f; `a` points to `MR * k` readable floats and `b` to `NR * k`.
-#[inline(always)]
-unsafe fn accumulate(a: *const f32, b: *const f32, k: usize) -> [[__m512; 2]; MR] {
-    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: p < k, so the loads at
-    // b + p * NR .. b + (p + 1) * NR and the broadcast of a[p * MR + i] (i < MR) stay within
-    // the NR * k and MR * k floats the caller guarantees.
-    unsafe {
-        let mut acc = [[_mm512_setzero_ps(); 2]; MR];
-        for p in 0..k {
-            let (b0, b1) = {
-                (
-                    _mm512_loadu_ps(b.add(p * NR)),
-                    _mm512_loadu_ps(b.add(p * NR + 16)),
-                )
-            };
-            for (i, acc_i) in acc.iter_mut().enumerate() {
-                let a_i = { _mm512_set1_ps(*a.add(p * MR + i)) };
-                acc_i[0] = _mm512_fmadd_ps(a_i, b0, acc_i[0]);
-                acc_i[1] = _mm512_fmadd_ps(a_i, b1, acc_i[1]);
-            }
-        }
-        acc
-    }
 }
 
 /// Writes `alpha * acc + beta * C` into the tile's `rows x cols` elements.
