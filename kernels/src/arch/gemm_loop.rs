@@ -24,7 +24,7 @@ pub(crate) const KC: usize = 256;
 pub(crate) const NC: usize = 512;
 /// Rows of the copied A block: `MC x KC` floats = 240 KiB, re-read once per B micro-panel, so
 /// it has to stay in L2 next to the B block. A multiple of every kernel's `MR` (4, 6, 12).
-pub(crate) const MC: usize = 240;
+pub(crate) const MC: usize = 96;
 
 /// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
 #[derive(Debug)]
