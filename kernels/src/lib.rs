@@ -4,12 +4,17 @@
 //! Every public entry point checks its arguments, picks an [`Isa`] (the best this CPU runs, or
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.
 
+mod arch;
 mod error;
 mod isa;
+mod mat;
+pub mod matmul;
 mod parallel;
+pub mod reference;
 
 pub use error::Error;
 pub use isa::{Isa, UnknownIsa};
+pub use mat::{MatMut, MatRef};
 
 /// How a kernel call runs: which instruction set and how many threads.
 ///

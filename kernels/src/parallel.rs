@@ -17,7 +17,6 @@ pub(crate) fn thread_count(requested: usize) -> usize {
 
 /// Runs `work` inside a pool of exactly `threads` workers (0 = all cores), so that rayon
 /// iterators inside it use that many threads. With one thread it runs inline, no pool at all.
-#[allow(dead_code)] // used by the kernels as they land
 pub(crate) fn install<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
     let threads = thread_count(threads);
     if threads == 1 {

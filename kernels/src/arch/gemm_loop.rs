@@ -1,0 +1,457 @@
+//! The blocked GEMM loop nest, written once and instantiated per ISA through [`GemmKernel`]
+//! (the shape of bluss/matrixmultiply's `gemm_loop<K: GemmKernel>`).
+//!
+//! C is cut into `NC`-column blocks and the inner dimension into `KC` slices. For each pair a
+//! `KC x NC` block of B is packed into `NR`-wide panels (zero-padded), and an `MC x KC` block of
+//! A is copied with a padded leading dimension; the microkernel then updates one `MR x NR`
+//! tile of C per call, broadcasting A's elements and loading B's rows as vectors. Edge tiles
+//! run kernels specialised for their row count with masked B loads and C stores.
+//!
+//! Small problems skip both copies (`direct`): their operands already sit in L1.
+//!
+//! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
+//! `#[target_feature]` entry compiles the whole nest (copies included) for that ISA.
+
+use crate::{MatMut, MatRef, parallel};
+
+/// Inner-dimension slice. The B micro-panel (`KC x NR` floats) is reused across every row
+/// tile of the A block, so it should stay in L1: 256 x 32 floats = 32 KiB for AVX-512 fits the
+/// 48 KiB L1d of Sapphire Rapids with room for the A rows streaming past (16 KiB for AVX2's
+/// NR = 16 fits a 32 KiB L1 too). 192 and 384 measured no better here.
+pub(crate) const KC: usize = 256;
+/// Columns of the packed B block: `KC x NC` floats = 512 KiB, a quarter of a 2 MiB L2 (half of
+/// Zen 4's 1 MiB), so the block survives while all row tiles of A pass it.
+pub(crate) const NC: usize = 512;
+/// Rows of the copied A block: `MC x KC` floats = 240 KiB, re-read once per B micro-panel, so
+/// it has to stay in L2 next to the B block. A multiple of every kernel's `MR` (4, 6, 12).
+pub(crate) const MC: usize = 96;
+
+/// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
+#[derive(Debug)]
+pub(crate) struct Job<'a> {
+    /// Use [`GemmKernel::direct`] instead of packing; decided once per call so that every
+    /// thread computes its elements with the same sequence of operations.
+    pub direct: bool,
+    pub alpha: f32,
+    pub a: MatRef<'a>,
+    pub b: MatRef<'a>,
+    pub beta: f32,
+    pub c: MatMut<'a>,
+}
+
+/// The scale factors of one tile update: `C <- alpha * (A panel * B panel) + beta * C`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scale {
+    pub alpha: f32,
+    /// 0 means "do not read C".
+    pub beta: f32,
+}
+
+/// An `rows x cols` tile of C (at most `MR x NR`), every element inside `data`.
+#[derive(Debug)]
+pub(crate) struct Tile<'a> {
+    data: &'a mut [f32],
+    row_stride: usize,
+    col_stride: usize,
+    rows: usize,
+    cols: usize,
+}
+
+impl<'a> Tile<'a> {
+    /// The tile at the start of `data`, or `None` if one of its elements would lie outside.
+    #[inline(always)]
+    pub(crate) fn new(
+        data: &'a mut [f32],
+        row_stride: usize,
+        col_stride: usize,
+        rows: usize,
+        cols: usize,
+    ) -> Option<Self> {
+        let fits = rows == 0
+            || cols == 0
+            || (rows - 1) * row_stride + (cols - 1) * col_stride < data.len();
+        fits.then_some(Tile {
+            data,
+            row_stride,
+            col_stride,
+            rows,
+            cols,
+        })
+    }
+
+    /// The tile's data, starting at element (0, 0); `(i, j)` is at
+    /// `i * row_stride() + j * col_stride()` and is in bounds for `i < rows(), j < cols()`.
+    #[inline(always)]
+    pub(crate) fn data(&mut self) -> &mut [f32] {
+        self.data
+    }
+    #[inline(always)]
+    pub(crate) fn row_stride(&self) -> usize {
+        self.row_stride
+    }
+    #[inline(always)]
+    pub(crate) fn col_stride(&self) -> usize {
+        self.col_stride
+    }
+    #[inline(always)]
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+    #[inline(always)]
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Writes `scale.alpha * acc + scale.beta * C` for the tile's elements, reading `acc` as a
+    /// row-major `_ x nr` block: the portable store every kernel can fall back to.
+    #[inline(always)]
+    pub(crate) fn store_from(&mut self, acc: &[f32], nr: usize, scale: Scale) {
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                let slot = &mut self.data[i * self.row_stride + j * self.col_stride];
+                let ab = scale.alpha * acc[i * nr + j];
+                *slot = if scale.beta == 0.0 {
+                    ab
+                } else {
+                    ab + scale.beta * *slot
+                };
+            }
+        }
+    }
+}
+
+/// The innermost operations of one ISA.
+pub(crate) trait GemmKernel: Copy + Send + Sync {
+    /// Rows of the C tile (the broadcast operand A is packed in panels this tall).
+    const MR: usize;
+    /// Columns of the C tile (the vector operand B is packed in panels this wide).
+    const NR: usize;
+
+    /// Runs [`serial`] for this kernel with the ISA's target features enabled.
+    fn serial(self, job: Job<'_>, ws: &mut Workspace);
+
+    /// `tile <- scale.alpha * a * b + scale.beta * tile` for an `rows x k` view `a` (any
+    /// strides: its elements are broadcast one at a time) and a `k x cols` view `b` whose
+    /// column stride is 1 (unless `cols == 1`), with `rows <= MR`, `cols <= NR` and the tile of
+    /// the same `rows x cols` shape. Arguments breaking that leave the tile untouched.
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>);
+}
+
+/// Packing buffers, kept per thread and reused across calls.
+#[derive(Debug, Default)]
+pub(crate) struct Workspace {
+    a: Vec<f32>,
+    b: Vec<f32>,
+}
+
+/// The 64-byte aligned prefix of `len` floats inside `buf`, growing it as needed: aligned
+/// panels let the kernels' vector loads never straddle a cache line.
+#[inline(always)]
+fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    const ALIGN_FLOATS: usize = 16;
+    if buf.len() < len + ALIGN_FLOATS {
+        buf.resize(len + ALIGN_FLOATS, 0.0);
+    }
+    let offset = buf.as_ptr().align_offset(64).min(ALIGN_FLOATS);
+    &mut buf[offset..offset + len]
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
+}
+
+/// The largest problem (in `m * k + k * n` operand floats, 128 KiB) run without copying A or
+/// packing B: the operands then sit in L2 and one `k x NR` column panel of B (at most 16 KiB
+/// for square shapes) stays in L1 while every row tile passes it, so the copies would only
+/// add work. Measured at n = 128: about 145 GFLOP/s direct against 112 with packing.
+const DIRECT_MAX_FLOATS: usize = 32 * 1024;
+
+/// Runs `job` on `threads` workers: the entry point of every ISA.
+pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        c,
+        ..
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 || alpha == 0.0 {
+        scale_c(beta, c);
+        return;
+    }
+    // The kernels' vectors run along C's rows; if C is column-major, compute C^T = B^T A^T.
+    let unit_cols = n == 1 || c.col_stride() == 1;
+    let unit_rows = m == 1 || c.row_stride() == 1;
+    let transpose = match (unit_cols, unit_rows) {
+        (true, true) => n < m,
+        (true, false) => false,
+        (false, true) => true,
+        (false, false) => c.row_stride() < c.col_stride(),
+    };
+    let (a, b, c) = if transpose {
+        (b.t(), a.t(), c.t())
+    } else {
+        (a, b, c)
+    };
+    let (m, n) = (c.rows(), c.cols());
+    let direct = (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
+
+    // Threads take disjoint bands of C's rows (never a slice of k), so each element sees the
+    // same sequence of operations whatever the thread count.
+    let threads = if m * n * k < 64 * 64 * 64 { 1 } else { threads };
+    if threads <= 1 {
+        let job = Job {
+            direct,
+            alpha,
+            a,
+            b,
+            beta,
+            c,
+        };
+        return with_workspace(|ws| kernel.serial(job, ws));
+    }
+    let band = m.div_ceil(threads).div_ceil(K::MR) * K::MR;
+    let mut bands = Vec::with_capacity(threads);
+    let mut rest = c;
+    let mut start = 0;
+    while start + band < m {
+        match rest.split_rows(band) {
+            Ok((top, bottom)) => {
+                bands.push((start, top));
+                rest = bottom;
+                start += band;
+            }
+            Err(whole) => {
+                rest = whole;
+                break;
+            }
+        }
+    }
+    bands.push((start, rest));
+    let one = |(start, c): (usize, MatMut<'_>)| {
+        if let Some(a) = a.block(start, c.rows(), 0, k) {
+            let job = Job {
+                direct,
+                alpha,
+                a,
+                b,
+                beta,
+                c,
+            };
+            with_workspace(|ws| kernel.serial(job, ws));
+        }
+    };
+    use rayon::prelude::*;
+    parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
+}
+
+/// Lends `work` this thread's packing buffers.
+fn with_workspace(work: impl FnOnce(&mut Workspace)) {
+    let mut ws = WORKSPACE.with(|slot| slot.take());
+    work(&mut ws);
+    WORKSPACE.with(|slot| slot.replace(ws));
+}
+
+/// `C <- beta * C` (zeros when `beta == 0`, without reading C).
+fn scale_c(beta: f32, mut c: MatMut<'_>) {
+    for i in 0..c.rows() {
+        for j in 0..c.cols() {
+            if let Some(slot) = c.get_mut(i, j) {
+                *slot = if beta == 0.0 { 0.0 } else { beta * *slot };
+            }
+        }
+    }
+}
+
+/// The single-threaded algorithm; `m, n, k > 0` and `alpha != 0`.
+#[inline(always)]
+pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
+    if job.direct {
+        direct(kernel, job);
+    } else {
+        blocked(kernel, job, ws);
+    }
+}
+
+/// Small problems: one kernel call per `MR x NR` tile, reading A and B where they are.
+#[inline(always)]
+fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        mut c,
+        ..
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    let (rsc, csc) = (c.row_stride(), c.col_stride());
+    let c = c.data_mut();
+    let scale = Scale { alpha, beta };
+    for col in (0..n).step_by(K::NR) {
+        let nr = K::NR.min(n - col);
+        let Some(b) = b.block(0, k, col, nr) else {
+            continue;
+        };
+        for row in (0..m).step_by(K::MR) {
+            let mr = K::MR.min(m - row);
+            if let (Some(a), Some(tile)) = (
+                a.block(row, mr, 0, k),
+                c.get_mut(row * rsc + col * csc..)
+                    .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+            ) {
+                kernel.kernel(a, b, scale, tile);
+            }
+        }
+    }
+}
+
+/// The cache-blocked loop nest: B is packed, A is read in place.
+#[inline(always)]
+fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
+    let Job {
+        alpha,
+        a,
+        b,
+        beta,
+        mut c,
+        ..
+    } = job;
+    let (m, k, n) = (a.rows(), a.cols(), b.cols());
+    let (rsc, csc) = (c.row_stride(), c.col_stride());
+    let c = c.data_mut();
+    for jc in (0..n).step_by(NC) {
+        let nc = NC.min(n - jc);
+        for pc in (0..k).step_by(KC) {
+            let kc = KC.min(k - pc);
+            let scale = Scale {
+                alpha,
+                beta: if pc == 0 { beta } else { 1.0 },
+            };
+            let bpack = aligned(&mut ws.b, nc.div_ceil(K::NR) * K::NR * kc);
+            pack_b::<K>(bpack, b, pc, kc, jc, nc);
+            for ic in (0..m).step_by(MC) {
+                let mc = MC.min(m - ic);
+                let Some(a) = copy_a(&mut ws.a, a, ic, mc, pc, kc) else {
+                    continue;
+                };
+                for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
+                    let col = jc + jr * K::NR;
+                    let nr = K::NR.min(n - col);
+                    let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
+                        continue;
+                    };
+                    for row in (ic..ic + mc).step_by(K::MR) {
+                        let mr = K::MR.min(m - row);
+                        if let (Some(a), Some(tile)) = (
+                            a.block(row - ic, mr, 0, kc),
+                            c.get_mut(row * rsc + col * csc..)
+                                .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+                        ) {
+                            kernel.kernel(a, bpanel, scale, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Copies rows `row0..row0 + mc`, columns `p0..p0 + kc` of A into `buf` and views the copy.
+///
+/// The copy keeps A's orientation (row- or column-major, so it is a sequence of `memcpy`s) but
+/// pads its leading dimension by one cache line: with a power-of-two leading dimension such as
+/// 1024, every row of the original starts in the same L1 set and a block of them cannot stay
+/// in L1 or even L2 while B panels stream past.
+#[inline(always)]
+fn copy_a<'w>(
+    buf: &'w mut Vec<f32>,
+    a: MatRef<'_>,
+    row0: usize,
+    mc: usize,
+    p0: usize,
+    kc: usize,
+) -> Option<MatRef<'w>> {
+    const PAD: usize = 16;
+    let src = a.block(row0, mc, p0, kc)?;
+    let data = src.as_slice();
+    let (rs, cs) = (src.row_stride(), src.col_stride());
+    if rs == 1 && cs != 1 {
+        let ld = mc + PAD;
+        let dst = aligned(buf, ld * kc);
+        for (p, col) in dst.chunks_exact_mut(ld).enumerate() {
+            col[..mc].copy_from_slice(&data[p * cs..p * cs + mc]);
+        }
+        return MatRef::with_strides(dst, mc, kc, 1, ld).ok();
+    }
+    let ld = kc + PAD;
+    let dst = aligned(buf, ld * mc);
+    for (i, row) in dst.chunks_exact_mut(ld).enumerate() {
+        if cs == 1 {
+            row[..kc].copy_from_slice(&data[i * rs..i * rs + kc]);
+        } else {
+            for (p, v) in row[..kc].iter_mut().enumerate() {
+                *v = data[i * rs + p * cs];
+            }
+        }
+    }
+    MatRef::with_strides(dst, mc, kc, ld, 1).ok()
+}
+
+/// Packs rows `p0..p0 + kc`, columns `col0..col0 + nc` of B into `NR`-column panels, each
+/// stored row by row, zero-padding the last panel's missing columns.
+#[inline(always)]
+fn pack_b<K: GemmKernel>(
+    dst: &mut [f32],
+    b: MatRef<'_>,
+    p0: usize,
+    kc: usize,
+    col0: usize,
+    nc: usize,
+) {
+    let data = b.as_slice();
+    let (rs, cs) = (b.row_stride(), b.col_stride());
+    let panels = nc.div_ceil(K::NR);
+    if cs == 1 {
+        // Row by row: each row of the block is read once, sequentially (column panels first
+        // would touch a new page per row, per panel).
+        for p in 0..kc {
+            let start = (p0 + p) * rs + col0;
+            let src = &data[start..start + nc];
+            for (q, chunk) in src.chunks(K::NR).enumerate() {
+                let at = q * K::NR * kc + p * K::NR;
+                let row = &mut dst[at..at + K::NR];
+                row[..chunk.len()].copy_from_slice(chunk);
+                row[chunk.len()..].fill(0.0);
+            }
+        }
+        return;
+    }
+    for (q, panel) in dst.chunks_exact_mut(K::NR * kc).take(panels).enumerate() {
+        let first = col0 + q * K::NR;
+        let cols = K::NR.min(col0 + nc - first);
+        if cols < K::NR {
+            panel.fill(0.0);
+        }
+        if rs == 1 {
+            for j in 0..cols {
+                let start = (first + j) * cs + p0;
+                let src = &data[start..start + kc];
+                for (row, &v) in panel.chunks_exact_mut(K::NR).zip(src) {
+                    row[j] = v;
+                }
+            }
+        } else {
+            for (p, row) in panel.chunks_exact_mut(K::NR).enumerate() {
+                for (j, v) in row[..cols].iter_mut().enumerate() {
+                    *v = data[(p0 + p) * rs + (first + j) * cs];
+                }
+            }
+        }
+    }
+}

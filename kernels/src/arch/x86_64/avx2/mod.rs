@@ -1,0 +1,212 @@
+//! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
+//! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
+
+use core::arch::x86_64::*;
+
+use crate::MatRef;
+use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
+
+const MR: usize = 6;
+const NR: usize = 16;
+
+/// Proof that this CPU runs avx2 and fma; the only way to reach this module's kernels.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MatmulKernel {
+    _proof: (),
+}
+
+impl MatmulKernel {
+    /// # Safety
+    ///
+    /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        MatmulKernel { _proof: () }
+    }
+}
+
+impl GemmKernel for MatmulKernel {
+    const MR: usize = MR;
+    const NR: usize = NR;
+
+    #[inline]
+    fn serial(self, job: Job<'_>, ws: &mut Workspace) {
+        // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
+        // saw avx2 and fma. Bounds: `serial_avx2` is safe code with no other obligation.
+        unsafe { serial_avx2(self, job, ws) }
+    }
+
+    #[inline(always)]
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+        let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+        if rows > MR
+            || cols > NR
+            || b.rows() != k
+            || (b.col_stride() != 1 && cols != 1)
+            || tile.rows() != rows
+            || tile.cols() != cols
+        {
+            return;
+        }
+        let ops = Operands {
+            a: a.as_slice().as_ptr(),
+            a_rs: a.row_stride(),
+            a_cs: a.col_stride(),
+            b: b.as_slice().as_ptr(),
+            b_rs: b.row_stride(),
+            k,
+            cols,
+        };
+        macro_rules! by_rows {
+            ($vecs:literal, $full:literal) => {
+                // SAFETY: CPU feature: `self` proves avx2+fma (see `new_unchecked`). Bounds: `ops`
+                // comes from `a` and `b`, `MatRef`s whose every element is inside their data, with
+                // rows = a.rows() <= MR, cols <= 8 * VECS (the match below picks VECS from cols),
+                // B's column stride 1 (or a single column), and the tile checked to be rows x cols.
+                unsafe {
+                    match rows {
+                        1 => tile_kernel::<1, $vecs, $full>(&ops, scale, &mut tile),
+                        2 => tile_kernel::<2, $vecs, $full>(&ops, scale, &mut tile),
+                        3 => tile_kernel::<3, $vecs, $full>(&ops, scale, &mut tile),
+                        4 => tile_kernel::<4, $vecs, $full>(&ops, scale, &mut tile),
+                        5 => tile_kernel::<5, $vecs, $full>(&ops, scale, &mut tile),
+                        6 => tile_kernel::<6, $vecs, $full>(&ops, scale, &mut tile),
+                        _ => {}
+                    }
+                }
+            };
+        }
+        match cols {
+            NR => by_rows!(2, true),
+            8 => by_rows!(1, true),
+            9.. => by_rows!(2, false),
+            _ => by_rows!(1, false),
+        }
+    }
+}
+
+/// The whole blocked loop nest compiled for AVX2+FMA.
+#[target_feature(enable = "avx2,fma")]
+fn serial_avx2(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
+    gemm_loop::serial(kernel, job, ws);
+}
+
+/// The operands of one tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is `k x cols`
+/// at `b` with row stride `b_rs` and unit column stride.
+struct Operands {
+    a: *const f32,
+    a_rs: usize,
+    a_cs: usize,
+    b: *const f32,
+    b_rs: usize,
+    k: usize,
+    cols: usize,
+}
+
+/// Lane mask (as AVX2 wants it: all-ones lanes) selecting the first `n` of 8 lanes.
+///
+/// # Safety
+///
+/// The CPU supports avx2.
+#[inline(always)]
+unsafe fn lanes(n: usize) -> __m256i {
+    let n = n.min(8) as i32;
+    // SAFETY: CPU feature: the caller's avx2 obligation. Bounds: no memory access.
+    unsafe {
+        _mm256_cmpgt_epi32(
+            _mm256_set1_epi32(n),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        )
+    }
+}
+
+/// One tile, `R` rows, `VECS` vectors of B per step of k; `FULL` when `cols == 8 * VECS`, so
+/// B needs no masks.
+///
+/// # Safety
+///
+/// The CPU supports avx2 and fma; `ops` describes two views whose elements are all readable
+/// (A is `R x k`, B is `k x cols` with unit column stride), `cols <= 8 * VECS`, and the tile
+/// is `R x cols`.
+// A function of its own, not inlined: in isolation LLVM reliably unrolls the row loop and keeps
+// every accumulator in a register, which it stopped doing once several instantiations were
+// inlined into the large loop-nest function. One call per tile costs nothing measurable.
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
+    ops: &Operands,
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
+    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: per the caller's
+    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable; full loads
+    // happen only when FULL (cols == 8 * VECS), otherwise masked loads touch only lanes
+    // j < cols; stores go through `store`, which stays inside the tile.
+    unsafe {
+        let masks = [lanes(ops.cols), lanes(ops.cols.saturating_sub(8))];
+        let mut acc = [[_mm256_setzero_ps(); 2]; R];
+        for p in 0..ops.k {
+            let row = ops.b.wrapping_add(p * ops.b_rs);
+            let (b0, b1) = if FULL {
+                let b1 = if VECS == 2 {
+                    _mm256_loadu_ps(row.add(8))
+                } else {
+                    _mm256_setzero_ps()
+                };
+                (_mm256_loadu_ps(row), b1)
+            } else {
+                let b1 = if VECS == 2 {
+                    _mm256_maskload_ps(row.wrapping_add(8), masks[1])
+                } else {
+                    _mm256_setzero_ps()
+                };
+                (_mm256_maskload_ps(row, masks[0]), b1)
+            };
+            let col = ops.a.add(p * ops.a_cs);
+            for (i, acc_i) in acc.iter_mut().enumerate() {
+                let a_i = _mm256_broadcast_ss(&*col.add(i * ops.a_rs));
+                acc_i[0] = _mm256_fmadd_ps(a_i, b0, acc_i[0]);
+                if VECS == 2 {
+                    acc_i[1] = _mm256_fmadd_ps(a_i, b1, acc_i[1]);
+                }
+            }
+        }
+        store(&acc, scale, tile);
+    }
+}
+
+/// Writes `alpha * acc + beta * C` into the tile's `rows x cols` elements.
+///
+/// # Safety
+///
+/// The CPU supports avx2 and fma.
+#[inline(always)]
+unsafe fn store<const R: usize>(acc: &[[__m256; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
+    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: the spill buffer holds
+    // MR x NR >= R x 16 floats; direct stores happen only for a full-width (cols == NR) tile
+    // with unit column stride, whose rows i < rows() are inside the tile's data.
+    unsafe {
+        let (rows, cols, rs) = (tile.rows(), tile.cols(), tile.row_stride());
+        if tile.col_stride() != 1 || cols != NR {
+            let mut spill = [0.0f32; MR * NR];
+            for (i, acc_i) in acc.iter().enumerate() {
+                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR), acc_i[0]);
+                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR + 8), acc_i[1]);
+            }
+            tile.store_from(&spill, NR, scale);
+            return;
+        }
+        let alpha = _mm256_set1_ps(scale.alpha);
+        let beta = _mm256_set1_ps(scale.beta);
+        let c = tile.data().as_mut_ptr();
+        for (i, acc_i) in acc.iter().enumerate().take(rows) {
+            for (h, &v) in acc_i.iter().enumerate() {
+                let ptr = c.add(i * rs + h * 8);
+                let mut out = _mm256_mul_ps(v, alpha);
+                if scale.beta != 0.0 {
+                    out = _mm256_fmadd_ps(_mm256_loadu_ps(ptr), beta, out);
+                }
+                _mm256_storeu_ps(ptr, out);
+            }
+        }
+    }
+}

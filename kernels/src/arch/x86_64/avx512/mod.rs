@@ -1,0 +1,226 @@
+//! AVX-512F microkernel: a 12 x 32 tile of C in 24 zmm accumulators, B loaded as two vectors
+//! per step of k and A broadcast from memory (folded into the FMA as an embedded broadcast).
+//! Partial tiles store through lane masks, so edges cost no scalar tail.
+
+use core::arch::x86_64::*;
+
+use crate::MatRef;
+use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
+
+const MR: usize = 12;
+const NR: usize = 32;
+
+/// Proof that this CPU runs avx512f, avx2 and fma; the only way to reach this module's kernels.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MatmulKernel {
+    _proof: (),
+}
+
+impl MatmulKernel {
+    /// # Safety
+    ///
+    /// The CPU must support `avx512f`, `avx2` and `fma` (`Isa::Avx512` is available).
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        MatmulKernel { _proof: () }
+    }
+}
+
+impl GemmKernel for MatmulKernel {
+    const MR: usize = MR;
+    const NR: usize = NR;
+
+    #[inline]
+    fn serial(self, job: Job<'_>, ws: &mut Workspace) {
+        // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
+        // saw avx512f/avx2/fma. Bounds: `serial_avx512` is safe code with no other obligation.
+        unsafe { serial_avx512(self, job, ws) }
+    }
+
+    #[inline(always)]
+    fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
+        let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+        if rows > MR
+            || cols > NR
+            || b.rows() != k
+            || (b.col_stride() != 1 && cols != 1)
+            || tile.rows() != rows
+            || tile.cols() != cols
+        {
+            return;
+        }
+        prefetch_tile(&mut tile);
+        let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
+        let operands = Operands {
+            a: a.as_slice().as_ptr(),
+            a_rs: a.row_stride(),
+            a_cs: a.col_stride(),
+            b: b.as_slice().as_ptr(),
+            b_rs: b.row_stride(),
+            k,
+            masks,
+        };
+        macro_rules! by_rows {
+            ($vecs:literal) => {
+                // SAFETY: CPU feature: `self` proves avx512f (see `new_unchecked`). Bounds:
+                // `operands` comes from `a` and `b`, `MatRef`s whose every element is inside their
+                // data, with rows = a.rows() <= MR, cols <= 16 * VECS (picked from cols below),
+                // B's column stride 1 (or a single column, lane 0 only), `masks` enabling exactly
+                // lanes j < cols, and the tile checked to be rows x cols.
+                unsafe {
+                    match rows {
+                        1 => tile_kernel::<1, $vecs>(&operands, scale, &mut tile),
+                        2 => tile_kernel::<2, $vecs>(&operands, scale, &mut tile),
+                        3 => tile_kernel::<3, $vecs>(&operands, scale, &mut tile),
+                        4 => tile_kernel::<4, $vecs>(&operands, scale, &mut tile),
+                        5 => tile_kernel::<5, $vecs>(&operands, scale, &mut tile),
+                        6 => tile_kernel::<6, $vecs>(&operands, scale, &mut tile),
+                        7 => tile_kernel::<7, $vecs>(&operands, scale, &mut tile),
+                        8 => tile_kernel::<8, $vecs>(&operands, scale, &mut tile),
+                        9 => tile_kernel::<9, $vecs>(&operands, scale, &mut tile),
+                        10 => tile_kernel::<10, $vecs>(&operands, scale, &mut tile),
+                        11 => tile_kernel::<11, $vecs>(&operands, scale, &mut tile),
+                        12 => tile_kernel::<12, $vecs>(&operands, scale, &mut tile),
+                        _ => {}
+                    }
+                }
+            };
+        }
+        if cols > 16 { by_rows!(2) } else { by_rows!(1) }
+    }
+}
+
+/// Lane mask selecting the first `n` (at most 16) lanes.
+#[inline(always)]
+fn lanes(n: usize) -> __mmask16 {
+    if n >= 16 { 0xffff } else { (1u16 << n) - 1 }
+}
+
+/// The operands of one tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is
+/// `k x cols` at `b` with row stride `b_rs` and unit column stride, `masks` select its columns.
+struct Operands {
+    a: *const f32,
+    a_rs: usize,
+    a_cs: usize,
+    b: *const f32,
+    b_rs: usize,
+    k: usize,
+    masks: [__mmask16; 2],
+}
+
+/// One tile, `R` rows and `VECS` vectors of B per step of k.
+///
+/// # Safety
+///
+/// The CPU supports avx512f; `ops` describes two views whose elements are all readable (A is
+/// `R x k`, B is `k x cols` with unit column stride, `masks` enabling exactly lanes j < cols,
+/// `cols <= 16 * VECS`), and the tile is `R x cols`.
+// A function of its own, not inlined: in isolation LLVM reliably unrolls the row loop and keeps
+// every accumulator in a register, which it stopped doing once several instantiations were
+// inlined into the large loop-nest function. One call per tile costs nothing measurable.
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[inline(never)]
+unsafe fn tile_kernel<const R: usize, const VECS: usize>(
+    ops: &Operands,
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
+    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's
+    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable, and those are
+    // the only lanes `masks` enable (masked-off lanes are not accessed); stores go through
+    // `store`, which stays inside the tile.
+    unsafe {
+        let mut acc = [[_mm512_setzero_ps(); 2]; R];
+        for p in 0..ops.k {
+            let row = ops.b.wrapping_add(p * ops.b_rs);
+            let b0 = _mm512_maskz_loadu_ps(ops.masks[0], row);
+            let b1 = if VECS == 2 {
+                _mm512_maskz_loadu_ps(ops.masks[1], row.wrapping_add(16))
+            } else {
+                _mm512_setzero_ps()
+            };
+            let col = ops.a.add(p * ops.a_cs);
+            for (i, acc_i) in acc.iter_mut().enumerate() {
+                let a_i = _mm512_set1_ps(*col.add(i * ops.a_rs));
+                acc_i[0] = _mm512_fmadd_ps(a_i, b0, acc_i[0]);
+                if VECS == 2 {
+                    acc_i[1] = _mm512_fmadd_ps(a_i, b1, acc_i[1]);
+                }
+            }
+        }
+        store(&acc, scale, tile);
+    }
+}
+
+/// Asks for the tile's rows to be in L1 by the time the kernel stores them: C is touched once
+/// per `KC` slice, so it is usually in L3 or memory, and the prefetch hides that latency
+/// behind the FMAs.
+#[inline(always)]
+fn prefetch_tile(tile: &mut Tile<'_>) {
+    let (rows, rs) = (tile.rows(), tile.row_stride());
+    let c = tile.data().as_ptr();
+    for i in 0..rows {
+        let row = c.wrapping_add(i * rs);
+        // SAFETY: CPU feature: prefetch is SSE, part of every x86-64 CPU. Bounds: a prefetch
+        // is a hint that never faults or accesses memory architecturally, whatever the address.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(row.cast());
+            _mm_prefetch::<_MM_HINT_T0>(row.wrapping_add(16).cast());
+        }
+    }
+}
+
+/// The whole blocked loop nest compiled for AVX-512.
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn serial_avx512(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
+    gemm_loop::serial(kernel, job, ws);
+}
+
+/// Writes `alpha * acc + beta * C` into the tile's `rows x cols` elements.
+///
+/// # Safety
+///
+/// The CPU supports avx512f.
+#[inline(always)]
+unsafe fn store<const R: usize>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
+    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: see the comment at each
+    // memory access below; `Tile` keeps (i, j) inside its data for i < rows, j < cols.
+    unsafe {
+        let (rows, cols, rs) = (tile.rows(), tile.cols(), tile.row_stride());
+        let alpha = _mm512_set1_ps(scale.alpha);
+        let beta = _mm512_set1_ps(scale.beta);
+        if tile.col_stride() != 1 {
+            let mut spill = [0.0f32; MR * NR];
+            for (i, acc_i) in acc.iter().enumerate() {
+                // Bounds: row i of `spill`
+                // is spill[i * NR..(i + 1) * NR], two vectors of 16.
+                {
+                    _mm512_storeu_ps(spill.as_mut_ptr().add(i * NR), acc_i[0]);
+                    _mm512_storeu_ps(spill.as_mut_ptr().add(i * NR + 16), acc_i[1]);
+                }
+            }
+            tile.store_from(&spill, NR, scale);
+            return;
+        }
+        let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
+        let c = tile.data().as_mut_ptr();
+        for (i, acc_i) in acc.iter().enumerate().take(rows) {
+            for (h, (&v, &mask)) in acc_i.iter().zip(&masks).enumerate() {
+                if mask == 0 {
+                    continue;
+                }
+                // Bounds: i < rows, and the
+                // mask enables lane l only when h * 16 + l < cols, so every accessed element
+                // (i, h * 16 + l) is inside the tile (col_stride is 1), lane 0 included since the
+                // mask is non-zero; masked-off lanes are not accessed and cannot fault.
+                {
+                    let ptr = c.wrapping_add(i * rs + h * 16);
+                    let mut out = _mm512_mul_ps(v, alpha);
+                    if scale.beta != 0.0 {
+                        out = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, ptr), beta, out);
+                    }
+                    _mm512_mask_storeu_ps(ptr, mask, out);
+                }
+            }
+        }
+    }
+}
