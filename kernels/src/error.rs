@@ -35,6 +35,7 @@ impl Error {
         }
     }
 
+    #[allow(dead_code)] // used by the kernels as they land
     pub(crate) fn aliasing(op: &'static str, message: impl Into<String>) -> Self {
         Error::Aliasing {
             op,

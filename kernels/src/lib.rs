@@ -4,9 +4,13 @@
 //! Every public entry point checks its arguments, picks an [`Isa`] (the best this CPU runs, or
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.
 
+mod arch;
 mod error;
 mod isa;
+pub mod math;
 mod parallel;
+pub mod reference;
+pub mod softmax;
 
 pub use error::Error;
 pub use isa::{Isa, UnknownIsa};
