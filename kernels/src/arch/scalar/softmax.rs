@@ -61,12 +61,13 @@ pub(crate) fn softmax_rows(x: &[f32], y: &mut [f32], cols: usize) {
 fn softmax_row(row: &mut [f32], refs: &mut Vec<f32>) {
     refs.clear();
     let (m, s) = online::<true>(row, refs);
-    if m == f32::NEG_INFINITY {
-        row.fill(0.0);
-        return;
-    }
+    // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
     if m.is_nan() || s.is_nan() {
         row.fill(f32::NAN);
+        return;
+    }
+    if m == f32::NEG_INFINITY {
+        row.fill(0.0);
         return;
     }
     let inv = 1.0 / s;
@@ -95,12 +96,13 @@ pub(crate) fn log_softmax_rows(x: &[f32], y: &mut [f32], cols: usize) {
 
 fn log_softmax_row(row: &mut [f32]) {
     let (m, s) = online::<false>(row, &mut Vec::new());
-    if m == f32::NEG_INFINITY {
-        row.fill(f32::NEG_INFINITY);
-        return;
-    }
+    // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
     if m.is_nan() || s.is_nan() {
         row.fill(f32::NAN);
+        return;
+    }
+    if m == f32::NEG_INFINITY {
+        row.fill(f32::NEG_INFINITY);
         return;
     }
     let ls = s.ln();

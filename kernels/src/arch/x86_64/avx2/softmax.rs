@@ -127,7 +127,9 @@ unsafe fn reduce(m: __m256, s: __m256) -> (f32, f32) {
     // SAFETY: avx2+fma are this function's contract; registers only.
     unsafe {
         let max = hmax(m);
-        let rescaled = _mm256_mul_ps(s, exp_nonpositive(_mm256_sub_ps(m, _mm256_set1_ps(max))));
+        // An all -inf row has max -inf; subtract 0 there so no lane computes -inf - -inf.
+        let shift = if max == f32::NEG_INFINITY { 0.0 } else { max };
+        let rescaled = _mm256_mul_ps(s, exp_nonpositive(_mm256_sub_ps(m, _mm256_set1_ps(shift))));
         (max, hsum(rescaled))
     }
 }
@@ -183,12 +185,13 @@ pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols:
                 i += len;
             }
             let (max, sum) = reduce(m, s);
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, 0.0);
-                continue;
-            }
+            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
             if max.is_nan() || sum.is_nan() {
                 fill(y, cols, f32::NAN);
+                continue;
+            }
+            if max == f32::NEG_INFINITY {
+                fill(y, cols, 0.0);
                 continue;
             }
             let inv = _mm256_set1_ps(1.0 / sum);
@@ -238,12 +241,13 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
                 i += len;
             }
             let (max, sum) = reduce(m, s);
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, f32::NEG_INFINITY);
-                continue;
-            }
+            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
             if max.is_nan() || sum.is_nan() {
                 fill(y, cols, f32::NAN);
+                continue;
+            }
+            if max == f32::NEG_INFINITY {
+                fill(y, cols, f32::NEG_INFINITY);
                 continue;
             }
             let ls = _mm256_set1_ps(sum.ln());

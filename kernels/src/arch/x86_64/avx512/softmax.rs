@@ -81,7 +81,9 @@ unsafe fn reduce(m: __m512, s: __m512) -> (f32, f32) {
     // SAFETY: avx512f is this function's contract; registers only.
     unsafe {
         let max = _mm512_reduce_max_ps(m);
-        let rescaled = _mm512_mul_ps(s, exp_nonpositive(_mm512_sub_ps(m, _mm512_set1_ps(max))));
+        // An all -inf row has max -inf; subtract 0 there so no lane computes -inf - -inf.
+        let shift = if max == f32::NEG_INFINITY { 0.0 } else { max };
+        let rescaled = _mm512_mul_ps(s, exp_nonpositive(_mm512_sub_ps(m, _mm512_set1_ps(shift))));
         (max, _mm512_reduce_add_ps(rescaled))
     }
 }
@@ -137,12 +139,13 @@ pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols:
                 i += len;
             }
             let (max, sum) = reduce(m, s);
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, 0.0);
-                continue;
-            }
+            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
             if max.is_nan() || sum.is_nan() {
                 fill(y, cols, f32::NAN);
+                continue;
+            }
+            if max == f32::NEG_INFINITY {
+                fill(y, cols, 0.0);
                 continue;
             }
             let inv = _mm512_set1_ps(1.0 / sum);
@@ -193,12 +196,13 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
                 i += len;
             }
             let (max, sum) = reduce(m, s);
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, f32::NEG_INFINITY);
-                continue;
-            }
+            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
             if max.is_nan() || sum.is_nan() {
                 fill(y, cols, f32::NAN);
+                continue;
+            }
+            if max == f32::NEG_INFINITY {
+                fill(y, cols, f32::NEG_INFINITY);
                 continue;
             }
             let ls = _mm512_set1_ps(sum.ln());
