@@ -165,17 +165,11 @@ fn exact_exp(x: f32) -> f64 {
     }
 }
 
-/// ULP of an f32 at the magnitude of `v` (a positive normal value).
+/// ULP of an f32 at the magnitude of `v` (a positive value in the normal f32 range): 2^(e-23)
+/// for v in [2^e, 2^(e+1)), read off v's f64 exponent so no rounding to f32 is involved.
 fn ulp_of(v: f64) -> f64 {
-    let bits = (v as f32).to_bits();
-    // v may round up into the next binade; use the binade of v itself.
-    let e = ((bits >> 23) & 0xFF) as i32;
-    let ulp = 2f64.powi(e - 127 - 23);
-    if f64::from(f32::from_bits(bits & 0xFF80_0000)) > v {
-        ulp / 2.0
-    } else {
-        ulp
-    }
+    let biased = (v.to_bits() >> 52) & 0x7FF;
+    f64::from_bits((biased - 23) << 52)
 }
 
 fn check_chunk(isa: Isa, lo: u32, hi: u32) -> SweepReport {

@@ -52,7 +52,7 @@ fn check_rows(op: &'static str, arg: &str, len: usize, cols: usize) -> Result<()
             format!("cols is 0 but {arg} has {len} elements"),
         ));
     }
-    if cols > 0 && len % cols != 0 {
+    if cols > 0 && !len.is_multiple_of(cols) {
         return Err(Error::shape(
             op,
             format!(

@@ -11,7 +11,7 @@ pub fn exp(x: &[f32]) -> Vec<f64> {
 
 fn rows(len: usize, cols: usize) -> usize {
     assert!(
-        cols > 0 && len % cols == 0,
+        cols > 0 && len.is_multiple_of(cols),
         "len {len} is not rows x {cols}"
     );
     len / cols

@@ -7,11 +7,11 @@ pub(crate) const LOG2E: f32 = std::f32::consts::LOG2_E;
 pub(crate) const ROUND_MAGIC: f32 = 12_582_912.0;
 /// ln 2 split for Cody-Waite reduction with FMA: `LN2_HI` = ln 2 rounded to f32,
 /// `LN2_LO` = ln 2 - `LN2_HI` rounded to f32.
-pub(crate) const LN2_HI: f32 = 0.693_147_2;
+pub(crate) const LN2_HI: f32 = std::f32::consts::LN_2;
 pub(crate) const LN2_LO: f32 = -1.904_654_3e-9;
 /// ln 2 split for reduction without FMA: `LN2_HI_EXACT` has 9 significant bits, so
 /// `n * LN2_HI_EXACT` is exact for |n| < 2^15 and `x - n * LN2_HI_EXACT` is exact (Sterbenz).
-pub(crate) const LN2_HI_EXACT: f32 = 0.693_359_375;
+pub(crate) const LN2_HI_EXACT: f32 = 0.693_359_4; // = 355/512 exactly
 pub(crate) const LN2_LO_EXACT: f32 = -2.121_944_4e-4;
 /// e^r ~ 1 + r + C2 r^2 + ... + C6 r^6 on |r| <= ln2/2: a relative-error minimax fit with the
 /// first two coefficients pinned to 1 and each later one refitted after rounding the previous

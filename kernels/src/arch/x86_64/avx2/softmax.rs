@@ -118,6 +118,52 @@ unsafe fn online_block<const STORE: bool>(
     }
 }
 
+/// [`online_block`] for a whole block of 8 vectors, with the max and the sum taken as trees
+/// so the block's dependency chain is short (the loop over blocks is latency-bound otherwise).
+///
+/// # Safety
+/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
+/// - `x` valid for `BLOCK` reads, `y` for `BLOCK` writes when `STORE` (may equal `x`).
+#[inline(always)]
+unsafe fn online_full_block<const STORE: bool>(
+    x: *const f32,
+    y: *mut f32,
+    m: &mut __m256,
+    s: &mut __m256,
+) -> __m256 {
+    // SAFETY: avx2+fma are this function's contract. Bounds: vector v reads and writes
+    // [v * 8, v * 8 + 8) with v < 8, inside the BLOCK elements the caller vouches for.
+    unsafe {
+        // Plain loops, not array::from_fn: a closure would not inherit the target feature.
+        let mut v = [_mm256_setzero_ps(); 8];
+        for (k, v) in v.iter_mut().enumerate() {
+            *v = _mm256_loadu_ps(x.add(k * LANES));
+        }
+        let bm = _mm256_max_ps(
+            _mm256_max_ps(_mm256_max_ps(v[0], v[1]), _mm256_max_ps(v[2], v[3])),
+            _mm256_max_ps(_mm256_max_ps(v[4], v[5]), _mm256_max_ps(v[6], v[7])),
+        );
+        let m_new = _mm256_max_ps(*m, bm);
+        // Lanes that have seen only -inf subtract 0, so -inf - -inf never makes a NaN.
+        let none = _mm256_cmp_ps::<_CMP_EQ_OQ>(m_new, _mm256_set1_ps(f32::NEG_INFINITY));
+        let m_safe = _mm256_blendv_ps(m_new, _mm256_setzero_ps(), none);
+        let mut e = [_mm256_setzero_ps(); 8];
+        for (k, e) in e.iter_mut().enumerate() {
+            *e = exp_nonpositive(_mm256_sub_ps(v[k], m_safe));
+            if STORE {
+                _mm256_storeu_ps(y.add(k * LANES), *e);
+            }
+        }
+        let acc = _mm256_add_ps(
+            _mm256_add_ps(_mm256_add_ps(e[0], e[1]), _mm256_add_ps(e[2], e[3])),
+            _mm256_add_ps(_mm256_add_ps(e[4], e[5]), _mm256_add_ps(e[6], e[7])),
+        );
+        *s = _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc);
+        *m = m_new;
+        m_new
+    }
+}
+
 /// Folds the per-lane (max, sum) into the row's (max, sum of e^(x - max)).
 ///
 /// # Safety
@@ -155,7 +201,86 @@ unsafe fn fill(y: *mut f32, len: usize, v: f32) {
     }
 }
 
+/// Pass 1 of softmax over one row: stores e^(x - m_block) into `y` and each block's running
+/// max into `refs`; returns the row's (max, sum of e^(x - max)).
+///
+/// # Safety
+/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
+/// - `x` valid for `cols` reads, `y` for `cols` writes (may equal `x`).
+#[inline(always)]
+unsafe fn softmax_pass1(
+    x: *const f32,
+    y: *mut f32,
+    cols: usize,
+    refs: &mut Vec<__m256>,
+) -> (f32, f32) {
+    refs.clear();
+    // SAFETY: avx2+fma are this function's contract. Bounds: block i covers [i, i + len)
+    // with i + len <= cols.
+    unsafe {
+        let mut m = _mm256_set1_ps(f32::NEG_INFINITY);
+        let mut s = _mm256_setzero_ps();
+        let mut i = 0;
+        while i < cols {
+            let len = BLOCK.min(cols - i);
+            let m_b = if len == BLOCK {
+                online_full_block::<true>(x.add(i), y.add(i), &mut m, &mut s)
+            } else {
+                online_block::<true>(x.add(i), y.add(i), len, &mut m, &mut s)
+            };
+            refs.push(m_b);
+            i += len;
+        }
+        reduce(m, s)
+    }
+}
+
+/// Pass 2 of softmax over one row: scales each block of `y` by e^(m_block - max) / sum, or
+/// writes the NaN / all -inf row.
+///
+/// # Safety
+/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
+/// - `y` valid for `cols` reads and writes; `refs` as left by [`softmax_pass1`] for it.
+#[inline(always)]
+unsafe fn softmax_pass2(y: *mut f32, cols: usize, refs: &[__m256], (max, sum): (f32, f32)) {
+    // SAFETY: avx2+fma are this function's contract. Bounds: the blocks partition [0, cols)
+    // exactly as pass 1 did; full vectors end at i + 8 <= end <= cols, tails are masked.
+    unsafe {
+        // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
+        if max.is_nan() || sum.is_nan() {
+            fill(y, cols, f32::NAN);
+            return;
+        }
+        if max == f32::NEG_INFINITY {
+            fill(y, cols, 0.0);
+            return;
+        }
+        let inv = _mm256_set1_ps(1.0 / sum);
+        let max = _mm256_set1_ps(max);
+        let mut i = 0;
+        for &m_b in refs {
+            // e was taken relative to m_b; rescale it to the row max and normalise.
+            let scale = _mm256_mul_ps(exp_nonpositive(_mm256_sub_ps(m_b, max)), inv);
+            let end = (i + BLOCK).min(cols);
+            while i + LANES <= end {
+                let p = y.add(i);
+                _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_loadu_ps(p), scale));
+                i += LANES;
+            }
+            if i < end {
+                let p = y.add(i);
+                let v = load_tail(p, end - i, _mm256_setzero_ps());
+                store_tail(p, end - i, _mm256_mul_ps(v, scale));
+                i = end;
+            }
+        }
+    }
+}
+
 /// Softmax of `rows` rows of `cols` elements from `x` into `y`.
+///
+/// Pass 2 of a row runs after pass 1 of the next, so the row's serial tail (fold the lanes,
+/// divide, rescale) overlaps independent work instead of stalling short rows.
 ///
 /// # Safety
 /// - The CPU must support AVX2 and FMA (`Isa::Avx2` is only handed out after detection).
@@ -165,55 +290,24 @@ unsafe fn fill(y: *mut f32, len: usize, v: f32) {
 pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
     let blocks = cols.div_ceil(BLOCK);
     let mut refs: Vec<__m256> = Vec::with_capacity(blocks);
+    let mut prev_refs: Vec<__m256> = Vec::with_capacity(blocks);
+    let mut prev: Option<(usize, (f32, f32))> = None;
     for r in 0..rows {
-        refs.clear();
-        // SAFETY: avx2+fma are enabled on this function. Bounds: row r spans
-        // [r * cols, r * cols + cols) <= rows * cols; every block below stays inside it.
+        // SAFETY: avx2+fma are enabled on this function. Bounds: rows r and r - 1 span
+        // [r * cols, r * cols + cols) <= rows * cols; pass 2 touches row r - 1 only, which
+        // pass 1 of row r does not.
         unsafe {
-            let (x, y) = (x.add(r * cols), y.add(r * cols));
-            let mut m = _mm256_set1_ps(f32::NEG_INFINITY);
-            let mut s = _mm256_setzero_ps();
-            let mut i = 0;
-            while i < cols {
-                let len = BLOCK.min(cols - i);
-                let m_b = if len == BLOCK {
-                    online_block::<true>(x.add(i), y.add(i), BLOCK, &mut m, &mut s)
-                } else {
-                    online_block::<true>(x.add(i), y.add(i), len, &mut m, &mut s)
-                };
-                refs.push(m_b);
-                i += len;
+            let stats = softmax_pass1(x.add(r * cols), y.add(r * cols), cols, &mut refs);
+            if let Some((p, prev_stats)) = prev {
+                softmax_pass2(y.add(p * cols), cols, &prev_refs, prev_stats);
             }
-            let (max, sum) = reduce(m, s);
-            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
-            if max.is_nan() || sum.is_nan() {
-                fill(y, cols, f32::NAN);
-                continue;
-            }
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, 0.0);
-                continue;
-            }
-            let inv = _mm256_set1_ps(1.0 / sum);
-            let max = _mm256_set1_ps(max);
-            let mut i = 0;
-            for &m_b in &refs {
-                // e was taken relative to m_b; rescale it to the row max and normalise.
-                let scale = _mm256_mul_ps(exp_nonpositive(_mm256_sub_ps(m_b, max)), inv);
-                let end = (i + BLOCK).min(cols);
-                while i + LANES <= end {
-                    let p = y.add(i);
-                    _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_loadu_ps(p), scale));
-                    i += LANES;
-                }
-                if i < end {
-                    let p = y.add(i);
-                    let v = load_tail(p, end - i, _mm256_setzero_ps());
-                    store_tail(p, end - i, _mm256_mul_ps(v, scale));
-                    i = end;
-                }
-            }
+            prev = Some((r, stats));
         }
+        std::mem::swap(&mut refs, &mut prev_refs);
+    }
+    if let Some((p, stats)) = prev {
+        // SAFETY: avx2+fma are enabled on this function; row p < rows lies inside y.
+        unsafe { softmax_pass2(y.add(p * cols), cols, &prev_refs, stats) };
     }
 }
 
@@ -234,7 +328,7 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
             while i < cols {
                 let len = BLOCK.min(cols - i);
                 if len == BLOCK {
-                    online_block::<false>(x.add(i), y.add(i), BLOCK, &mut m, &mut s);
+                    online_full_block::<false>(x.add(i), y.add(i), &mut m, &mut s);
                 } else {
                     online_block::<false>(x.add(i), y.add(i), len, &mut m, &mut s);
                 }
