@@ -9,11 +9,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use benches::random_matrix;
+use benches::random_f32;
 use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul};
 
 const SIZES: [usize; 7] = [16, 32, 64, 128, 256, 512, 1024];
@@ -30,8 +28,8 @@ impl Inputs {
     fn new(n: usize) -> Self {
         Inputs {
             n,
-            a: random_matrix(n * n, 1),
-            b: random_matrix(n * n, 2),
+            a: random_f32(n * n, -1.0, 1.0, 1),
+            b: random_f32(n * n, -1.0, 1.0, 2),
             c: vec![0.0; n * n],
         }
     }
@@ -129,9 +127,7 @@ fn single_thread(c: &mut Criterion) {
         configure(&mut group, n);
         let mut inputs = Inputs::new(n);
         if n <= 256 {
-            group.bench_function(BenchmarkId::new("naive", n), |bench| {
-                bench.iter(|| inputs.naive())
-            });
+            group.bench_function(BenchmarkId::new("naive", n), |bench| bench.iter(|| inputs.naive()));
         }
         for isa in Isa::available() {
             let opts = Opts::single(isa);
@@ -156,22 +152,13 @@ fn two_threads(c: &mut Criterion) {
     for n in THREADED_SIZES {
         configure(&mut group, n);
         let mut inputs = Inputs::new(n);
-        for isa in Isa::available()
-            .into_iter()
-            .filter(|&isa| isa != Isa::Scalar)
-        {
-            let opts = Opts {
-                isa: Some(isa),
-                threads: 2,
-            };
+        for isa in Isa::available().into_iter().filter(|&isa| isa != Isa::Scalar) {
+            let opts = Opts { isa: Some(isa), threads: 2 };
             group.bench_function(BenchmarkId::new(isa.name(), n), |bench| {
                 bench.iter(|| inputs.kernels(&opts))
             });
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .expect("a 2-thread pool");
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a 2-thread pool");
         group.bench_function(BenchmarkId::new("gemm", n), |bench| {
             pool.install(|| bench.iter(|| inputs.gemm(gemm::Parallelism::Rayon(2))))
         });

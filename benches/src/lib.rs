@@ -1,19 +1,17 @@
-//! Benchmarks live in `benches/`; this library only holds the inputs they share.
+//! Benchmarks live in `benches/`; this library only holds the input generator they share.
 
-/// `len` deterministic pseudo-random values in [-1, 1), never zero.
-pub fn random_matrix(len: usize, seed: u64) -> Vec<f32> {
+/// `n` deterministic pseudo-random f32 in [lo, hi), none exactly zero (splitmix64).
+pub fn random_f32(n: usize, lo: f32, hi: f32, seed: u64) -> Vec<f32> {
     let mut state = seed;
-    (0..len)
+    (0..n)
         .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let unit = (state >> 40) as f32 / (1u64 << 24) as f32; // [0, 1)
-            if unit < 0.5 {
-                unit - 0.5
-            } else {
-                unit - 0.5 + 1.0 / 32.0
-            }
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            let unit = ((z >> 40) as f32 + 0.5) / (1u64 << 24) as f32;
+            lo + (hi - lo) * unit
         })
         .collect()
 }

@@ -29,6 +29,7 @@ impl Error {
         Error::Len { op, message: message.into() }
     }
 
+    #[allow(dead_code)] // used by the kernels as they land
     pub(crate) fn aliasing(op: &'static str, message: impl Into<String>) -> Self {
         Error::Aliasing { op, message: message.into() }
     }

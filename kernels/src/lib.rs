@@ -8,9 +8,11 @@ mod arch;
 mod error;
 mod isa;
 mod mat;
+pub mod math;
 pub mod matmul;
 mod parallel;
 pub mod reference;
+pub mod softmax;
 
 pub use error::Error;
 pub use isa::{Isa, UnknownIsa};

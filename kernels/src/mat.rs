@@ -42,11 +42,9 @@ fn check_bounds(
     if rows == 0 || cols == 0 {
         return Ok(());
     }
-    let last = (rows - 1).checked_mul(row_stride).and_then(|r| {
-        (cols - 1)
-            .checked_mul(col_stride)
-            .and_then(|c| r.checked_add(c))
-    });
+    let last = (rows - 1)
+        .checked_mul(row_stride)
+        .and_then(|r| (cols - 1).checked_mul(col_stride).and_then(|c| r.checked_add(c)));
     match last {
         Some(last) if last < len => Ok(()),
         _ => Err(Error::len(
@@ -54,10 +52,7 @@ fn check_bounds(
             format!(
                 "{what} is {rows}x{cols} with strides ({row_stride}, {col_stride}) and needs \
                  {} elements, but data has {len}",
-                last.map_or_else(
-                    || "more than usize::MAX".to_string(),
-                    |l| (l + 1).to_string()
-                )
+                last.map_or_else(|| "more than usize::MAX".to_string(), |l| (l + 1).to_string())
             ),
         )),
     }
@@ -93,13 +88,7 @@ impl<'a> MatRef<'a> {
     /// A row-major contiguous view: `data.len()` must be exactly `rows * cols`.
     pub fn new(data: &'a [f32], rows: usize, cols: usize) -> Result<Self, Error> {
         check_exact(data.len(), rows, cols)?;
-        Ok(MatRef {
-            data,
-            rows,
-            cols,
-            row_stride: cols,
-            col_stride: 1,
-        })
+        Ok(MatRef { data, rows, cols, row_stride: cols, col_stride: 1 })
     }
 
     /// A view with explicit strides in elements; every element must lie inside `data`.
@@ -111,13 +100,7 @@ impl<'a> MatRef<'a> {
         col_stride: usize,
     ) -> Result<Self, Error> {
         check_bounds("matrix", data.len(), rows, cols, row_stride, col_stride)?;
-        Ok(MatRef {
-            data,
-            rows,
-            cols,
-            row_stride,
-            col_stride,
-        })
+        Ok(MatRef { data, rows, cols, row_stride, col_stride })
     }
 
     /// The transposed view, sharing the same data.
@@ -153,8 +136,7 @@ impl<'a> MatRef<'a> {
 
     /// The element at `(i, j)`, or `None` outside the shape.
     pub fn get(&self, i: usize, j: usize) -> Option<f32> {
-        (i < self.rows && j < self.cols)
-            .then(|| self.data[i * self.row_stride + j * self.col_stride])
+        (i < self.rows && j < self.cols).then(|| self.data[i * self.row_stride + j * self.col_stride])
     }
 
     /// The underlying slice; element `(i, j)` is at `i * row_stride + j * col_stride`.
@@ -164,27 +146,12 @@ impl<'a> MatRef<'a> {
 
     /// The sub-view of rows `row0..row0 + rows` and columns `col0..col0 + cols`, or `None` if
     /// that range leaves the shape (so every view keeps all its elements inside its data).
-    pub(crate) fn block(
-        self,
-        row0: usize,
-        rows: usize,
-        col0: usize,
-        cols: usize,
-    ) -> Option<MatRef<'a>> {
+    pub(crate) fn block(self, row0: usize, rows: usize, col0: usize, cols: usize) -> Option<MatRef<'a>> {
         if row0.checked_add(rows)? > self.rows || col0.checked_add(cols)? > self.cols {
             return None;
         }
-        let offset = if rows == 0 || cols == 0 {
-            0
-        } else {
-            row0 * self.row_stride + col0 * self.col_stride
-        };
-        Some(MatRef {
-            data: self.data.get(offset..)?,
-            rows,
-            cols,
-            ..self
-        })
+        let offset = if rows == 0 || cols == 0 { 0 } else { row0 * self.row_stride + col0 * self.col_stride };
+        Some(MatRef { data: self.data.get(offset..)?, rows, cols, ..self })
     }
 }
 
@@ -193,9 +160,7 @@ fn check_exact(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
         Some(n) if n == len => Ok(()),
         _ => Err(Error::len(
             OP,
-            format!(
-                "a row-major {rows}x{cols} matrix needs {rows}*{cols} elements, but data has {len}"
-            ),
+            format!("a row-major {rows}x{cols} matrix needs {rows}*{cols} elements, but data has {len}"),
         )),
     }
 }
@@ -204,13 +169,7 @@ impl<'a> MatMut<'a> {
     /// A row-major contiguous view: `data.len()` must be exactly `rows * cols`.
     pub fn new(data: &'a mut [f32], rows: usize, cols: usize) -> Result<Self, Error> {
         check_exact(data.len(), rows, cols)?;
-        Ok(MatMut {
-            data,
-            rows,
-            cols,
-            row_stride: cols,
-            col_stride: 1,
-        })
+        Ok(MatMut { data, rows, cols, row_stride: cols, col_stride: 1 })
     }
 
     /// A view with explicit strides in elements; every element must lie inside `data` and no
@@ -232,13 +191,7 @@ impl<'a> MatMut<'a> {
                 ),
             ));
         }
-        Ok(MatMut {
-            data,
-            rows,
-            cols,
-            row_stride,
-            col_stride,
-        })
+        Ok(MatMut { data, rows, cols, row_stride, col_stride })
     }
 
     /// The transposed view, sharing the same data.
@@ -323,23 +276,10 @@ impl<'a> MatMut<'a> {
         if at == 0 || at >= self.rows || self.row_stride < row_span {
             return Err(self);
         }
-        let (rows, cols, row_stride, col_stride) =
-            (self.rows, self.cols, self.row_stride, self.col_stride);
+        let (rows, cols, row_stride, col_stride) = (self.rows, self.cols, self.row_stride, self.col_stride);
         let (top, bottom) = self.data.split_at_mut(at * row_stride);
-        let top = MatMut {
-            data: top,
-            rows: at,
-            cols,
-            row_stride,
-            col_stride,
-        };
-        let bottom = MatMut {
-            data: bottom,
-            rows: rows - at,
-            cols,
-            row_stride,
-            col_stride,
-        };
+        let top = MatMut { data: top, rows: at, cols, row_stride, col_stride };
+        let bottom = MatMut { data: bottom, rows: rows - at, cols, row_stride, col_stride };
         Ok((top, bottom))
     }
 }
@@ -364,11 +304,7 @@ mod tests {
         let data = [0.0f32; 10];
         assert!(MatRef::with_strides(&data, 2, 3, 5, 2).is_ok()); // last = 5 + 4 = 9
         let err = MatRef::with_strides(&data, 2, 3, 6, 2).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("2x3 with strides (6, 2) and needs 11"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("2x3 with strides (6, 2) and needs 11"), "{err}");
         assert!(MatRef::with_strides(&data, 0, 100, 1000, 1000).is_ok());
         assert!(MatRef::with_strides(&data, 2, 2, usize::MAX, 1).is_err());
         let err = MatRef::new(&data, 3, 3).unwrap_err();
@@ -386,11 +322,7 @@ mod tests {
                         let collide = (0..rows)
                             .flat_map(|i| (0..cols).map(move |j| i * rs + j * cs))
                             .any(|o| !seen.insert(o));
-                        assert_eq!(
-                            aliases(rows, cols, rs, cs),
-                            collide,
-                            "{rows}x{cols} ({rs},{cs})"
-                        );
+                        assert_eq!(aliases(rows, cols, rs, cs), collide, "{rows}x{cols} ({rs},{cs})");
                     }
                 }
             }
@@ -398,10 +330,7 @@ mod tests {
         let mut data = [0.0f32; 9];
         let err = MatMut::with_strides(&mut data, 3, 3, 2, 1).unwrap_err();
         assert!(matches!(err, Error::Aliasing { .. }));
-        assert!(
-            err.to_string().contains("3x3 view with strides (2, 1)"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("3x3 view with strides (2, 1)"), "{err}");
         let mut data = [0.0f32; 11];
         assert!(MatMut::with_strides(&mut data, 3, 3, 2, 3).is_ok());
     }

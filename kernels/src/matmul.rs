@@ -16,10 +16,7 @@ pub(crate) fn check_shapes(
     if b.rows() != k {
         return Err(Error::shape(
             op,
-            format!(
-                "a is {m}x{k} but b is {}x{n} (a.cols must equal b.rows)",
-                b.rows()
-            ),
+            format!("a is {m}x{k} but b is {}x{n} (a.cols must equal b.rows)", b.rows()),
         ));
     }
     if c.rows() != m || c.cols() != n {
@@ -64,14 +61,7 @@ pub fn gemm(
     check_shapes(OP, &a, &b, &c)?;
     let isa = opts.resolve_isa(OP)?;
     let threads = opts.thread_count();
-    let job = gemm_loop::Job {
-        direct: false,
-        alpha,
-        a,
-        b,
-        beta,
-        c,
-    };
+    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c };
     match isa {
         Isa::Scalar => gemm_loop::run(crate::arch::scalar::MatmulKernel, job, threads),
         #[cfg(target_arch = "x86_64")]

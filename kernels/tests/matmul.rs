@@ -42,13 +42,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn new(
-        rows: usize,
-        cols: usize,
-        layout: Layout,
-        fill: f32,
-        value: impl Fn(usize, usize) -> f32,
-    ) -> Self {
+    fn new(rows: usize, cols: usize, layout: Layout, fill: f32, value: impl Fn(usize, usize) -> f32) -> Self {
         let (rs, cs, len) = Self::strides(rows, cols, layout);
         let mut data = vec![fill; len];
         for i in 0..rows {
@@ -56,12 +50,7 @@ impl Stored {
                 data[i * rs + j * cs] = value(i, j);
             }
         }
-        Stored {
-            data,
-            rows,
-            cols,
-            layout,
-        }
+        Stored { data, rows, cols, layout }
     }
 
     fn random(rows: usize, cols: usize, layout: Layout, rng: &mut Rng) -> Self {
@@ -78,11 +67,7 @@ impl Stored {
             Layout::PaddedCols(pad) => (1, rows + pad),
             Layout::Spread => (2 * cols + 1, 2),
         };
-        let len = if rows == 0 || cols == 0 {
-            3
-        } else {
-            (rows - 1) * rs + (cols - 1) * cs + 1 + 2
-        };
+        let len = if rows == 0 || cols == 0 { 3 } else { (rows - 1) * rs + (cols - 1) * cs + 1 + 2 };
         (rs, cs, len)
     }
 
@@ -93,9 +78,7 @@ impl Stored {
                 MatRef::new(&self.data, self.rows, self.cols).unwrap()
             }
             Layout::Transposed => {
-                MatRef::with_strides(&self.data, self.cols, self.rows, self.rows, 1)
-                    .unwrap()
-                    .t()
+                MatRef::with_strides(&self.data, self.cols, self.rows, self.rows, 1).unwrap().t()
             }
             _ => MatRef::with_strides(&self.data, self.rows, self.cols, rs, cs).unwrap(),
         }
@@ -105,9 +88,7 @@ impl Stored {
         let (rs, cs, _) = Self::strides(self.rows, self.cols, self.layout);
         match self.layout {
             Layout::Transposed => {
-                MatMut::with_strides(&mut self.data, self.cols, self.rows, self.rows, 1)
-                    .unwrap()
-                    .t()
+                MatMut::with_strides(&mut self.data, self.cols, self.rows, self.rows, 1).unwrap().t()
             }
             _ => MatMut::with_strides(&mut self.data, self.rows, self.cols, rs, cs).unwrap(),
         }
@@ -143,31 +124,15 @@ impl Stored {
 fn check_gemm(isa: Isa, threads: usize, alpha: f32, a: &Stored, b: &Stored, beta: f32, c: &Stored) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let mut got = c.clone();
-    gemm(
-        alpha,
-        a.view(),
-        b.view(),
-        beta,
-        got.view_mut(),
-        &Opts {
-            isa: Some(isa),
-            threads,
-        },
-    )
-    .unwrap();
+    gemm(alpha, a.view(), b.view(), beta, got.view_mut(), &Opts { isa: Some(isa), threads }).unwrap();
     let mut want = c.clone();
     kernels::reference::matmul::gemm(alpha, a.view(), b.view(), beta, want.view_mut()).unwrap();
     for i in 0..m {
         for j in 0..n {
-            let magnitude: f64 = (0..k)
-                .map(|p| f64::from(a.get(i, p)).abs() * f64::from(b.get(p, j)).abs())
-                .sum::<f64>()
-                * f64::from(alpha).abs()
-                + if beta == 0.0 {
-                    0.0
-                } else {
-                    f64::from(beta * c.get(i, j)).abs()
-                };
+            let magnitude: f64 =
+                (0..k).map(|p| f64::from(a.get(i, p)).abs() * f64::from(b.get(p, j)).abs()).sum::<f64>()
+                    * f64::from(alpha).abs()
+                    + if beta == 0.0 { 0.0 } else { f64::from(beta * c.get(i, j)).abs() };
             let tol = (k + 4) as f64 * f64::from(f32::EPSILON) * magnitude + 1e-30;
             let (g, w) = (got.get(i, j), want.get(i, j));
             let err = (f64::from(g) - f64::from(w)).abs();
@@ -182,22 +147,11 @@ fn check_gemm(isa: Isa, threads: usize, alpha: f32, a: &Stored, b: &Stored, beta
         }
     }
     for slot in c.padding() {
-        assert_eq!(
-            got.data[slot].to_bits(),
-            c.data[slot].to_bits(),
-            "{isa}: wrote padding slot {slot}"
-        );
+        assert_eq!(got.data[slot].to_bits(), c.data[slot].to_bits(), "{isa}: wrote padding slot {slot}");
     }
 }
 
-fn case(
-    isa: Isa,
-    (m, k, n): (usize, usize, usize),
-    layouts: [Layout; 3],
-    alpha: f32,
-    beta: f32,
-    seed: u64,
-) {
+fn case(isa: Isa, (m, k, n): (usize, usize, usize), layouts: [Layout; 3], alpha: f32, beta: f32, seed: u64) {
     let mut rng = Rng(seed ^ (m * 1_000_003 + k * 1009 + n) as u64);
     let a = Stored::random(m, k, layouts[0], &mut rng);
     let b = Stored::random(k, n, layouts[1], &mut rng);
@@ -244,43 +198,15 @@ fn layouts(isa: Isa) {
         }
     }
     for lc in LAYOUTS {
-        case(
-            isa,
-            (40, 7, 1),
-            [Layout::RowMajor, Layout::ColMajor, lc],
-            1.0,
-            1.0,
-            4,
-        );
-        case(
-            isa,
-            (1, 9, 40),
-            [Layout::Spread, Layout::RowMajor, lc],
-            1.0,
-            1.0,
-            4,
-        );
+        case(isa, (40, 7, 1), [Layout::RowMajor, Layout::ColMajor, lc], 1.0, 1.0, 4);
+        case(isa, (1, 9, 40), [Layout::Spread, Layout::RowMajor, lc], 1.0, 1.0, 4);
     }
 }
 
 fn alpha_beta(isa: Isa) {
-    for (alpha, beta) in [
-        (1.0, 0.0),
-        (1.0, 1.0),
-        (-2.0, 0.5),
-        (0.25, -3.0),
-        (0.0, 2.0),
-        (0.0, 0.0),
-    ] {
+    for (alpha, beta) in [(1.0, 0.0), (1.0, 1.0), (-2.0, 0.5), (0.25, -3.0), (0.0, 2.0), (0.0, 0.0)] {
         for (m, k, n) in [(17, 33, 31), (33, 300, 16), (2, 0, 3)] {
-            case(
-                isa,
-                (m, k, n),
-                [Layout::RowMajor, Layout::ColMajor, Layout::PaddedRows(1)],
-                alpha,
-                beta,
-                5,
-            );
+            case(isa, (m, k, n), [Layout::RowMajor, Layout::ColMajor, Layout::PaddedRows(1)], alpha, beta, 5);
         }
     }
 }
@@ -296,21 +222,10 @@ fn beta_zero_ignores_nan(isa: Isa) {
             for alpha in [1.0, 0.0] {
                 check_gemm(isa, 1, alpha, &a, &b, 0.0, &c);
                 let mut got = c.clone();
-                gemm(
-                    alpha,
-                    a.view(),
-                    b.view(),
-                    0.0,
-                    got.view_mut(),
-                    &Opts::single(isa),
-                )
-                .unwrap();
+                gemm(alpha, a.view(), b.view(), 0.0, got.view_mut(), &Opts::single(isa)).unwrap();
                 for i in 0..m {
                     for j in 0..n {
-                        assert!(
-                            got.get(i, j).is_finite(),
-                            "{isa} {m}x{k}x{n}: NaN leaked at ({i},{j})"
-                        );
+                        assert!(got.get(i, j).is_finite(), "{isa} {m}x{k}x{n}: NaN leaked at ({i},{j})");
                     }
                 }
             }
@@ -332,18 +247,7 @@ fn threads_bitwise(isa: Isa) {
         let c = Stored::random(m, n, lc, &mut rng);
         let run = |threads| {
             let mut got = c.clone();
-            gemm(
-                0.75,
-                a.view(),
-                b.view(),
-                0.5,
-                got.view_mut(),
-                &Opts {
-                    isa: Some(isa),
-                    threads,
-                },
-            )
-            .unwrap();
+            gemm(0.75, a.view(), b.view(), 0.5, got.view_mut(), &Opts { isa: Some(isa), threads }).unwrap();
             got.data.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         };
         let one = run(1);
@@ -366,11 +270,7 @@ fn layout_strategy() -> impl Strategy<Value = Layout> {
 
 /// Random shapes and layouts against the reference, shrinking to a minimal failing case.
 fn proptest_against_reference(isa: Isa) {
-    let config = ProptestConfig {
-        cases: 48,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let config = ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |(
         m in 0usize..40, k in 0usize..40, n in 0usize..70,
         la in layout_strategy(), lb in layout_strategy(), lc in layout_strategy(),
@@ -391,53 +291,25 @@ fn proptest_against_reference(isa: Isa) {
 /// the product exactly (powers of two commute with rounding).
 fn quickcheck_laws(isa: Isa) {
     fn law(isa: Isa, m: u8, k: u8, n: u8, seed: u64) -> bool {
-        let (m, k, n) = (
-            usize::from(m % 40),
-            usize::from(k % 40),
-            usize::from(n % 40),
-        );
+        let (m, k, n) = (usize::from(m % 40), usize::from(k % 40), usize::from(n % 40));
         let mut rng = Rng(seed);
         let a = Stored::random(m, k, Layout::RowMajor, &mut rng);
         let b = Stored::random(k, n, Layout::RowMajor, &mut rng);
         let opts = Opts::single(isa);
         let mut ab = vec![0.0f32; m * n];
-        matmul(
-            a.view(),
-            b.view(),
-            MatMut::new(&mut ab, m, n).unwrap(),
-            &opts,
-        )
-        .unwrap();
+        matmul(a.view(), b.view(), MatMut::new(&mut ab, m, n).unwrap(), &opts).unwrap();
         // C^T (n x m, row-major) = B^T A^T, both operands as transposed views.
         let mut bt_at = vec![0.0f32; n * m];
-        matmul(
-            b.view().t(),
-            a.view().t(),
-            MatMut::new(&mut bt_at, n, m).unwrap(),
-            &opts,
-        )
-        .unwrap();
+        matmul(b.view().t(), a.view().t(), MatMut::new(&mut bt_at, n, m).unwrap(), &opts).unwrap();
         let transposed_ok = (0..m).all(|i| {
             (0..n).all(|j| {
                 let scale: f32 = (0..k).map(|p| (a.get(i, p) * b.get(p, j)).abs()).sum();
-                (ab[i * n + j] - bt_at[j * m + i]).abs()
-                    <= 2.0 * (k as f32 + 4.0) * f32::EPSILON * scale
+                (ab[i * n + j] - bt_at[j * m + i]).abs() <= 2.0 * (k as f32 + 4.0) * f32::EPSILON * scale
             })
         });
         let mut twice = vec![0.0f32; m * n];
-        gemm(
-            2.0,
-            a.view(),
-            b.view(),
-            0.0,
-            MatMut::new(&mut twice, m, n).unwrap(),
-            &opts,
-        )
-        .unwrap();
-        let linear = ab
-            .iter()
-            .zip(&twice)
-            .all(|(x, y)| (2.0 * x).to_bits() == y.to_bits());
+        gemm(2.0, a.view(), b.view(), 0.0, MatMut::new(&mut twice, m, n).unwrap(), &opts).unwrap();
+        let linear = ab.iter().zip(&twice).all(|(x, y)| (2.0 * x).to_bits() == y.to_bits());
         transposed_ok && linear
     }
     // quickcheck takes fn pointers, so each ISA gets its own non-capturing closure.
@@ -471,10 +343,7 @@ fn shape_errors_name_both_shapes() {
     )
     .unwrap_err();
     assert!(matches!(err, Error::Shape { op: "matmul", .. }));
-    assert_eq!(
-        err.to_string(),
-        "matmul: a is 3x4 but b is 5x2 (a.cols must equal b.rows)"
-    );
+    assert_eq!(err.to_string(), "matmul: a is 3x4 but b is 5x2 (a.cols must equal b.rows)");
 
     let b = vec![0.0; 8];
     let mut c = vec![f32::NAN; 6];
@@ -485,14 +354,8 @@ fn shape_errors_name_both_shapes() {
         &Opts::default(),
     )
     .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "matmul: a is 3x4 and b is 4x2, so c must be 3x2, but c is 2x3"
-    );
-    assert!(
-        c.iter().all(|x| x.is_nan()),
-        "an error must leave C untouched"
-    );
+    assert_eq!(err.to_string(), "matmul: a is 3x4 and b is 4x2, so c must be 3x2, but c is 2x3");
+    assert!(c.iter().all(|x| x.is_nan()), "an error must leave C untouched");
 }
 
 #[test]
@@ -500,23 +363,13 @@ fn view_errors_name_the_argument_and_shape() {
     let data = vec![0.0f32; 11];
     let err = MatRef::new(&data, 3, 4).unwrap_err();
     assert!(matches!(err, Error::Len { .. }));
-    assert!(
-        err.to_string().contains("3x4") && err.to_string().contains("has 11"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("3x4") && err.to_string().contains("has 11"), "{err}");
     let err = MatRef::with_strides(&data, 3, 4, 4, 1).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("3x4 with strides (4, 1) and needs 12"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("3x4 with strides (4, 1) and needs 12"), "{err}");
     let mut data = vec![0.0f32; 16];
     let err = MatMut::with_strides(&mut data, 4, 4, 1, 1).unwrap_err();
     assert!(matches!(err, Error::Aliasing { .. }));
-    assert!(
-        err.to_string().contains("4x4 view with strides (1, 1)"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("4x4 view with strides (1, 1)"), "{err}");
     assert!(MatMut::with_strides(&mut data, 4, 4, 0, 1).is_err());
     assert!(MatMut::with_strides(&mut data, 1, 16, 0, 1).is_ok());
 }
@@ -539,12 +392,6 @@ fn unavailable_isa_is_an_error() {
             assert!(err.to_string().contains("cannot run"), "{err}");
         }
     }
-    let err = Error::IsaUnavailable {
-        op: "matmul",
-        isa: Isa::Avx512,
-    };
-    assert!(
-        err.to_string()
-            .starts_with("matmul: this CPU cannot run avx512 (it lacks avx512f")
-    );
+    let err = Error::IsaUnavailable { op: "matmul", isa: Isa::Avx512 };
+    assert!(err.to_string().starts_with("matmul: this CPU cannot run avx512 (it lacks avx512f"));
 }

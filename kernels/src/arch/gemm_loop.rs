@@ -67,16 +67,8 @@ impl<'a> Tile<'a> {
         rows: usize,
         cols: usize,
     ) -> Option<Self> {
-        let fits = rows == 0
-            || cols == 0
-            || (rows - 1) * row_stride + (cols - 1) * col_stride < data.len();
-        fits.then_some(Tile {
-            data,
-            row_stride,
-            col_stride,
-            rows,
-            cols,
-        })
+        let fits = rows == 0 || cols == 0 || (rows - 1) * row_stride + (cols - 1) * col_stride < data.len();
+        fits.then_some(Tile { data, row_stride, col_stride, rows, cols })
     }
 
     /// The tile's data, starting at element (0, 0); `(i, j)` is at
@@ -110,11 +102,7 @@ impl<'a> Tile<'a> {
             for j in 0..self.cols {
                 let slot = &mut self.data[i * self.row_stride + j * self.col_stride];
                 let ab = scale.alpha * acc[i * nr + j];
-                *slot = if scale.beta == 0.0 {
-                    ab
-                } else {
-                    ab + scale.beta * *slot
-                };
+                *slot = if scale.beta == 0.0 { ab } else { ab + scale.beta * *slot };
             }
         }
     }
@@ -168,14 +156,7 @@ const DIRECT_MAX_FLOATS: usize = 32 * 1024;
 
 /// Runs `job` on `threads` workers: the entry point of every ISA.
 pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
-    let Job {
-        alpha,
-        a,
-        b,
-        beta,
-        c,
-        ..
-    } = job;
+    let Job { alpha, a, b, beta, c, .. } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     if m == 0 || n == 0 {
         return;
@@ -193,11 +174,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         (false, true) => true,
         (false, false) => c.row_stride() < c.col_stride(),
     };
-    let (a, b, c) = if transpose {
-        (b.t(), a.t(), c.t())
-    } else {
-        (a, b, c)
-    };
+    let (a, b, c) = if transpose { (b.t(), a.t(), c.t()) } else { (a, b, c) };
     let (m, n) = (c.rows(), c.cols());
     let direct = (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
 
@@ -205,14 +182,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     // same sequence of operations whatever the thread count.
     let threads = if m * n * k < 64 * 64 * 64 { 1 } else { threads };
     if threads <= 1 {
-        let job = Job {
-            direct,
-            alpha,
-            a,
-            b,
-            beta,
-            c,
-        };
+        let job = Job { direct, alpha, a, b, beta, c };
         return with_workspace(|ws| kernel.serial(job, ws));
     }
     let band = m.div_ceil(threads).div_ceil(K::MR) * K::MR;
@@ -235,14 +205,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     bands.push((start, rest));
     let one = |(start, c): (usize, MatMut<'_>)| {
         if let Some(a) = a.block(start, c.rows(), 0, k) {
-            let job = Job {
-                direct,
-                alpha,
-                a,
-                b,
-                beta,
-                c,
-            };
+            let job = Job { direct, alpha, a, b, beta, c };
             with_workspace(|ws| kernel.serial(job, ws));
         }
     };
@@ -281,14 +244,7 @@ pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace)
 /// Small problems: one kernel call per `MR x NR` tile, reading A and B where they are.
 #[inline(always)]
 fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
-    let Job {
-        alpha,
-        a,
-        b,
-        beta,
-        mut c,
-        ..
-    } = job;
+    let Job { alpha, a, b, beta, mut c, .. } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());
     let c = c.data_mut();
@@ -302,8 +258,7 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
             let mr = K::MR.min(m - row);
             if let (Some(a), Some(tile)) = (
                 a.block(row, mr, 0, k),
-                c.get_mut(row * rsc + col * csc..)
-                    .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+                c.get_mut(row * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
             ) {
                 kernel.kernel(a, b, scale, tile);
             }
@@ -314,14 +269,7 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
 /// The cache-blocked loop nest: B is packed, A is read in place.
 #[inline(always)]
 fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
-    let Job {
-        alpha,
-        a,
-        b,
-        beta,
-        mut c,
-        ..
-    } = job;
+    let Job { alpha, a, b, beta, mut c, .. } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());
     let c = c.data_mut();
@@ -329,10 +277,7 @@ fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
         let nc = NC.min(n - jc);
         for pc in (0..k).step_by(KC) {
             let kc = KC.min(k - pc);
-            let scale = Scale {
-                alpha,
-                beta: if pc == 0 { beta } else { 1.0 },
-            };
+            let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 } };
             let bpack = aligned(&mut ws.b, nc.div_ceil(K::NR) * K::NR * kc);
             pack_b::<K>(bpack, b, pc, kc, jc, nc);
             for ic in (0..m).step_by(MC) {
@@ -406,14 +351,7 @@ fn copy_a<'w>(
 /// Packs rows `p0..p0 + kc`, columns `col0..col0 + nc` of B into `NR`-column panels, each
 /// stored row by row, zero-padding the last panel's missing columns.
 #[inline(always)]
-fn pack_b<K: GemmKernel>(
-    dst: &mut [f32],
-    b: MatRef<'_>,
-    p0: usize,
-    kc: usize,
-    col0: usize,
-    nc: usize,
-) {
+fn pack_b<K: GemmKernel>(dst: &mut [f32], b: MatRef<'_>, p0: usize, kc: usize, col0: usize, nc: usize) {
     let data = b.as_slice();
     let (rs, cs) = (b.row_stride(), b.col_stride());
     let panels = nc.div_ceil(K::NR);

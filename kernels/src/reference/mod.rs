@@ -2,3 +2,4 @@
 //! kernels against. Never used as a fallback (that is `arch::scalar`).
 
 pub mod matmul;
+pub mod softmax;

@@ -13,15 +13,9 @@ pub fn runs_on_host(isa: Isa) -> bool {
     if isa.is_available() {
         return true;
     }
-    let lacks = isa
-        .required_features()
-        .first()
-        .copied()
-        .unwrap_or("nothing");
+    let lacks = isa.required_features().first().copied().unwrap_or("nothing");
     if let Ok(required) = std::env::var("KERNELS_REQUIRE_ISA") {
-        let required: Isa = required
-            .parse()
-            .unwrap_or_else(|e| panic!("KERNELS_REQUIRE_ISA: {e}"));
+        let required: Isa = required.parse().unwrap_or_else(|e| panic!("KERNELS_REQUIRE_ISA: {e}"));
         assert!(
             isa > required,
             "KERNELS_REQUIRE_ISA={required} but host lacks {lacks}, so {isa} cannot be tested"
@@ -81,5 +75,16 @@ impl Rng {
     /// Uniform in [-1, 1).
     pub fn unit(&mut self) -> f32 {
         (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
+        let unit = (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32;
+        lo + (hi - lo) * unit
+    }
+
+    /// `n` values uniform in [lo, hi).
+    pub fn vec(&mut self, n: usize, lo: f32, hi: f32) -> Vec<f32> {
+        (0..n).map(|_| self.uniform(lo, hi)).collect()
     }
 }

@@ -1,6 +1,9 @@
 //! The portable fallback: plain Rust tile arithmetic that the compiler may vectorise for the
 //! baseline target, driven by the same blocked loop nest as the SIMD kernels.
 
+pub(crate) mod exp;
+pub(crate) mod softmax;
+
 use super::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
 use crate::MatRef;
 

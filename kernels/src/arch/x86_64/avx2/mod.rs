@@ -1,6 +1,9 @@
 //! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
 //! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
+pub(crate) mod exp;
+pub(crate) mod softmax;
+
 use core::arch::x86_64::*;
 
 use crate::MatRef;
@@ -111,12 +114,7 @@ struct Operands {
 unsafe fn lanes(n: usize) -> __m256i {
     let n = n.min(8) as i32;
     // SAFETY: CPU feature: the caller's avx2 obligation. Bounds: no memory access.
-    unsafe {
-        _mm256_cmpgt_epi32(
-            _mm256_set1_epi32(n),
-            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-        )
-    }
+    unsafe { _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)) }
 }
 
 /// One tile, `R` rows, `VECS` vectors of B per step of k; `FULL` when `cols == 8 * VECS`, so
@@ -147,11 +145,7 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
         for p in 0..ops.k {
             let row = ops.b.wrapping_add(p * ops.b_rs);
             let (b0, b1) = if FULL {
-                let b1 = if VECS == 2 {
-                    _mm256_loadu_ps(row.add(8))
-                } else {
-                    _mm256_setzero_ps()
-                };
+                let b1 = if VECS == 2 { _mm256_loadu_ps(row.add(8)) } else { _mm256_setzero_ps() };
                 (_mm256_loadu_ps(row), b1)
             } else {
                 let b1 = if VECS == 2 {

@@ -2,6 +2,9 @@
 //! per step of k and A broadcast from memory (folded into the FMA as an embedded broadcast).
 //! Partial tiles store through lane masks, so edges cost no scalar tail.
 
+pub(crate) mod exp;
+pub(crate) mod softmax;
+
 use core::arch::x86_64::*;
 
 use crate::MatRef;
@@ -119,11 +122,7 @@ struct Operands {
 // inlined into the large loop-nest function. One call per tile costs nothing measurable.
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
-unsafe fn tile_kernel<const R: usize, const VECS: usize>(
-    ops: &Operands,
-    scale: Scale,
-    tile: &mut Tile<'_>,
-) {
+unsafe fn tile_kernel<const R: usize, const VECS: usize>(ops: &Operands, scale: Scale, tile: &mut Tile<'_>) {
     // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's
     // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable, and those are
     // the only lanes `masks` enable (masked-off lanes are not accessed); stores go through

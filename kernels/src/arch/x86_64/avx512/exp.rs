@@ -1,0 +1,92 @@
+//! AVX-512 e^x: 16 lanes, FMA Cody-Waite reduction, degree-6 polynomial, `vscalefps` for 2^n
+//! (which also produces overflow to inf and gradual underflow without extra fix-ups).
+//!
+//! `exp` and `exp_nonpositive` are `#[inline(always)]` building blocks for any AVX-512 kernel
+//! that needs e^x in its inner loop (softmax here, attention later).
+
+use core::arch::x86_64::*;
+
+use crate::arch::scalar::exp::{
+    C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_CLAMP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC,
+};
+
+/// e^x per lane for x already clamped to a range where the reduction is exact enough.
+///
+/// # Safety
+/// The CPU must support AVX-512F; call it only from a function compiled with
+/// `#[target_feature(enable = "avx512f")]` so it inlines into that code.
+#[inline(always)]
+unsafe fn exp_clamped(x: __m512) -> __m512 {
+    // SAFETY: the caller guarantees avx512f (this function's contract); these intrinsics only
+    // compute on registers, no memory is touched.
+    unsafe {
+        let t = _mm512_fmadd_ps(x, _mm512_set1_ps(LOG2E), _mm512_set1_ps(ROUND_MAGIC));
+        let n = _mm512_sub_ps(t, _mm512_set1_ps(ROUND_MAGIC));
+        let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), x);
+        let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
+        let mut p = _mm512_fmadd_ps(_mm512_set1_ps(C6), r, _mm512_set1_ps(C5));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(C4));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(C3));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(C2));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
+        _mm512_scalef_ps(p, n)
+    }
+}
+
+/// e^x per lane: inf above ~88.72, +0 far below -87.3 (subnormals in between are computed),
+/// NaN for NaN.
+///
+/// # Safety
+/// The CPU must support AVX-512F; call it only from a function compiled with
+/// `#[target_feature(enable = "avx512f")]` so it inlines into that code.
+#[inline(always)]
+pub(crate) unsafe fn exp(x: __m512) -> __m512 {
+    // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
+    unsafe {
+        // max/min return their second operand when one is NaN, so NaN lanes pass through.
+        let x = _mm512_max_ps(_mm512_set1_ps(EXP_CLAMP_LO), x);
+        let x = _mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x);
+        exp_clamped(x)
+    }
+}
+
+/// e^x per lane for x <= 0 or NaN (softmax's x - max): one clamp fewer than [`exp`].
+/// -inf gives 0 and NaN gives NaN.
+///
+/// # Safety
+/// The CPU must support AVX-512F; call it only from a function compiled with
+/// `#[target_feature(enable = "avx512f")]` so it inlines into that code.
+#[inline(always)]
+pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
+    // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
+    unsafe { exp_clamped(_mm512_max_ps(_mm512_set1_ps(EXP_CLAMP_LO), x)) }
+}
+
+/// Writes e^x[i] to y[i] for i < n, full vectors then one masked vector for the tail.
+///
+/// # Safety
+/// - The CPU must support AVX-512F (`Isa::Avx512` is only handed out after detection).
+/// - `x` must be valid for `n` reads and `y` for `n` writes; they may be the same pointer.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn exp_slice(x: *const f32, y: *mut f32, n: usize) {
+    let mut i = 0;
+    while i + 16 <= n {
+        // SAFETY: avx512f is enabled on this function; i + 16 <= n (loop bound) keeps the load
+        // and the store inside the n elements the caller vouches for.
+        unsafe {
+            let v = exp(_mm512_loadu_ps(x.add(i)));
+            _mm512_storeu_ps(y.add(i), v);
+        }
+        i += 16;
+    }
+    if i < n {
+        let mask: __mmask16 = ((1u32 << (n - i)) - 1) as u16;
+        // SAFETY: avx512f is enabled on this function; the mask covers lanes i..n only, and
+        // masked-off lanes are neither read nor written (no fault on them).
+        unsafe {
+            let v = exp(_mm512_maskz_loadu_ps(mask, x.add(i)));
+            _mm512_mask_storeu_ps(y.add(i), mask, v);
+        }
+    }
+}

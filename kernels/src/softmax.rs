@@ -1,0 +1,354 @@
+//! Row-wise softmax and log_softmax over rows of `cols` contiguous f32, their backward passes,
+//! dispatched to AVX-512, AVX2+FMA or scalar and split over threads by rows.
+//!
+//! # Algorithm (two passes over each row)
+//! 1. Online max-and-sum. The row is cut into blocks of 8 vectors. Per block: its lane-wise
+//!    max `b`, the new running max `m' = max(m, b)`, `e = exp(x - m')` for each element (softmax
+//!    stores `e` into the output), `s = s * exp(m - m') + sum(e)`; `m'` is kept per block. One
+//!    vector exp per element plus one per block for the rescale. The lanes are folded at the
+//!    end: `max = max(m)`, `sum = sum(s * exp(m - max))`.
+//! 2. Normalise. softmax multiplies each stored block by `exp(m'_block - max) / sum` (one
+//!    multiply per element, the row is still in L1); log_softmax writes `(x - max) - ln(sum)`.
+//!
+//! Every exponent is `<= 0`, so nothing overflows for any finite logits (a large offset such as
+//! 1e4 cancels in `x - m'`). Lanes that have only seen -inf subtract 0 instead of -inf, so a
+//! fully masked row never computes -inf - -inf: it gives zeros (log_softmax: -inf; gradients:
+//! zeros). A NaN turns that row's sum into NaN and the row is written as NaN; other rows are
+//! untouched.
+//!
+//! # Accuracy
+//! Outputs are within a few ULP of the correctly rounded result plus the rounding of
+//! `x - max` in f32 (|x - max| * 2^-24 relative), the same floor any f32 softmax has; the
+//! tests state and assert the bound.
+//!
+//! Each row is computed by the same code whatever the thread count, so results are identical
+//! for any `Opts::threads`.
+
+use rayon::prelude::*;
+
+use crate::arch;
+use crate::{Error, Isa, Opts, parallel};
+
+/// Below this many elements a call stays on the calling thread.
+const PAR_MIN_ELEMENTS: usize = 1 << 15;
+
+/// Checks a forward call: equal lengths, a whole number of rows.
+fn check_forward(op: &'static str, x: usize, y: Option<usize>, cols: usize) -> Result<(), Error> {
+    if let Some(y) = y
+        && x != y
+    {
+        return Err(Error::len(op, format!("x has {x} elements but y has {y} (they must match)")));
+    }
+    check_rows(op, "x", x, cols)
+}
+
+fn check_rows(op: &'static str, arg: &str, len: usize, cols: usize) -> Result<(), Error> {
+    if cols == 0 && len > 0 {
+        return Err(Error::shape(op, format!("cols is 0 but {arg} has {len} elements")));
+    }
+    if cols > 0 && !len.is_multiple_of(cols) {
+        return Err(Error::shape(
+            op,
+            format!(
+                "{arg} has {len} elements, not a whole number of rows of cols = {cols} \
+                 ({len} % {cols} = {})",
+                len % cols
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Rows per task when splitting `rows` over `threads`: a few tasks per thread for balance.
+fn rows_per_task(rows: usize, cols: usize, threads: usize) -> Option<usize> {
+    if threads <= 1 || rows < 2 || rows * cols < PAR_MIN_ELEMENTS {
+        return None;
+    }
+    Some(rows.div_ceil(threads * 4).max(1))
+}
+
+/// The rows a forward kernel reads and writes.
+enum Rows<'a> {
+    Split(&'a [f32], &'a mut [f32]),
+    InPlace(&'a mut [f32]),
+}
+
+impl Rows<'_> {
+    /// (input, output, length); both pointers are the same for `InPlace`.
+    fn raw(&mut self) -> (*const f32, *mut f32, usize) {
+        match self {
+            Rows::Split(x, y) => (x.as_ptr(), y.as_mut_ptr(), x.len()),
+            Rows::InPlace(xy) => {
+                let p = xy.as_mut_ptr();
+                (p.cast_const(), p, xy.len())
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Forward {
+    Softmax,
+    LogSoftmax,
+}
+
+/// The dispatch into the per-ISA forward kernels. Shapes were checked by the caller:
+/// `cols > 0`, the length is a multiple of it, and input and output have the same length.
+fn forward_on(isa: Isa, op: Forward, mut io: Rows<'_>, cols: usize) {
+    use arch::scalar::softmax as scalar;
+    match (isa, op, &mut io) {
+        (Isa::Scalar, Forward::Softmax, Rows::Split(x, y)) => scalar::softmax_rows(x, y, cols),
+        (Isa::Scalar, Forward::Softmax, Rows::InPlace(xy)) => {
+            scalar::softmax_rows_in_place(xy, cols);
+        }
+        (Isa::Scalar, Forward::LogSoftmax, Rows::Split(x, y)) => {
+            scalar::log_softmax_rows(x, y, cols);
+        }
+        (Isa::Scalar, Forward::LogSoftmax, Rows::InPlace(xy)) => {
+            scalar::log_softmax_rows_in_place(xy, cols);
+        }
+        #[cfg(target_arch = "x86_64")]
+        (Isa::Avx2, op, io) => {
+            use arch::x86_64::avx2::softmax as k;
+            let (x, y, len) = io.raw();
+            let rows = len / cols;
+            // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
+            // Bounds: x and y each cover rows * cols = len elements of live slices; they are
+            // either two distinct slices or the very same one (in place), as the kernels allow.
+            unsafe {
+                match op {
+                    Forward::Softmax => k::softmax_rows(x, y, rows, cols),
+                    Forward::LogSoftmax => k::log_softmax_rows(x, y, rows, cols),
+                }
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        (Isa::Avx512, op, io) => {
+            use arch::x86_64::avx512::softmax as k;
+            let (x, y, len) = io.raw();
+            let rows = len / cols;
+            // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f.
+            // Bounds: x and y each cover rows * cols = len elements of live slices; they are
+            // either two distinct slices or the very same one (in place), as the kernels allow.
+            unsafe {
+                match op {
+                    Forward::Softmax => k::softmax_rows(x, y, rows, cols),
+                    Forward::LogSoftmax => k::log_softmax_rows(x, y, rows, cols),
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        (Isa::Avx2 | Isa::Avx512, _, _) => unreachable!("only Scalar is available off x86-64"),
+    }
+}
+
+fn forward(op_name: &'static str, op: Forward, io: Rows<'_>, cols: usize, opts: &Opts) -> Result<(), Error> {
+    let (len, out) = match &io {
+        Rows::Split(x, y) => (x.len(), Some(y.len())),
+        Rows::InPlace(xy) => (xy.len(), None),
+    };
+    check_forward(op_name, len, out, cols)?;
+    let isa = opts.resolve_isa(op_name)?;
+    if len == 0 {
+        return Ok(());
+    }
+    let Some(task_rows) = rows_per_task(len / cols, cols, opts.thread_count()) else {
+        forward_on(isa, op, io, cols);
+        return Ok(());
+    };
+    let chunk = task_rows * cols;
+    parallel::install(opts.threads, || match io {
+        Rows::Split(x, y) => x
+            .par_chunks(chunk)
+            .zip(y.par_chunks_mut(chunk))
+            .for_each(|(x, y)| forward_on(isa, op, Rows::Split(x, y), cols)),
+        Rows::InPlace(xy) => {
+            xy.par_chunks_mut(chunk).for_each(|xy| forward_on(isa, op, Rows::InPlace(xy), cols))
+        }
+    });
+    Ok(())
+}
+
+/// Softmax of each row of `cols` elements of `x`, written to `y`:
+/// `y[j] = e^(x[j] - max) / sum_k e^(x[k] - max)`.
+///
+/// ```
+/// use kernels::{Opts, softmax};
+/// let x = [1.0f32, 2.0, 3.0, 0.0, 0.0, f32::NEG_INFINITY];
+/// let mut y = [0.0f32; 6];
+/// softmax::softmax(&x, &mut y, 3, &Opts::default()).unwrap();
+/// assert!((y[0] + y[1] + y[2] - 1.0).abs() < 1e-6);
+/// assert_eq!(&y[3..], &[0.5, 0.5, 0.0]);
+/// ```
+///
+/// # Errors
+/// [`Error::Len`] if `x` and `y` differ in length; [`Error::Shape`] if the length is not a
+/// multiple of `cols` (or `cols` is 0 with data); [`Error::IsaUnavailable`] if `opts` forces an
+/// ISA this CPU lacks.
+pub fn softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
+    forward("softmax", Forward::Softmax, Rows::Split(x, y), cols, opts)
+}
+
+/// [`softmax`] of each row of `xy`, overwriting it.
+///
+/// # Errors
+/// As [`softmax`], without the length mismatch.
+pub fn softmax_in_place(xy: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
+    forward("softmax_in_place", Forward::Softmax, Rows::InPlace(xy), cols, opts)
+}
+
+/// log_softmax of each row of `cols` elements of `x`, written to `y`:
+/// `y[j] = x[j] - max - ln(sum_k e^(x[k] - max))`.
+///
+/// # Errors
+/// As [`softmax`].
+pub fn log_softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
+    forward("log_softmax", Forward::LogSoftmax, Rows::Split(x, y), cols, opts)
+}
+
+/// [`log_softmax`] of each row of `xy`, overwriting it.
+///
+/// # Errors
+/// As [`softmax`], without the length mismatch.
+pub fn log_softmax_in_place(xy: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
+    forward("log_softmax_in_place", Forward::LogSoftmax, Rows::InPlace(xy), cols, opts)
+}
+
+/// The dispatch into the per-ISA backward kernels; shapes were checked by the caller.
+fn backward_on(isa: Isa, log: bool, y: &[f32], dy: &[f32], dx: &mut [f32], cols: usize) {
+    use arch::scalar::softmax as scalar;
+    let rows = y.len() / cols;
+    match isa {
+        Isa::Scalar if log => scalar::log_softmax_backward_rows(y, dy, dx, cols),
+        Isa::Scalar => scalar::softmax_backward_rows(y, dy, dx, cols),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
+        // Bounds: y, dy and dx are live slices of rows * cols elements each (checked equal),
+        // and dx, a &mut, cannot overlap the shared y and dy.
+        Isa::Avx2 => unsafe {
+            use arch::x86_64::avx2::softmax as k;
+            let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
+            if log {
+                k::log_softmax_backward_rows(y, dy, dx, rows, cols);
+            } else {
+                k::softmax_backward_rows(y, dy, dx, rows, cols);
+            }
+        },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f.
+        // Bounds: y, dy and dx are live slices of rows * cols elements each (checked equal),
+        // and dx, a &mut, cannot overlap the shared y and dy.
+        Isa::Avx512 => unsafe {
+            use arch::x86_64::avx512::softmax as k;
+            let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
+            if log {
+                k::log_softmax_backward_rows(y, dy, dx, rows, cols);
+            } else {
+                k::softmax_backward_rows(y, dy, dx, rows, cols);
+            }
+        },
+        #[cfg(not(target_arch = "x86_64"))]
+        Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn backward(
+    op: &'static str,
+    log: bool,
+    (y_name, y): (&str, &[f32]),
+    dy: &[f32],
+    dx: &mut [f32],
+    cols: usize,
+    opts: &Opts,
+) -> Result<(), Error> {
+    if dy.len() != y.len() || dx.len() != y.len() {
+        return Err(Error::len(
+            op,
+            format!(
+                "{y_name} has {} elements, dy {} and dx {} (all three must match)",
+                y.len(),
+                dy.len(),
+                dx.len()
+            ),
+        ));
+    }
+    check_rows(op, y_name, y.len(), cols)?;
+    let isa = opts.resolve_isa(op)?;
+    if y.is_empty() {
+        return Ok(());
+    }
+    let Some(task_rows) = rows_per_task(y.len() / cols, cols, opts.thread_count()) else {
+        backward_on(isa, log, y, dy, dx, cols);
+        return Ok(());
+    };
+    let chunk = task_rows * cols;
+    parallel::install(opts.threads, || {
+        y.par_chunks(chunk)
+            .zip(dy.par_chunks(chunk))
+            .zip(dx.par_chunks_mut(chunk))
+            .for_each(|((y, dy), dx)| backward_on(isa, log, y, dy, dx, cols));
+    });
+    Ok(())
+}
+
+/// Gradient of [`softmax`]: given its output `y` and the upstream gradient `dy`, writes
+/// `dx = y * (dy - sum(dy * y))` per row of `cols` elements.
+///
+/// # Errors
+/// [`Error::Len`] if `y`, `dy` and `dx` differ in length; otherwise as [`softmax`].
+pub fn softmax_backward(
+    y: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    cols: usize,
+    opts: &Opts,
+) -> Result<(), Error> {
+    backward("softmax_backward", false, ("y", y), dy, dx, cols, opts)
+}
+
+/// Gradient of [`log_softmax`]: given its output `y_log` and the upstream gradient `dy`,
+/// writes `dx = dy - e^y_log * sum(dy)` per row; a row whose `y_log` is all -inf (a fully
+/// masked input) gets a zero gradient.
+///
+/// # Errors
+/// [`Error::Len`] if `y_log`, `dy` and `dx` differ in length; otherwise as [`softmax`].
+pub fn log_softmax_backward(
+    y_log: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    cols: usize,
+    opts: &Opts,
+) -> Result<(), Error> {
+    backward("log_softmax_backward", true, ("y_log", y_log), dy, dx, cols, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_argument_and_lengths() {
+        let opts = Opts::default();
+        let mut y = [0.0; 5];
+        let e = softmax(&[0.0; 6], &mut y, 3, &opts).unwrap_err();
+        assert!(matches!(e, Error::Len { .. }));
+        assert!(e.to_string().contains("x has 6 elements but y has 5"), "{e}");
+        let e = log_softmax_in_place(&mut [0.0; 7], 3, &opts).unwrap_err();
+        assert!(e.to_string().contains("x has 7 elements"), "{e}");
+        assert!(e.to_string().contains("cols = 3"), "{e}");
+        let e = softmax_in_place(&mut [0.0; 2], 0, &opts).unwrap_err();
+        assert!(matches!(e, Error::Shape { .. }), "{e}");
+        let e = log_softmax_backward(&[0.0; 4], &[0.0; 4], &mut [0.0; 3], 2, &opts).unwrap_err();
+        assert!(e.to_string().contains("y_log has 4 elements, dy 4 and dx 3"), "{e}");
+        assert!(softmax(&[], &mut [], 0, &opts).is_ok());
+    }
+
+    #[test]
+    fn rows_per_task_splits_only_big_inputs() {
+        assert_eq!(rows_per_task(1000, 1000, 1), None);
+        assert_eq!(rows_per_task(4, 4, 8), None);
+        assert_eq!(rows_per_task(1, 1 << 20, 8), None);
+        assert_eq!(rows_per_task(1024, 1024, 2), Some(128));
+    }
+}

@@ -1,0 +1,443 @@
+//! The softmax family on every ISA against the f64 oracle (`kernels::reference::softmax`) and
+//! the PyTorch golden cases in `tests/data`, plus stability, masking, NaN isolation,
+//! finite-difference gradients (proptest) and algebraic laws (quickcheck).
+
+#[macro_use]
+mod common;
+
+use std::collections::HashMap;
+
+use common::Rng;
+use kernels::reference::softmax as oracle;
+use kernels::softmax::{
+    log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
+};
+use kernels::{Isa, Opts};
+use proptest::prelude::*;
+use quickcheck::{QuickCheck, TestResult};
+
+/// 2^-24, the unit roundoff of f32.
+const U: f64 = 1.0 / 16_777_216.0;
+
+fn single(isa: Isa) -> Opts {
+    Opts::single(isa)
+}
+
+/// Row maxima and minima of the finite part of each row.
+fn row_extent(x: &[f32], cols: usize) -> Vec<(f64, f64)> {
+    x.chunks(cols)
+        .map(|row| {
+            let finite = row.iter().filter(|v| v.is_finite()).map(|&v| f64::from(v));
+            let (hi, lo) =
+                finite.fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), v| (hi.max(v), lo.min(v)));
+            if hi.is_finite() { (hi, lo) } else { (0.0, 0.0) }
+        })
+        .collect()
+}
+
+/// Allowed relative error of a softmax output, in units of U (2^-24).
+///
+/// Where it comes from: ~2 ULP (4 U) for the exp and the final multiplies; rounding
+/// `x - m_block` and `m_block - max` in f32 perturbs the exponent by up to |x - max| U and
+/// (max - min) U; the per-lane running sums add one rounding per term, which for these random
+/// inputs stays within a few times log2(cols) U (a random walk, not the cols * U worst case).
+fn softmax_tol_units(x: f64, max: f64, min: f64, cols: usize) -> f64 {
+    // A masked (-inf) element has an exact 0 and needs no slack.
+    let x = if x.is_finite() { x } else { max };
+    8.0 + (max - x) + (max - min) + 4.0 * (cols as f64).log2()
+}
+
+fn assert_close(what: &str, got: &[f32], want: &[f64], tol: impl Fn(usize) -> f64) -> f64 {
+    assert_eq!(got.len(), want.len());
+    let mut worst = 0.0f64;
+    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+        if w.is_nan() {
+            assert!(g.is_nan(), "{what}[{i}]: got {g:e}, want NaN");
+            continue;
+        }
+        if w.is_infinite() {
+            assert_eq!(f64::from(g), w, "{what}[{i}]");
+            continue;
+        }
+        let err = (f64::from(g) - w).abs();
+        let allowed = tol(i);
+        assert!(err <= allowed, "{what}[{i}]: got {g:e}, want {w:e}, error {err:e} > allowed {allowed:e}");
+        if w.abs() > 1e-30 {
+            worst = worst.max(err / w.abs());
+        }
+    }
+    worst
+}
+
+/// Checks all four ops of one ISA on one input, against the oracle. Returns the worst relative
+/// errors of (softmax, log_softmax).
+fn check_against_oracle(isa: Isa, x: &[f32], dy: &[f32], cols: usize) -> (f64, f64) {
+    let opts = single(isa);
+    let n = x.len();
+    let extent = row_extent(x, cols);
+    let log_cols = (cols as f64).log2();
+
+    let mut y = vec![0.0; n];
+    softmax(x, &mut y, cols, &opts).unwrap();
+    let want = oracle::softmax(x, cols);
+    let sm = assert_close(&format!("{isa} softmax cols={cols}"), &y, &want, |i| {
+        let (max, min) = extent[i / cols];
+        let units = softmax_tol_units(f64::from(x[i]), max, min, cols);
+        want[i].abs() * units * U + 1e-37
+    });
+    let mut in_place = x.to_vec();
+    softmax_in_place(&mut in_place, cols, &opts).unwrap();
+    assert!(bits_eq(&in_place, &y), "{isa}: softmax_in_place differs");
+
+    let mut l = vec![0.0; n];
+    log_softmax(x, &mut l, cols, &opts).unwrap();
+    let want_l = oracle::log_softmax(x, cols);
+    // (x - max) and the subtraction of ln(sum) round relative to |result|; ln(sum) inherits
+    // the sum's relative error as an absolute one.
+    let lsm = assert_close(&format!("{isa} log_softmax cols={cols}"), &l, &want_l, |i| {
+        (2.0 * want_l[i].abs() + 8.0 + 4.0 * log_cols) * U
+    });
+    let mut in_place = x.to_vec();
+    log_softmax_in_place(&mut in_place, cols, &opts).unwrap();
+    assert!(bits_eq(&in_place, &l), "{isa}: log_softmax_in_place differs");
+
+    // Backward from the f32 forward outputs, against f64 on the same f32 inputs.
+    let mut dx = vec![0.0; n];
+    softmax_backward(&y, dy, &mut dx, cols, &opts).unwrap();
+    let want_dx = oracle::softmax_backward(&y, dy, cols);
+    let scale: Vec<f64> = y
+        .chunks(cols)
+        .zip(dy.chunks(cols))
+        .map(|(y, d)| y.iter().zip(d).map(|(&a, &b)| f64::from(a * b).abs()).sum())
+        .collect();
+    // dx = y (dy - dot): the dot's error is about log2(cols) U * sum|y dy|, then two roundings.
+    assert_close(&format!("{isa} softmax_backward cols={cols}"), &dx, &want_dx, |i| {
+        let (yi, di) = (f64::from(y[i]).abs(), f64::from(dy[i]).abs());
+        yi * (di + scale[i / cols]) * (4.0 + 4.0 * log_cols) * U + 1e-37
+    });
+    let mut dx = vec![0.0; n];
+    log_softmax_backward(&l, dy, &mut dx, cols, &opts).unwrap();
+    let want_dx = oracle::log_softmax_backward(&l, dy, cols);
+    let abs_sum: Vec<f64> = dy.chunks(cols).map(|d| d.iter().map(|&v| f64::from(v).abs()).sum()).collect();
+    // dx = dy - e^y sum(dy): exp is within 2 ULP, the sum within log2(cols) U * sum|dy|.
+    assert_close(&format!("{isa} log_softmax_backward cols={cols}"), &dx, &want_dx, |i| {
+        let e = f64::from(l[i]).exp();
+        (f64::from(dy[i]).abs() + e * abs_sum[i / cols]) * (8.0 + 4.0 * log_cols) * U + 1e-37
+    });
+    (sm, lsm)
+}
+
+fn bits_eq(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+fn matches_reference(isa: Isa) {
+    let mut rng = Rng(0x5EED ^ isa.lanes() as u64);
+    let (mut worst_sm, mut worst_lsm) = (0.0f64, 0.0f64);
+    for cols in [1, 2, 7, 15, 16, 17, 31, 33, 127, 128, 129, 257, 1000] {
+        for rows in [1, 2, 5] {
+            let x = rng.vec(rows * cols, -8.0, 8.0);
+            let dy = rng.vec(rows * cols, -1.0, 1.0);
+            let (sm, lsm) = check_against_oracle(isa, &x, &dy, cols);
+            worst_sm = worst_sm.max(sm);
+            worst_lsm = worst_lsm.max(lsm);
+        }
+    }
+    println!(
+        "{isa}: worst relative error softmax {worst_sm:.3e} ({:.1} x 2^-24), log_softmax \
+         {worst_lsm:.3e}",
+        worst_sm / U
+    );
+}
+
+fn large_offsets_and_spreads(isa: Isa) {
+    let mut rng = Rng(17);
+    let cols = 67;
+    for (lo, hi) in [(1e4 - 10.0, 1e4 + 10.0), (-1e4 - 10.0, -1e4 + 10.0), (-1e4, 1e4), (-3e38, 3e38)] {
+        let x = rng.vec(3 * cols, lo, hi);
+        let dy = rng.vec(3 * cols, -1.0, 1.0);
+        check_against_oracle(isa, &x, &dy, cols);
+    }
+    // Extremes in one row: no overflow, no NaN.
+    let x = [f32::MAX, -f32::MAX, 0.0, f32::MAX, 1e30, -1e30];
+    let mut y = [0.0; 6];
+    softmax(&x, &mut y, 6, &single(isa)).unwrap();
+    assert_eq!(y, [0.5, 0.0, 0.0, 0.5, 0.0, 0.0]);
+    log_softmax(&x, &mut y, 6, &single(isa)).unwrap();
+    assert!(y.iter().all(|v| !v.is_nan()), "{y:?}");
+}
+
+fn masks_and_nan(isa: Isa) {
+    let opts = single(isa);
+    let ninf = f32::NEG_INFINITY;
+    for cols in [1, 3, 16, 17, 40, 130, 300] {
+        let mut rng = Rng(cols as u64);
+        let mut x = rng.vec(4 * cols, -3.0, 3.0);
+        // Row 0: all -inf. Row 1: every other element masked. Row 2: one NaN. Row 3: plain.
+        x[..cols].fill(ninf);
+        for v in x[cols..2 * cols].iter_mut().step_by(2) {
+            *v = ninf;
+        }
+        x[2 * cols + cols / 2] = f32::NAN;
+        let dy = rng.vec(4 * cols, -1.0, 1.0);
+        check_against_oracle(isa, &x, &dy, cols);
+
+        let mut y = vec![0.0; x.len()];
+        softmax(&x, &mut y, cols, &opts).unwrap();
+        assert!(y[..cols].iter().all(|&v| v == 0.0));
+        assert!(y[2 * cols..3 * cols].iter().all(|v| v.is_nan()));
+        assert!(y[cols..2 * cols].iter().step_by(2).all(|&v| v == 0.0));
+        assert!(!y[3 * cols..].iter().any(|v| v.is_nan()));
+        let mut l = vec![0.0; x.len()];
+        log_softmax(&x, &mut l, cols, &opts).unwrap();
+        assert!(l[..cols].iter().all(|&v| v == ninf));
+        let mut dx = vec![1.0; x.len()];
+        softmax_backward(&y, &dy, &mut dx, cols, &opts).unwrap();
+        assert!(dx[..cols].iter().all(|&v| v == 0.0));
+        log_softmax_backward(&l, &dy, &mut dx, cols, &opts).unwrap();
+        assert!(dx[..cols].iter().all(|&v| v == 0.0));
+        assert!(!dx[cols..2 * cols].iter().any(|v| v.is_nan()));
+    }
+}
+
+fn tails_stay_inside(isa: Isa) {
+    let lanes = isa.lanes();
+    for cols in [1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257] {
+        let cols = cols.max(1);
+        let rows = 3;
+        let n = rows * cols;
+        let x = Rng(cols as u64).vec(n, -5.0, 5.0);
+        let mut y = vec![-7.0f32; n + 9];
+        softmax(&x, &mut y[..n], cols, &single(isa)).unwrap();
+        log_softmax(&x, &mut y[..n], cols, &single(isa)).unwrap();
+        softmax_backward(&x, &x, &mut y[..n], cols, &single(isa)).unwrap();
+        log_softmax_backward(&x, &x, &mut y[..n], cols, &single(isa)).unwrap();
+        assert!(y[n..].iter().all(|&v| v == -7.0), "{isa}: cols={cols} wrote past");
+    }
+}
+
+fn threads_agree(isa: Isa) {
+    let (rows, cols) = (301, 257);
+    let x = Rng(99).vec(rows * cols, -20.0, 20.0);
+    let dy = Rng(98).vec(rows * cols, -1.0, 1.0);
+    let one = single(isa);
+    let many = Opts { isa: Some(isa), threads: 3 };
+    type Op = fn(&[f32], &[f32], &mut [f32], usize, &Opts) -> Result<(), kernels::Error>;
+    let ops: [Op; 4] = [
+        |x, _, y, c, o| softmax(x, y, c, o),
+        |x, _, y, c, o| log_softmax(x, y, c, o),
+        softmax_backward,
+        log_softmax_backward,
+    ];
+    for op in ops {
+        let mut a = vec![0.0; x.len()];
+        let mut b = vec![0.0; x.len()];
+        op(&x, &dy, &mut a, cols, &one).unwrap();
+        op(&x, &dy, &mut b, cols, &many).unwrap();
+        assert!(bits_eq(&a, &b), "{isa}: thread counts disagree");
+    }
+}
+
+/// One golden case: `key value...` lines, numbers as f64.
+fn golden(name: &str) -> HashMap<String, Vec<f64>> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let key = words.next()?;
+            if key == "case" {
+                return None;
+            }
+            let values = words
+                .map(|w| w.parse::<f64>().unwrap_or_else(|e| panic!("{path}: {key}: {w}: {e}")))
+                .collect();
+            Some((key.to_string(), values))
+        })
+        .collect()
+}
+
+const GOLDEN: [&str; 6] = [
+    "softmax_large_logits.txt",
+    "softmax_masked_rows.txt",
+    "softmax_negative_offset.txt",
+    "softmax_one_col.txt",
+    "softmax_small.txt",
+    "softmax_wide.txt",
+];
+
+fn golden_cases(isa: Isa) {
+    let opts = single(isa);
+    for name in GOLDEN {
+        let case = golden(name);
+        let f32s = |key: &str| -> Vec<f32> { case[key].iter().map(|&v| v as f32).collect() };
+        let (rows, cols) = (case["rows"][0] as usize, case["cols"][0] as usize);
+        let (x, dy) = (f32s("x"), f32s("dy"));
+        assert_eq!(x.len(), rows * cols, "{name}");
+        let extent = row_extent(&x, cols);
+        let what = |op: &str| format!("{isa} {name} {op}");
+
+        let mut y = vec![0.0; x.len()];
+        softmax(&x, &mut y, cols, &opts).unwrap();
+        let want = &case["softmax"];
+        assert_close(&what("softmax"), &y, want, |i| {
+            let (max, min) = extent[i / cols];
+            want[i].abs() * softmax_tol_units(f64::from(x[i]), max, min, cols) * U + 1e-37
+        });
+        let mut l = vec![0.0; x.len()];
+        log_softmax(&x, &mut l, cols, &opts).unwrap();
+        let want = &case["log_softmax"];
+        assert_close(&what("log_softmax"), &l, want, |i| {
+            (2.0 * want[i].abs() + 8.0 + 4.0 * (cols as f64).log2()) * U
+        });
+
+        // The backward passes take the golden forward outputs rounded to f32, as a framework
+        // would hand them over; the tolerance covers that rounding too.
+        let (y, l) = (f32s("softmax"), f32s("log_softmax"));
+        let mut dx = vec![0.0; x.len()];
+        softmax_backward(&y, &dy, &mut dx, cols, &opts).unwrap();
+        let want = &case["softmax_dx"];
+        assert_close(&what("softmax_dx"), &dx, want, |i| {
+            let row = i / cols * cols..(i / cols + 1) * cols;
+            let dot: f64 = row.map(|j| f64::from(y[j] * dy[j]).abs()).sum();
+            f64::from(y[i]).abs() * (f64::from(dy[i]).abs() + dot) * 64.0 * U + 1e-37
+        });
+        log_softmax_backward(&l, &dy, &mut dx, cols, &opts).unwrap();
+        let want = &case["log_softmax_dx"];
+        assert_close(&what("log_softmax_dx"), &dx, want, |i| {
+            let row = i / cols * cols..(i / cols + 1) * cols;
+            let sum: f64 = row.map(|j| f64::from(dy[j]).abs()).sum();
+            (f64::from(dy[i]).abs() + f64::from(l[i]).exp() * sum) * 64.0 * U + 1e-37
+        });
+    }
+}
+
+test_each_isa!(
+    matches_reference,
+    large_offsets_and_spreads,
+    masks_and_nan,
+    tails_stay_inside,
+    threads_agree,
+    golden_cases,
+);
+
+/// f64 softmax of an f64 row, for finite differences.
+fn softmax_f64(x: &[f64]) -> Vec<f64> {
+    let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = x.iter().map(|v| (v - max).exp()).collect();
+    let s: f64 = e.iter().sum();
+    e.iter().map(|v| v / s).collect()
+}
+
+/// Central difference of L(x) = sum(dy * f(x)) in f64.
+fn finite_difference(x: &[f32], dy: &[f32], f: impl Fn(&[f64]) -> Vec<f64>) -> Vec<f64> {
+    let h = 1e-6;
+    let loss = |x: &[f64]| -> f64 { f(x).iter().zip(dy).map(|(a, &b)| a * f64::from(b)).sum::<f64>() };
+    let base: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+    (0..x.len())
+        .map(|j| {
+            let (mut up, mut down) = (base.clone(), base.clone());
+            up[j] += h;
+            down[j] -= h;
+            (loss(&up) - loss(&down)) / (2.0 * h)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn gradients_match_finite_differences(
+        (x, dy) in (1usize..24).prop_flat_map(|n| (
+            prop::collection::vec(-6.0f32..6.0, n),
+            prop::collection::vec(-2.0f32..2.0, n),
+        ))
+    ) {
+        let cols = x.len();
+        let fd_sm = finite_difference(&x, &dy, softmax_f64);
+        let fd_lsm = finite_difference(&x, &dy, |x| {
+            softmax_f64(x).iter().map(|v| v.ln()).collect()
+        });
+        for isa in Isa::available() {
+            let opts = single(isa);
+            let mut y = vec![0.0; cols];
+            let mut dx = vec![0.0; cols];
+            softmax(&x, &mut y, cols, &opts).unwrap();
+            softmax_backward(&y, &dy, &mut dx, cols, &opts).unwrap();
+            for (j, (&g, &fd)) in dx.iter().zip(&fd_sm).enumerate() {
+                prop_assert!((f64::from(g) - fd).abs() <= 1e-5, "{isa} softmax dx[{j}] {g} vs {fd}");
+            }
+            log_softmax(&x, &mut y, cols, &opts).unwrap();
+            log_softmax_backward(&y, &dy, &mut dx, cols, &opts).unwrap();
+            for (j, (&g, &fd)) in dx.iter().zip(&fd_lsm).enumerate() {
+                prop_assert!((f64::from(g) - fd).abs() <= 1e-5, "{isa} log_softmax dx[{j}] {g} vs {fd}");
+            }
+        }
+    }
+}
+
+/// Finite logits on a 2^-10 grid in [-40, 40], so adding an integer shift is exact in f32.
+fn grid(raw: &[i32]) -> Vec<f32> {
+    raw.iter().map(|&v| (v % 40_960) as f32 / 1024.0).collect()
+}
+
+#[test]
+fn law_shift_invariance() {
+    fn prop(raw: Vec<i32>, shift: i16) -> TestResult {
+        if raw.is_empty() {
+            return TestResult::discard();
+        }
+        let x = grid(&raw);
+        let c = f32::from(shift % 1000);
+        let shifted: Vec<f32> = x.iter().map(|v| v + c).collect();
+        for isa in Isa::available() {
+            let opts = single(isa);
+            let (mut a, mut b) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+            softmax(&x, &mut a, x.len(), &opts).unwrap();
+            softmax(&shifted, &mut b, x.len(), &opts).unwrap();
+            // Both are within the reference bound of the same exact values.
+            let spread = 160.0 + 4.0 * (x.len() as f32).log2();
+            let ok = a
+                .iter()
+                .zip(&b)
+                .all(|(&p, &q)| (p - q).abs() <= p.max(q) * spread * f32::EPSILON / 2.0 + 1e-37);
+            if !ok {
+                return TestResult::error(format!("{isa}: {a:?} vs {b:?}"));
+            }
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(200).quickcheck(prop as fn(Vec<i32>, i16) -> TestResult);
+}
+
+#[test]
+fn law_rows_sum_to_one_and_log_is_ln() {
+    fn prop(raw: Vec<i32>, cols: u8) -> TestResult {
+        let cols = usize::from(cols % 40) + 1;
+        let rows = raw.len() / cols;
+        if rows == 0 {
+            return TestResult::discard();
+        }
+        let x = grid(&raw[..rows * cols]);
+        for isa in Isa::available() {
+            let opts = single(isa);
+            let (mut y, mut l) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+            softmax(&x, &mut y, cols, &opts).unwrap();
+            log_softmax(&x, &mut l, cols, &opts).unwrap();
+            for row in y.chunks(cols) {
+                let sum: f64 = row.iter().map(|&v| f64::from(v)).sum();
+                if (sum - 1.0).abs() > (cols as f64 + 8.0) * U {
+                    return TestResult::error(format!("{isa}: row sums to {sum}"));
+                }
+            }
+            for (&p, &lp) in y.iter().zip(&l) {
+                if p > 1e-30 && (f64::from(p).ln() - f64::from(lp)).abs() > 1e-5 * (1.0 + lp.abs() as f64) {
+                    return TestResult::error(format!("{isa}: ln({p}) vs {lp}"));
+                }
+            }
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(200).quickcheck(prop as fn(Vec<i32>, u8) -> TestResult);
+}
