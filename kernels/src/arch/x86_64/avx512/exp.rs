@@ -11,7 +11,8 @@ use crate::arch::scalar::exp::{
     C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC,
 };
 
-/// e^x per lane for x in [EXP_LO, EXP_CLAMP_HI] or NaN; lanes outside `keep` are set to +0.
+/// e^x per lane for x <= EXP_CLAMP_HI or NaN, and +0 in the lanes outside `keep` (which
+/// must hold every lane below EXP_LO: their reduction may overflow into inf or NaN).
 ///
 /// # Safety
 /// The CPU must support AVX-512F; call it only from a function compiled with
@@ -48,16 +49,15 @@ unsafe fn exp_clamped(x: __m512, keep: __mmask16) -> __m512 {
 pub(crate) unsafe fn exp(x: __m512) -> __m512 {
     // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
     unsafe {
-        let lo = _mm512_set1_ps(EXP_LO);
         // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
-        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, lo);
-        // max/min return their second operand when one is NaN, so NaN lanes pass through.
-        let xc = _mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), _mm512_max_ps(lo, x));
-        exp_clamped(xc, keep)
+        // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO));
+        // min returns its second operand when one is NaN, so NaN lanes pass through.
+        exp_clamped(_mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x), keep)
     }
 }
 
-/// e^x per lane for x <= 0 or NaN (softmax's x - max): one clamp fewer than [`exp`].
+/// e^x per lane for x <= 0 or NaN (softmax's x - max): without the overflow clamp of [`exp`].
 /// -inf gives 0 and NaN gives NaN.
 ///
 /// # Safety
@@ -67,9 +67,9 @@ pub(crate) unsafe fn exp(x: __m512) -> __m512 {
 pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
     // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
     unsafe {
-        let lo = _mm512_set1_ps(EXP_LO);
-        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, lo);
-        exp_clamped(_mm512_max_ps(lo, x), keep)
+        // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO));
+        exp_clamped(x, keep)
     }
 }
 
