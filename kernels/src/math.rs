@@ -39,7 +39,7 @@ use crate::{Error, Isa, Opts, parallel};
 /// Elements a thread takes at a time when `exp` runs on several threads.
 const PAR_CHUNK: usize = 1 << 14;
 
-/// Writes e^x[i] into y[i] for every i.
+/// Writes `e^x[i]` into `y[i]` for every `i`.
 ///
 /// Max error under 1 ULP (measured exhaustively, see the module doc) wherever the result is a normal f32;
 /// x > 88.7228 gives inf, x < -87.3365 gives +0, -inf gives +0, NaN gives NaN.

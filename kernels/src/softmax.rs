@@ -288,7 +288,6 @@ fn backward_on(isa: Isa, log: bool, y: &[f32], dy: &[f32], dx: &mut [f32], cols:
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn backward(
     op: &'static str,
     log: bool,

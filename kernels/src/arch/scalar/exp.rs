@@ -56,7 +56,7 @@ pub(crate) fn exp(x: f32) -> f32 {
     }
 }
 
-/// Writes e^x[i] into y[i]; the caller has checked `x.len() == y.len()`.
+/// Writes `e^x[i]` into `y[i]`; the caller has checked `x.len() == y.len()`.
 pub(crate) fn exp_slice(x: &[f32], y: &mut [f32]) {
     for (y, &x) in y.iter_mut().zip(x) {
         *y = exp(x);

@@ -73,7 +73,7 @@ pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
     }
 }
 
-/// Writes e^x[i] to y[i] for i < n, full vectors then one masked vector for the tail.
+/// Writes `e^x[i]` to `y[i]` for `i < n`, full vectors then one masked vector for the tail.
 ///
 /// # Safety
 /// - The CPU must support AVX-512F (`Isa::Avx512` is only handed out after detection).
