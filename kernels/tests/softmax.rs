@@ -200,6 +200,20 @@ fn masks_and_nan(isa: Isa) {
     }
 }
 
+/// The running max rises (or falls) from block to block, so every block rescales the sum;
+/// jumps of 2e4 make the rescale factor underflow to exactly 0.
+fn rescaling_across_blocks(isa: Isa) {
+    let cols = 1000;
+    let ramp_up: Vec<f32> = (0..cols).map(|i| i as f32 * 0.05).collect();
+    let ramp_down: Vec<f32> = ramp_up.iter().rev().copied().collect();
+    let steps: Vec<f32> = (0..cols).map(|i| (i / 100) as f32 * 2e4 - 1e5).collect();
+    let mut x = ramp_up;
+    x.extend(ramp_down);
+    x.extend(steps);
+    let dy = Rng(5).vec(x.len(), -1.0, 1.0);
+    check_against_oracle(isa, &x, &dy, cols);
+}
+
 fn tails_stay_inside(isa: Isa) {
     let lanes = isa.lanes();
     for cols in [1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257] {
@@ -214,6 +228,10 @@ fn tails_stay_inside(isa: Isa) {
         log_softmax_backward(&x, &x, &mut y[..n], cols, &single(isa)).unwrap();
         assert!(y[n..].iter().all(|&v| v == -7.0), "{isa}: cols={cols} wrote past");
     }
+    // Zero rows is a valid, empty call.
+    softmax(&[], &mut [], 5, &single(isa)).unwrap();
+    log_softmax_in_place(&mut [], 5, &single(isa)).unwrap();
+    softmax_backward(&[], &[], &mut [], 5, &single(isa)).unwrap();
 }
 
 fn threads_agree(isa: Isa) {
@@ -316,6 +334,7 @@ test_each_isa!(
     matches_reference,
     large_offsets_and_spreads,
     masks_and_nan,
+    rescaling_across_blocks,
     tails_stay_inside,
     threads_agree,
     golden_cases,

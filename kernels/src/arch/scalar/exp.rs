@@ -24,11 +24,8 @@ pub(crate) const C6: f32 = 0.001_383_881_2;
 /// Largest f32 whose e^x rounds below f32::MAX (0x42B17217); anything above overflows to inf.
 pub(crate) const EXP_HI: f32 = 88.722_83;
 /// Smallest f32 whose e^x is a normal f32 (0xC2AEAC4F, just above ln 2^-126); anything below
-/// is flushed to zero by the AVX2 and scalar kernels.
+/// is flushed to zero.
 pub(crate) const EXP_LO: f32 = -87.336_54;
-/// Lower clamp for the AVX-512 kernel, whose `vscalefps` underflows gracefully: e^-104 is
-/// below half the smallest subnormal, so everything under it rounds to +0.
-pub(crate) const EXP_CLAMP_LO: f32 = -104.0;
 /// Upper clamp for the AVX-512 kernel: e^89 overflows to inf like every larger input.
 pub(crate) const EXP_CLAMP_HI: f32 = 89.0;
 
@@ -59,7 +56,7 @@ pub(crate) fn exp(x: f32) -> f32 {
     }
 }
 
-/// Writes e^x[i] into y[i]; the caller has checked `x.len() == y.len()`.
+/// Writes `e^x[i]` into `y[i]`; the caller has checked `x.len() == y.len()`.
 pub(crate) fn exp_slice(x: &[f32], y: &mut [f32]) {
     for (y, &x) in y.iter_mut().zip(x) {
         *y = exp(x);

@@ -5,7 +5,35 @@
 use super::exp::exp;
 
 /// Elements per block of the online pass: one rescale of the running sum per block.
-const BLOCK: usize = 16;
+const BLOCK: usize = 64;
+
+/// Partial results kept per lane of an 8-wide accumulator, so the reductions below have no
+/// long loop-carried chain and the compiler can vectorise them.
+const PARTIALS: usize = 8;
+
+/// Max of `v` (NaN ignored: the sum catches it), -inf for an empty slice.
+#[inline(always)]
+fn max_of(v: &[f32]) -> f32 {
+    let mut part = [f32::NEG_INFINITY; PARTIALS];
+    for chunk in v.chunks(PARTIALS) {
+        for (p, &x) in part.iter_mut().zip(chunk) {
+            *p = if x > *p { x } else { *p };
+        }
+    }
+    part.iter().fold(f32::NEG_INFINITY, |a, &x| if x > a { x } else { a })
+}
+
+/// Sum of `v` in `PARTIALS` interleaved partial sums.
+#[inline(always)]
+fn sum_of(v: &[f32]) -> f32 {
+    let mut part = [0.0f32; PARTIALS];
+    for chunk in v.chunks(PARTIALS) {
+        for (p, &x) in part.iter_mut().zip(chunk) {
+            *p += x;
+        }
+    }
+    part.iter().sum()
+}
 
 /// Pass 1 over one row: the online max and sum. With `STORE`, each element is replaced by
 /// e^(x - m_b), m_b being the running max after its block, and m_b is pushed to `refs`.
@@ -14,17 +42,19 @@ const BLOCK: usize = 16;
 fn online<const STORE: bool>(row: &mut [f32], refs: &mut Vec<f32>) -> (f32, f32) {
     let (mut m, mut s) = (f32::NEG_INFINITY, 0.0f32);
     for block in row.chunks_mut(BLOCK) {
-        let bm = block.iter().fold(f32::NEG_INFINITY, |a, &v| if v > a { v } else { a });
+        let bm = max_of(block);
         let m_new = if bm > m { bm } else { m };
         // Before any finite element, subtract 0 instead of -inf so -inf - -inf never occurs.
         let m_safe = if m_new == f32::NEG_INFINITY { 0.0 } else { m_new };
-        let mut acc = 0.0;
-        for v in block.iter_mut() {
-            let e = exp(*v - m_safe);
-            if STORE {
-                *v = e;
-            }
-            acc += e;
+        // exp in its own loop (no loop-carried sum) so the compiler can vectorise it.
+        let mut e = [0.0f32; BLOCK];
+        let e = &mut e[..block.len()];
+        for (e, &v) in e.iter_mut().zip(block.iter()) {
+            *e = exp(v - m_safe);
+        }
+        let acc = sum_of(e);
+        if STORE {
+            block.copy_from_slice(e);
         }
         s = s * exp(m - m_safe) + acc;
         m = m_new;

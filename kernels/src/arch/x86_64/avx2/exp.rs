@@ -86,7 +86,7 @@ pub(crate) unsafe fn tail_mask(len: usize) -> __m256i {
     }
 }
 
-/// Writes e^x[i] to y[i] for i < n, full vectors then one masked vector for the tail.
+/// Writes `e^x[i]` to `y[i]` for `i < n`, full vectors then one masked vector for the tail.
 ///
 /// # Safety
 /// - The CPU must support AVX2 and FMA (`Isa::Avx2` is only handed out after detection).

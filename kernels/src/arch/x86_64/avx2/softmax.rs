@@ -70,7 +70,7 @@ unsafe fn store_tail(p: *mut f32, len: usize, v: __m256) {
 /// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
 /// - `x` valid for `len` reads, `y` for `len` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_block<const STORE: bool>(
+unsafe fn online_block<const STORE: bool, const FIRST: bool>(
     x: *const f32,
     y: *mut f32,
     len: usize,
@@ -108,7 +108,8 @@ unsafe fn online_block<const STORE: bool>(
             }
             acc = _mm256_add_ps(acc, e);
         }
-        *s = _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc);
+        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
+        *s = if FIRST { acc } else { _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc) };
         *m = m_new;
         m_new
     }
@@ -121,7 +122,7 @@ unsafe fn online_block<const STORE: bool>(
 /// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
 /// - `x` valid for `BLOCK` reads, `y` for `BLOCK` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_full_block<const STORE: bool>(
+unsafe fn online_full_block<const STORE: bool, const FIRST: bool>(
     x: *const f32,
     y: *mut f32,
     m: &mut __m256,
@@ -154,7 +155,8 @@ unsafe fn online_full_block<const STORE: bool>(
             _mm256_add_ps(_mm256_add_ps(e[0], e[1]), _mm256_add_ps(e[2], e[3])),
             _mm256_add_ps(_mm256_add_ps(e[4], e[5]), _mm256_add_ps(e[6], e[7])),
         );
-        *s = _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc);
+        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
+        *s = if FIRST { acc } else { _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc) };
         *m = m_new;
         m_new
     }
@@ -215,9 +217,17 @@ unsafe fn softmax_pass1(x: *const f32, y: *mut f32, cols: usize, refs: &mut Vec<
         while i < cols {
             let len = BLOCK.min(cols - i);
             let m_b = if len == BLOCK {
-                online_full_block::<true>(x.add(i), y.add(i), &mut m, &mut s)
+                if i == 0 {
+                    online_full_block::<true, true>(x.add(i), y.add(i), &mut m, &mut s)
+                } else {
+                    online_full_block::<true, false>(x.add(i), y.add(i), &mut m, &mut s)
+                }
             } else {
-                online_block::<true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                if i == 0 {
+                    online_block::<true, true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                } else {
+                    online_block::<true, false>(x.add(i), y.add(i), len, &mut m, &mut s)
+                }
             };
             refs.push(m_b);
             i += len;
@@ -319,9 +329,17 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
             while i < cols {
                 let len = BLOCK.min(cols - i);
                 if len == BLOCK {
-                    online_full_block::<false>(x.add(i), y.add(i), &mut m, &mut s);
+                    if i == 0 {
+                        online_full_block::<false, true>(x.add(i), y.add(i), &mut m, &mut s)
+                    } else {
+                        online_full_block::<false, false>(x.add(i), y.add(i), &mut m, &mut s)
+                    };
                 } else {
-                    online_block::<false>(x.add(i), y.add(i), len, &mut m, &mut s);
+                    if i == 0 {
+                        online_block::<false, true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                    } else {
+                        online_block::<false, false>(x.add(i), y.add(i), len, &mut m, &mut s)
+                    };
                 }
                 i += len;
             }

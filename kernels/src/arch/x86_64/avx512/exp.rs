@@ -1,5 +1,6 @@
 //! AVX-512 e^x: 16 lanes, FMA Cody-Waite reduction, degree-6 polynomial, `vscalefps` for 2^n
-//! (which also produces overflow to inf and gradual underflow without extra fix-ups).
+//! (which also produces overflow to inf); results below the normal range are zeroed by the
+//! scale's mask.
 //!
 //! `exp` and `exp_nonpositive` are `#[inline(always)]` building blocks for any AVX-512 kernel
 //! that needs e^x in its inner loop (softmax here, attention later).
@@ -7,16 +8,17 @@
 use core::arch::x86_64::*;
 
 use crate::arch::scalar::exp::{
-    C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_CLAMP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC,
+    C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC,
 };
 
-/// e^x per lane for x already clamped to a range where the reduction is exact enough.
+/// e^x per lane for x <= EXP_CLAMP_HI or NaN, and +0 in the lanes outside `keep` (which
+/// must hold every lane below EXP_LO: their reduction may overflow into inf or NaN).
 ///
 /// # Safety
 /// The CPU must support AVX-512F; call it only from a function compiled with
 /// `#[target_feature(enable = "avx512f")]` so it inlines into that code.
 #[inline(always)]
-unsafe fn exp_clamped(x: __m512) -> __m512 {
+unsafe fn exp_clamped(x: __m512, keep: __mmask16) -> __m512 {
     // SAFETY: the caller guarantees avx512f (this function's contract); these intrinsics only
     // compute on registers, no memory is touched.
     unsafe {
@@ -30,11 +32,14 @@ unsafe fn exp_clamped(x: __m512) -> __m512 {
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(C2));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
-        _mm512_scalef_ps(p, n)
+        // Zeroing the underflow lanes instead of letting vscalefps produce subnormals keeps
+        // the hardware off its slow microcode path (an exp(-inf) per masked logit would
+        // otherwise cost ~100 cycles).
+        _mm512_maskz_scalef_ps(keep, p, n)
     }
 }
 
-/// e^x per lane: inf above ~88.72, +0 far below -87.3 (subnormals in between are computed),
+/// e^x per lane: inf above ~88.72, +0 below ~-87.34 (where e^x is no longer a normal f32),
 /// NaN for NaN.
 ///
 /// # Safety
@@ -44,14 +49,15 @@ unsafe fn exp_clamped(x: __m512) -> __m512 {
 pub(crate) unsafe fn exp(x: __m512) -> __m512 {
     // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
     unsafe {
-        // max/min return their second operand when one is NaN, so NaN lanes pass through.
-        let x = _mm512_max_ps(_mm512_set1_ps(EXP_CLAMP_LO), x);
-        let x = _mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x);
-        exp_clamped(x)
+        // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
+        // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO));
+        // min returns its second operand when one is NaN, so NaN lanes pass through.
+        exp_clamped(_mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x), keep)
     }
 }
 
-/// e^x per lane for x <= 0 or NaN (softmax's x - max): one clamp fewer than [`exp`].
+/// e^x per lane for x <= 0 or NaN (softmax's x - max): without the overflow clamp of [`exp`].
 /// -inf gives 0 and NaN gives NaN.
 ///
 /// # Safety
@@ -60,10 +66,14 @@ pub(crate) unsafe fn exp(x: __m512) -> __m512 {
 #[inline(always)]
 pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
     // SAFETY: avx512f is this function's contract and exp_clamped's only requirement.
-    unsafe { exp_clamped(_mm512_max_ps(_mm512_set1_ps(EXP_CLAMP_LO), x)) }
+    unsafe {
+        // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO));
+        exp_clamped(x, keep)
+    }
 }
 
-/// Writes e^x[i] to y[i] for i < n, full vectors then one masked vector for the tail.
+/// Writes `e^x[i]` to `y[i]` for `i < n`, full vectors then one masked vector for the tail.
 ///
 /// # Safety
 /// - The CPU must support AVX-512F (`Isa::Avx512` is only handed out after detection).

@@ -23,7 +23,7 @@ fn tail_mask(len: usize) -> __mmask16 {
 /// - The CPU must support AVX-512F; call only from AVX-512F code so it inlines there.
 /// - `x` valid for `len` reads, `y` for `len` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_block<const STORE: bool>(
+unsafe fn online_block<const STORE: bool, const FIRST: bool>(
     x: *const f32,
     y: *mut f32,
     len: usize,
@@ -62,7 +62,8 @@ unsafe fn online_block<const STORE: bool>(
             }
             acc = _mm512_add_ps(acc, e);
         }
-        *s = _mm512_fmadd_ps(*s, exp_nonpositive(_mm512_sub_ps(*m, m_safe)), acc);
+        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
+        *s = if FIRST { acc } else { _mm512_fmadd_ps(*s, exp_nonpositive(_mm512_sub_ps(*m, m_safe)), acc) };
         *m = m_new;
         m_new
     }
@@ -75,7 +76,7 @@ unsafe fn online_block<const STORE: bool>(
 /// - The CPU must support AVX-512F; call only from AVX-512F code so it inlines there.
 /// - `x` valid for `BLOCK` reads, `y` for `BLOCK` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_full_block<const STORE: bool>(
+unsafe fn online_full_block<const STORE: bool, const FIRST: bool>(
     x: *const f32,
     y: *mut f32,
     m: &mut __m512,
@@ -108,7 +109,8 @@ unsafe fn online_full_block<const STORE: bool>(
             _mm512_add_ps(_mm512_add_ps(e[0], e[1]), _mm512_add_ps(e[2], e[3])),
             _mm512_add_ps(_mm512_add_ps(e[4], e[5]), _mm512_add_ps(e[6], e[7])),
         );
-        *s = _mm512_fmadd_ps(*s, exp_nonpositive(_mm512_sub_ps(*m, m_safe)), acc);
+        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
+        *s = if FIRST { acc } else { _mm512_fmadd_ps(*s, exp_nonpositive(_mm512_sub_ps(*m, m_safe)), acc) };
         *m = m_new;
         m_new
     }
@@ -169,9 +171,17 @@ unsafe fn softmax_pass1(x: *const f32, y: *mut f32, cols: usize, refs: &mut Vec<
         while i < cols {
             let len = BLOCK.min(cols - i);
             let m_b = if len == BLOCK {
-                online_full_block::<true>(x.add(i), y.add(i), &mut m, &mut s)
+                if i == 0 {
+                    online_full_block::<true, true>(x.add(i), y.add(i), &mut m, &mut s)
+                } else {
+                    online_full_block::<true, false>(x.add(i), y.add(i), &mut m, &mut s)
+                }
             } else {
-                online_block::<true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                if i == 0 {
+                    online_block::<true, true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                } else {
+                    online_block::<true, false>(x.add(i), y.add(i), len, &mut m, &mut s)
+                }
             };
             refs.push(m_b);
             i += len;
@@ -274,9 +284,17 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
             while i < cols {
                 let len = BLOCK.min(cols - i);
                 if len == BLOCK {
-                    online_full_block::<false>(x.add(i), y.add(i), &mut m, &mut s);
+                    if i == 0 {
+                        online_full_block::<false, true>(x.add(i), y.add(i), &mut m, &mut s)
+                    } else {
+                        online_full_block::<false, false>(x.add(i), y.add(i), &mut m, &mut s)
+                    };
                 } else {
-                    online_block::<false>(x.add(i), y.add(i), len, &mut m, &mut s);
+                    if i == 0 {
+                        online_block::<false, true>(x.add(i), y.add(i), len, &mut m, &mut s)
+                    } else {
+                        online_block::<false, false>(x.add(i), y.add(i), len, &mut m, &mut s)
+                    };
                 }
                 i += len;
             }
