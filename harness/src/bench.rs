@@ -1,5 +1,6 @@
 //! `harness bench <problem>`: times every approach on inputs growing from 10^3 nodes by 10x, and
 //! prints time per node and the fitted growth, so the complexity shows, not just the speed.
+//! Kernels are measured by `kernels::bench`.
 
 use std::process::ExitCode;
 
@@ -9,10 +10,16 @@ use problems::timing;
 use serde_json::json;
 
 use crate::cli::BenchArgs;
+use crate::kernels::{self, Kernel};
 use crate::run;
 use crate::style;
 
 pub fn run(args: &BenchArgs) -> Result<ExitCode> {
+    if let Some(kernel) = Kernel::find(&args.target) {
+        let config = kernels::bench::BenchConfig { size: args.size, threads: args.threads };
+        kernels::bench::run(kernel, &config, args.json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let problem = run::find_problem(&args.target)?;
     ensure!(args.max >= 1000, "--max {} is too small: sizes start at 1000 nodes", args.max);
     let sizes: Vec<usize> = std::iter::successors(Some(1000usize), |n| n.checked_mul(10))

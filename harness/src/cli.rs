@@ -22,24 +22,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check a problem (by id or slug), or `all` of them.
+    /// Check a problem (by id or slug) or a kernel, or `all` of them.
     Run(RunArgs),
     /// Scaffold a new problem module and register it.
     New(NewArgs),
     /// Solved, pending and failing problems by difficulty and by chapter.
     Status(StatusArgs),
-    /// Time every approach of a problem on growing inputs and fit its growth.
+    /// Time a problem's approaches on growing inputs, or a kernel's implementations.
     Bench(BenchArgs),
+    /// The CPU, its SIMD extensions, the ISA the kernels use and the measured FMA peak.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-run `harness run <target>` whenever a file under problems/ or kernels/ changes.
     Watch(WatchArgs),
 }
 
 #[derive(Debug, Parser)]
 pub struct RunArgs {
-    /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), or `all`.
+    /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), a kernel
+    /// (`matmul`, `softmax`, `exp`), or `all`.
     pub target: String,
     #[command(flatten)]
     pub check: CheckArgs,
+    /// Kernels: check this ISA only (scalar, avx2 or avx512).
+    #[arg(long)]
+    pub isa: Option<kernels::Isa>,
+    /// Kernels: sweep every f32 input where a kernel offers it (exp).
+    #[arg(long)]
+    pub exhaustive: bool,
     /// Fail on problems that are not solved yet, too.
     #[arg(long)]
     pub strict: bool,
@@ -102,11 +115,18 @@ pub struct StatusArgs {
 
 #[derive(Debug, Parser)]
 pub struct BenchArgs {
-    /// A problem id or slug.
+    /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`.
     pub target: String,
-    /// The largest input, in nodes; sizes grow by 10x from 10^3 up to it.
+    /// Problems: the largest input, in nodes; sizes grow by 10x from 10^3 up to it.
     #[arg(long, default_value_t = 1_000_000)]
     pub max: usize,
+    /// Kernels: matmul's n (n x n times n x n), softmax's columns (2^20 elements in all), or
+    /// exp's length. By default a few representative sizes.
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// Kernels: worker threads.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

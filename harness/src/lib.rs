@@ -3,6 +3,8 @@
 
 pub mod bench;
 pub mod cli;
+pub mod info;
+pub mod kernels;
 pub mod list;
 pub mod new;
 pub mod report;
@@ -26,5 +28,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Status(args) => status::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Info { json } => info::run(json),
     }
 }

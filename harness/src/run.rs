@@ -10,6 +10,7 @@ use problems::registry::{self, Entry};
 use serde_json::json;
 
 use crate::cli::RunArgs;
+use crate::kernels::{self, Kernel, KernelConfig};
 use crate::report::{self, Section};
 use crate::style;
 
@@ -18,12 +19,16 @@ use crate::style;
 pub enum Target {
     All,
     Problem(&'static dyn Entry),
+    Kernel(Kernel),
 }
 
 /// Resolves a command-line target; an unknown one is an error naming the closest known ids.
 pub fn resolve(query: &str) -> Result<Target> {
     if query.eq_ignore_ascii_case("all") {
         return Ok(Target::All);
+    }
+    if let Some(kernel) = Kernel::find(query) {
+        return Ok(Target::Kernel(kernel));
     }
     find_problem(query).map(Target::Problem)
 }
@@ -35,24 +40,39 @@ pub fn find_problem(query: &str) -> Result<&'static dyn Entry> {
     }
     let suggestions: Vec<String> =
         registry::closest(query, 3).iter().map(|p| format!("{} ({})", p.info().id, p.info().slug)).collect();
+    let kernels: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
     bail!(
-        "unknown problem {query:?}; closest known: {}. `harness list` shows them all",
-        suggestions.join(", ")
+        "unknown problem {query:?}; closest known: {}. Kernels: {}. `harness list` shows them all",
+        suggestions.join(", "),
+        kernels.join(", ")
     )
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let problems = match resolve(&args.target)? {
-        Target::All => registry::PROBLEMS.to_vec(),
-        Target::Problem(problem) => vec![problem],
+    let (problems, kernels): (Vec<&'static dyn Entry>, Vec<Kernel>) = match resolve(&args.target)? {
+        Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.to_vec()),
+        Target::Problem(problem) => (vec![problem], vec![]),
+        Target::Kernel(kernel) => (vec![], vec![kernel]),
     };
+    if let Some(isa) = args.isa
+        && !isa.is_available()
+    {
+        bail!("this CPU cannot run {isa} (it lacks {})", isa.required_features().join("+"));
+    }
     let config = args.check.config();
+    let kernel_config = KernelConfig { seed: config.seed, exhaustive: args.exhaustive, isa: args.isa };
     let started = Instant::now();
-    let sections = check_all(&problems, &config, |section| {
+    let show = |section: &Section| {
         if !args.json {
             print!("{}", report::render(section));
         }
-    });
+    };
+    let mut sections = check_all(&problems, &config, show);
+    for kernel in kernels {
+        let section = kernels::section(kernel, &kernel_config);
+        show(&section);
+        sections.push(section);
+    }
     let counts = Counts::of(&sections);
     let elapsed = started.elapsed();
     if args.json {

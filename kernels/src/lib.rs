@@ -11,6 +11,7 @@ mod mat;
 pub mod math;
 pub mod matmul;
 mod parallel;
+pub mod peak;
 pub mod reference;
 pub mod softmax;
 

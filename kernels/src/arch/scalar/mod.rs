@@ -2,6 +2,7 @@
 //! baseline target, driven by the same blocked loop nest as the SIMD kernels.
 
 pub(crate) mod exp;
+pub(crate) mod peak;
 pub(crate) mod softmax;
 
 use super::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};

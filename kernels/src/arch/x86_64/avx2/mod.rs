@@ -2,6 +2,7 @@
 //! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
 pub(crate) mod exp;
+pub(crate) mod peak;
 pub(crate) mod softmax;
 
 use core::arch::x86_64::*;

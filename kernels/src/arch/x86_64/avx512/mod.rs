@@ -3,6 +3,7 @@
 //! Partial tiles store through lane masks, so edges cost no scalar tail.
 
 pub(crate) mod exp;
+pub(crate) mod peak;
 pub(crate) mod softmax;
 
 use core::arch::x86_64::*;

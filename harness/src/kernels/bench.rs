@@ -1,0 +1,211 @@
+//! `harness bench <kernel>`: a quick measurement of every implementation of a kernel on this
+//! machine, as GFLOP/s and percent of the measured FMA peak (matmul) or elements/s and GB/s
+//! of the minimal memory traffic (softmax, exp). Best of repeated runs; criterion in the
+//! `benches` crate gives the careful numbers.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, ensure};
+use kernels::matmul::gemm;
+use kernels::reference::random_f32;
+use kernels::{Isa, MatMut, MatRef, Opts, math, peak, softmax};
+use serde_json::{Value, json};
+
+use super::Kernel;
+use crate::style;
+
+/// Time spent per measurement; short runs are repeated to fill it and the best is kept.
+const BUDGET: Duration = Duration::from_millis(300);
+
+/// What to measure: sizes and threads, as given on the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct BenchConfig {
+    pub size: Option<usize>,
+    pub threads: usize,
+}
+
+/// One line of the table.
+struct Row {
+    name: String,
+    /// Work units per second: FLOP/s for matmul, elements/s otherwise.
+    rate: f64,
+}
+
+/// Measures `kernel`, prints a table (or JSON), and returns nothing else.
+pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
+    ensure!(config.threads >= 1, "--threads must be at least 1");
+    let best = Isa::detect();
+    // Only matmul is compute-bound enough for the FMA peak to be its yardstick.
+    let peak_one = match kernel {
+        Kernel::Matmul => peak::fma_gflops(&Opts::single(best), Duration::from_millis(300))?,
+        _ => f64::NAN,
+    };
+    let peak = peak_one * config.threads as f64;
+    let mut tables: Vec<(String, Vec<Row>, &str, f64)> = Vec::new();
+    match kernel {
+        Kernel::Matmul => {
+            let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
+            for n in sizes {
+                ensure!(n >= 1, "--size must be at least 1");
+                tables.push((format!("{n}x{n} * {n}x{n}"), matmul_rows(n, config.threads), "FLOP/s", 0.0));
+            }
+        }
+        Kernel::Softmax => {
+            let shapes = config
+                .size
+                .map_or_else(|| vec![(4096, 128), (1024, 1024), (256, 4096)], |cols| vec![((1 << 20) / cols.max(1), cols)]);
+            for (rows, cols) in shapes {
+                ensure!(rows >= 1 && cols >= 1, "--size must be between 1 and 2^20 columns");
+                tables.push((format!("{rows}x{cols}"), softmax_rows(rows, cols, config.threads), "elem/s", 8.0));
+            }
+        }
+        Kernel::Exp => {
+            let len = config.size.unwrap_or(1 << 20);
+            tables.push((format!("{len} elements"), exp_rows(len, config.threads), "elem/s", 8.0));
+        }
+    }
+
+    if json_out {
+        let tables: Vec<Value> = tables
+            .iter()
+            .map(|(shape, rows, unit, bytes)| {
+                json!({
+                    "shape": shape,
+                    "unit": unit,
+                    "rows": rows.iter().map(|r| json!({
+                        "implementation": r.name,
+                        "rate": r.rate,
+                        "percent_of_peak": (kernel == Kernel::Matmul).then(|| 100.0 * r.rate / 1e9 / peak),
+                        "gb_per_s": (*bytes > 0.0).then(|| r.rate * bytes / 1e9),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let out = json!({
+            "kernel": kernel.name(),
+            "threads": config.threads,
+            "peak_gflops_per_core": peak_one.is_finite().then_some(peak_one),
+            "peak_isa": best.name(),
+            "tables": tables,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let mut heading = format!("{}: {} thread(s)", kernel.name(), config.threads);
+    if kernel == Kernel::Matmul {
+        heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
+    }
+    println!("{}", style::bold(&heading));
+    for (shape, rows, unit, bytes) in &tables {
+        println!("  {shape}");
+        for row in rows {
+            let extra = if kernel == Kernel::Matmul {
+                format!("{:>5.1}% of peak", 100.0 * row.rate / 1e9 / peak)
+            } else {
+                format!("{:>6.1} GB/s", row.rate * bytes / 1e9)
+            };
+            println!("    {:<22} {:>9.2} G{unit}  {extra}", row.name, row.rate / 1e9);
+        }
+    }
+    if kernel != Kernel::Matmul {
+        println!("{}", style::dim("GB/s counts the minimal traffic: each f32 read once and written once (8 B/element)"));
+    }
+    Ok(())
+}
+
+/// Best time of `work` over repeated runs filling [`BUDGET`].
+fn best_time(mut work: impl FnMut()) -> f64 {
+    work(); // warm caches and thread pools
+    let started = Instant::now();
+    let mut best = f64::INFINITY;
+    while best.is_infinite() || started.elapsed() < BUDGET {
+        let start = Instant::now();
+        work();
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    best
+}
+
+fn isas(threads: usize) -> impl Iterator<Item = (String, Opts)> {
+    Isa::available().into_iter().map(move |isa| (isa.name().to_string(), Opts { isa: Some(isa), threads }))
+}
+
+fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
+    let (a, b) = (random_f32(n * n, -1.0, 1.0, 1), random_f32(n * n, -1.0, 1.0, 2));
+    let mut c = vec![0.0; n * n];
+    let flops = 2.0 * (n as f64).powi(3);
+    let mut rows = Vec::new();
+    if n <= 256 {
+        let seconds = best_time(|| naive_matmul(&a, &b, &mut c, n));
+        rows.push(Row { name: "naive triple loop".into(), rate: flops / seconds });
+    }
+    for (name, opts) in isas(threads) {
+        let seconds = best_time(|| {
+            let (a, b) = (MatRef::new(&a, n, n).expect("n*n"), MatRef::new(&b, n, n).expect("n*n"));
+            gemm(1.0, a, b, 0.0, MatMut::new(&mut c, n, n).expect("n*n"), &opts).expect("valid shapes");
+            black_box(&c);
+        });
+        rows.push(Row { name, rate: flops / seconds });
+    }
+    rows
+}
+
+/// The textbook i-k-j loop, what one writes before knowing about blocking.
+fn naive_matmul(a: &[f32], b: &[f32], c: &mut [f32], n: usize) {
+    c.fill(0.0);
+    for i in 0..n {
+        for k in 0..n {
+            let aik = a[i * n + k];
+            for j in 0..n {
+                c[i * n + j] += aik * b[k * n + j];
+            }
+        }
+    }
+    black_box(c);
+}
+
+fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
+    let x = random_f32(rows * cols, -8.0, 8.0, 3);
+    let mut y = vec![0.0; x.len()];
+    let elements = x.len() as f64;
+    let mut out = vec![Row {
+        name: "naive three passes".into(),
+        rate: elements / best_time(|| naive_softmax(&x, &mut y, cols)),
+    }];
+    for (name, opts) in isas(threads) {
+        let seconds = best_time(|| softmax::softmax(&x, &mut y, cols, &opts).expect("valid"));
+        out.push(Row { name, rate: elements / seconds });
+    }
+    out
+}
+
+/// Max, then exp and sum, then divide: three passes with `f32::exp`.
+fn naive_softmax(x: &[f32], y: &mut [f32], cols: usize) {
+    for (x, y) in x.chunks(cols).zip(y.chunks_mut(cols)) {
+        let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0.0;
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = (x - max).exp();
+            sum += *y;
+        }
+        y.iter_mut().for_each(|v| *v /= sum);
+    }
+    black_box(y);
+}
+
+fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
+    let x = random_f32(len, -80.0, 80.0, 4);
+    let mut y = vec![0.0; len];
+    let elements = len as f64;
+    let std_exp = best_time(|| {
+        y.iter_mut().zip(&x).for_each(|(y, x)| *y = x.exp());
+        black_box(&y);
+    });
+    let mut out = vec![Row { name: "f32::exp".into(), rate: elements / std_exp }];
+    for (name, opts) in isas(threads) {
+        let seconds = best_time(|| math::exp(&x, &mut y, &opts).expect("valid"));
+        out.push(Row { name, rate: elements / seconds });
+    }
+    out
+}

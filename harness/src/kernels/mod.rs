@@ -1,0 +1,179 @@
+//! `harness run <kernel>`: agreement reports for the SIMD kernels, one group per ISA, each
+//! check comparing a kernel with the f64 oracle in `kernels::reference` against a stated
+//! error bound. Reports use the same shape as the problems' (`report::Section`).
+
+pub mod bench;
+mod exp;
+mod matmul;
+mod softmax;
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Instant;
+
+use kernels::Isa;
+use problems::check::{Failure, Status};
+use serde_json::json;
+
+use crate::report::{Group, Line, Section};
+
+/// A kernel the harness can check and benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    Matmul,
+    Softmax,
+    Exp,
+}
+
+impl Kernel {
+    pub const ALL: [Kernel; 3] = [Kernel::Matmul, Kernel::Softmax, Kernel::Exp];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Matmul => "matmul",
+            Kernel::Softmax => "softmax",
+            Kernel::Exp => "exp",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Kernel::Matmul => "f32 GEMM: C <- alpha*A*B + beta*C over any strides",
+            Kernel::Softmax => "row-wise softmax and log-softmax, forward and backward",
+            Kernel::Exp => "element-wise e^x",
+        }
+    }
+
+    pub fn find(name: &str) -> Option<Kernel> {
+        Kernel::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// How a kernel check runs.
+#[derive(Clone, Copy, Debug)]
+pub struct KernelConfig {
+    /// Seed of the random inputs.
+    pub seed: u64,
+    /// Sweep every f32 input where a kernel offers it (exp).
+    pub exhaustive: bool,
+    /// Check one ISA only.
+    pub isa: Option<Isa>,
+}
+
+/// Runs every check of `kernel` on every ISA (or the one asked for).
+pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
+    let isas: Vec<Isa> = Isa::ALL.into_iter().filter(|&isa| config.isa.is_none_or(|only| only == isa)).collect();
+    let groups = isas
+        .into_iter()
+        .map(|isa| {
+            let lines = if isa.is_available() {
+                match kernel {
+                    Kernel::Matmul => matmul::checks(isa, config),
+                    Kernel::Softmax => softmax::checks(isa, config),
+                    Kernel::Exp => exp::checks(isa, config),
+                }
+            } else {
+                vec![Line {
+                    label: "all".into(),
+                    status: Status::Skipped,
+                    detail: format!("host lacks {}", isa.required_features().join("+")),
+                    elapsed: Default::default(),
+                    failure: None,
+                    random: false,
+                }]
+            };
+            let summary = match isa {
+                Isa::Scalar => "portable fallback",
+                Isa::Avx2 => "256-bit AVX2 + FMA",
+                Isa::Avx512 => "512-bit AVX-512F",
+            };
+            Group { name: isa.name().to_string(), summary: summary.to_string(), lines }
+        })
+        .collect();
+    let mut replay = format!("cargo harness run {} --seed {}", kernel.name(), config.seed);
+    if config.exhaustive {
+        replay.push_str(" --exhaustive");
+    }
+    Section {
+        kind: "kernel",
+        id: kernel.name().to_string(),
+        heading: format!("{}: {}", kernel.name(), kernel.title()),
+        meta: json!({ "kernel": kernel.name(), "detected_isa": Isa::detect().name() }),
+        groups,
+        replay,
+    }
+}
+
+/// Runs one check and times it. `Ok(detail)` passes; `Err(failure)` fails; a panic inside the
+/// kernel is a failure too, reported with its message.
+fn check(label: &str, random: bool, run: impl FnOnce() -> Result<String, Failure>) -> Line {
+    let start = Instant::now();
+    let result = panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(failure(format!("panicked: {message}"), String::new()))
+    });
+    let (status, detail, failure) = match result {
+        Ok(detail) => (Status::Passed, detail, None),
+        Err(failure) => (Status::Failed, String::new(), Some(failure)),
+    };
+    Line { label: label.to_string(), status, detail, elapsed: start.elapsed(), failure, random }
+}
+
+fn failure(message: String, input: String) -> Failure {
+    Failure { message, input, expected: None, actual: None, diff: None, shrunk: false }
+}
+
+/// The largest error seen as a fraction of its bound, and where: a check passes while the
+/// worst fraction stays at or below 1.
+#[derive(Clone, Debug, Default)]
+struct Worst {
+    ratio: f64,
+    at: Option<Mismatch>,
+}
+
+#[derive(Clone, Debug)]
+struct Mismatch {
+    case: String,
+    index: String,
+    got: f64,
+    want: f64,
+    bound: f64,
+}
+
+impl Worst {
+    /// Records `got` against the exact `want` with an allowed absolute error `bound`. NaN and
+    /// infinities must match exactly.
+    fn see(&mut self, case: impl FnOnce() -> String, index: impl FnOnce() -> String, got: f32, want: f64, bound: f64) {
+        let got = f64::from(got);
+        let ratio = if want.is_nan() || want.is_infinite() || got.is_nan() || got.is_infinite() {
+            if got == want || (got.is_nan() && want.is_nan()) { 0.0 } else { f64::INFINITY }
+        } else {
+            (got - want).abs() / bound.max(f64::MIN_POSITIVE)
+        };
+        if ratio > self.ratio || (self.at.is_none() && ratio.is_nan()) {
+            self.ratio = ratio;
+            self.at = Some(Mismatch { case: case(), index: index(), got, want, bound });
+        }
+    }
+
+    /// Passes with "<what>, worst error <r> of the bound", or fails naming the worst element.
+    fn verdict(&self, what: String) -> Result<String, Failure> {
+        match &self.at {
+            Some(m) if !(self.ratio <= 1.0) => Err(Failure {
+                message: format!("error {:.3e} exceeds the bound {:.3e} at {}", (m.got - m.want).abs(), m.bound, m.index),
+                input: m.case.clone(),
+                expected: Some(format!("{:e}", m.want)),
+                actual: Some(format!("{:e}", m.got)),
+                diff: None,
+                shrunk: false,
+            }),
+            _ => Ok(format!("{what}; worst error {:.2} of its bound", self.ratio)),
+        }
+    }
+}
+
+/// f32's unit roundoff, 2^-24.
+const U: f64 = 1.0 / 16_777_216.0;
