@@ -43,18 +43,20 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let column = |sizes: &[usize], rows: &[Vec<f64>], a: usize| -> Vec<(usize, f64)> {
         sizes.iter().zip(rows).map(|(&n, row)| (n, row[a])).collect()
     };
-    let per_approach: Vec<(&str, Vec<(usize, f64)>, Option<timing::Growth>)> = approaches
+    let per_approach: Vec<ApproachTimes> = approaches
         .iter()
         .enumerate()
-        .map(|(a, (name, _))| {
-            (*name, column(&sizes, &shown, a), timing::fit(&column(&timing::FIT_SIZES, &fitted, a)))
+        .map(|(a, (name, _))| ApproachTimes {
+            name,
+            points: column(&sizes, &shown, a),
+            growth: timing::fit(&column(&timing::FIT_SIZES, &fitted, a)),
         })
         .collect();
 
     if args.json {
         let rows: Vec<_> = per_approach
             .iter()
-            .map(|(name, points, growth)| {
+            .map(|ApproachTimes { name, points, growth }| {
                 json!({
                     "approach": name,
                     "points": points.iter().map(|&(n, t)| json!({
@@ -74,7 +76,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     println!("{}", style::bold(&format!("{}. {}: time per node as the list grows", info.id, info.title)));
     let header: String = sizes.iter().map(|&n| format!("{:>12}", format_nodes(n))).collect();
     println!("  {:<16}{header}   growth", "approach");
-    for (name, points, growth) in &per_approach {
+    for ApproachTimes { name, points, growth } in &per_approach {
         let cells: String = points.iter().map(|&(n, t)| format!("{:>12}", format_per_node(t, n))).collect();
         let growth =
             growth.map_or_else(|| "-".to_string(), |g| format!("{} (n^{:.2})", g.class.name(), g.exponent));
@@ -88,6 +90,13 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         )
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One approach's measured (nodes, seconds) points and the growth fitted to it.
+struct ApproachTimes<'a> {
+    name: &'a str,
+    points: Vec<(usize, f64)>,
+    growth: Option<timing::Growth>,
 }
 
 fn format_nodes(n: usize) -> String {

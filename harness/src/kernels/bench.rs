@@ -52,12 +52,18 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             }
         }
         Kernel::Softmax => {
-            let shapes = config
-                .size
-                .map_or_else(|| vec![(4096, 128), (1024, 1024), (256, 4096)], |cols| vec![((1 << 20) / cols.max(1), cols)]);
+            let shapes = config.size.map_or_else(
+                || vec![(4096, 128), (1024, 1024), (256, 4096)],
+                |cols| vec![((1 << 20) / cols.max(1), cols)],
+            );
             for (rows, cols) in shapes {
                 ensure!(rows >= 1 && cols >= 1, "--size must be between 1 and 2^20 columns");
-                tables.push((format!("{rows}x{cols}"), softmax_rows(rows, cols, config.threads), "elem/s", 8.0));
+                tables.push((
+                    format!("{rows}x{cols}"),
+                    softmax_rows(rows, cols, config.threads),
+                    "elem/s",
+                    8.0,
+                ));
             }
         }
         Kernel::Exp => {
@@ -109,7 +115,10 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
         }
     }
     if kernel != Kernel::Matmul {
-        println!("{}", style::dim("GB/s counts the minimal traffic: each f32 read once and written once (8 B/element)"));
+        println!(
+            "{}",
+            style::dim("GB/s counts the minimal traffic: each f32 read once and written once (8 B/element)")
+        );
     }
     Ok(())
 }

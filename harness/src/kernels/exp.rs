@@ -6,7 +6,7 @@
 use kernels::math::{self, SweepReport};
 use kernels::{Isa, Opts};
 
-use super::{KernelConfig, check, failure};
+use super::{KernelConfig, Verdict, check, failure};
 use crate::report::Line;
 
 const MAX_ULP: f64 = 2.0;
@@ -19,7 +19,8 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
         for sign in [0u32, 1] {
             for exponent in 0u32..=255 {
                 let start = sign << 31 | exponent << 23;
-                let report = math::exp_ulp_sweep(start..=start + PER_BINADE - 1, &opts).expect("available ISA");
+                let report =
+                    math::exp_ulp_sweep(start..=start + PER_BINADE - 1, &opts).expect("available ISA");
                 total = Some(match total {
                     None => report,
                     Some(so_far) => merge(so_far, report),
@@ -48,7 +49,7 @@ fn merge(a: SweepReport, b: SweepReport) -> SweepReport {
     }
 }
 
-fn verdict(report: &SweepReport, what: &str) -> Result<String, problems::check::Failure> {
+fn verdict(report: &SweepReport, what: &str) -> Verdict {
     if let Some(x) = report.first_special_failure {
         return Err(failure(
             format!("{} inputs give the wrong class of result (inf, 0 or NaN)", report.special_failures),

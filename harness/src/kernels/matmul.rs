@@ -105,7 +105,8 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             for la in LAYOUTS {
                 for lb in LAYOUTS {
                     for lc in LAYOUTS {
-                        Case::new((19, 23, 37), [la, lb, lc], seed + cases).compare(&opts, 1.5, -0.5, &mut worst);
+                        Case::new((19, 23, 37), [la, lb, lc], seed + cases)
+                            .compare(&opts, 1.5, -0.5, &mut worst);
                         cases += 1;
                     }
                 }
@@ -155,7 +156,9 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             )
             .map_err(|e| e.to_string());
             match err {
-                Err(message) if message.contains("a is 3x4 but b is 5x2") => Ok("shape mismatch named".into()),
+                Err(message) if message.contains("a is 3x4 but b is 5x2") => {
+                    Ok("shape mismatch named".into())
+                }
                 other => Err(failure(format!("expected a shape error, got {other:?}"), "3x4 * 5x2".into())),
             }
         }),
@@ -164,7 +167,8 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
 
 /// Every combination of the edge sizes, then the large, tall and skinny shapes.
 fn sweep() -> impl Iterator<Item = (usize, usize, usize)> {
-    let edges = EDGES.iter().flat_map(|&m| EDGES.iter().flat_map(move |&k| EDGES.iter().map(move |&n| (m, k, n))));
+    let edges =
+        EDGES.iter().flat_map(|&m| EDGES.iter().flat_map(move |&k| EDGES.iter().map(move |&n| (m, k, n))));
     edges.chain(LARGE)
 }
 
@@ -202,15 +206,18 @@ impl Case {
     fn compare(&self, opts: &Opts, alpha: f32, beta: f32, worst: &mut Worst) {
         let got = self.run(opts, alpha, beta);
         let mut want = self.c.clone();
-        reference::matmul::gemm(alpha, self.a.view(), self.b.view(), beta, want.view_mut()).expect("valid shapes");
+        reference::matmul::gemm(alpha, self.a.view(), self.b.view(), beta, want.view_mut())
+            .expect("valid shapes");
         // sum_p |a_ip b_pj| for the bound.
         let mut magnitude = Stored::filled(self.c.rows, self.c.cols, self.c.layout, 0.0);
-        reference::matmul::matmul(self.a.abs().view(), self.b.abs().view(), magnitude.view_mut()).expect("valid");
+        reference::matmul::matmul(self.a.abs().view(), self.b.abs().view(), magnitude.view_mut())
+            .expect("valid");
         let k = self.a.cols as f64;
         let (got_v, want_v, mag_v, old_v) = (got.view(), want.view(), magnitude.view(), self.c.view());
         for i in 0..self.c.rows {
             for j in 0..self.c.cols {
-                let old = if beta == 0.0 { 0.0 } else { f64::from(beta * old_v.get(i, j).unwrap_or(0.0)).abs() };
+                let old =
+                    if beta == 0.0 { 0.0 } else { f64::from(beta * old_v.get(i, j).unwrap_or(0.0)).abs() };
                 let scale = f64::from(alpha.abs()) * f64::from(mag_v.get(i, j).unwrap_or(0.0)) + old;
                 let bound = 2.0 * (k + 2.0) * U * scale + f64::from(f32::MIN_POSITIVE);
                 let got = got_v.get(i, j).unwrap_or(f32::NAN);

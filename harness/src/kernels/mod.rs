@@ -61,7 +61,8 @@ pub struct KernelConfig {
 
 /// Runs every check of `kernel` on every ISA (or the one asked for).
 pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
-    let isas: Vec<Isa> = Isa::ALL.into_iter().filter(|&isa| config.isa.is_none_or(|only| only == isa)).collect();
+    let isas: Vec<Isa> =
+        Isa::ALL.into_iter().filter(|&isa| config.isa.is_none_or(|only| only == isa)).collect();
     let groups = isas
         .into_iter()
         .map(|isa| {
@@ -103,9 +104,12 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
     }
 }
 
+/// What a check returns: what it covered, or what went wrong.
+type Verdict = Result<String, Box<Failure>>;
+
 /// Runs one check and times it. `Ok(detail)` passes; `Err(failure)` fails; a panic inside the
 /// kernel is a failure too, reported with its message.
-fn check(label: &str, random: bool, run: impl FnOnce() -> Result<String, Failure>) -> Line {
+fn check(label: &str, random: bool, run: impl FnOnce() -> Verdict) -> Line {
     let start = Instant::now();
     let result = panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
         let message = payload
@@ -117,13 +121,13 @@ fn check(label: &str, random: bool, run: impl FnOnce() -> Result<String, Failure
     });
     let (status, detail, failure) = match result {
         Ok(detail) => (Status::Passed, detail, None),
-        Err(failure) => (Status::Failed, String::new(), Some(failure)),
+        Err(failure) => (Status::Failed, String::new(), Some(*failure)),
     };
     Line { label: label.to_string(), status, detail, elapsed: start.elapsed(), failure, random }
 }
 
-fn failure(message: String, input: String) -> Failure {
-    Failure { message, input, expected: None, actual: None, diff: None, shrunk: false }
+fn failure(message: String, input: String) -> Box<Failure> {
+    Box::new(Failure { message, input, expected: None, actual: None, diff: None, shrunk: false })
 }
 
 /// The largest error seen as a fraction of its bound, and where: a check passes while the
@@ -146,30 +150,42 @@ struct Mismatch {
 impl Worst {
     /// Records `got` against the exact `want` with an allowed absolute error `bound`. NaN and
     /// infinities must match exactly.
-    fn see(&mut self, case: impl FnOnce() -> String, index: impl FnOnce() -> String, got: f32, want: f64, bound: f64) {
+    fn see(
+        &mut self,
+        case: impl FnOnce() -> String,
+        index: impl FnOnce() -> String,
+        got: f32,
+        want: f64,
+        bound: f64,
+    ) {
         let got = f64::from(got);
         let ratio = if want.is_nan() || want.is_infinite() || got.is_nan() || got.is_infinite() {
             if got == want || (got.is_nan() && want.is_nan()) { 0.0 } else { f64::INFINITY }
         } else {
             (got - want).abs() / bound.max(f64::MIN_POSITIVE)
         };
-        if ratio > self.ratio || (self.at.is_none() && ratio.is_nan()) {
+        if ratio > self.ratio || self.at.is_none() {
             self.ratio = ratio;
             self.at = Some(Mismatch { case: case(), index: index(), got, want, bound });
         }
     }
 
     /// Passes with "<what>, worst error <r> of the bound", or fails naming the worst element.
-    fn verdict(&self, what: String) -> Result<String, Failure> {
+    fn verdict(&self, what: String) -> Verdict {
         match &self.at {
-            Some(m) if !(self.ratio <= 1.0) => Err(Failure {
-                message: format!("error {:.3e} exceeds the bound {:.3e} at {}", (m.got - m.want).abs(), m.bound, m.index),
+            Some(m) if self.ratio > 1.0 => Err(Box::new(Failure {
+                message: format!(
+                    "error {:.3e} exceeds the bound {:.3e} at {}",
+                    (m.got - m.want).abs(),
+                    m.bound,
+                    m.index
+                ),
                 input: m.case.clone(),
                 expected: Some(format!("{:e}", m.want)),
                 actual: Some(format!("{:e}", m.got)),
                 diff: None,
                 shrunk: false,
-            }),
+            })),
             _ => Ok(format!("{what}; worst error {:.2} of its bound", self.ratio)),
         }
     }

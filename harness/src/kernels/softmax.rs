@@ -10,7 +10,7 @@ use kernels::reference::{random_f32, softmax as oracle};
 use kernels::softmax::{log_softmax, log_softmax_backward, softmax, softmax_backward};
 use kernels::{Isa, Opts};
 
-use super::{KernelConfig, U, Worst, check, failure};
+use super::{KernelConfig, U, Verdict, Worst, check, failure};
 use crate::report::Line;
 
 const COLS: [usize; 8] = [1, 15, 16, 17, 31, 33, 257, 1000];
@@ -69,7 +69,13 @@ fn forward(opts: &Opts, x: &[f32], cols: usize, worst: &mut Worst) {
         for (j, &xj) in row.iter().enumerate() {
             let i = r * cols + j;
             let units = 8.0 + (max - f64::from(xj)) + (max - min) + 4.0 * log_cols;
-            worst.see(case, || format!("softmax[{r}][{j}]"), y[i], want[i], want[i].abs() * units * U + 1e-37);
+            worst.see(
+                case,
+                || format!("softmax[{r}][{j}]"),
+                y[i],
+                want[i],
+                want[i].abs() * units * U + 1e-37,
+            );
         }
     }
     let mut l = vec![0.0; x.len()];
@@ -113,7 +119,7 @@ fn backward(opts: &Opts, x: &[f32], dy: &[f32], cols: usize, worst: &mut Worst) 
 
 /// Huge offsets stay finite, a fully masked row gives zeros (log: -inf), and a NaN poisons
 /// only its own row.
-fn extremes(opts: &Opts) -> Result<String, problems::check::Failure> {
+fn extremes(opts: &Opts) -> Verdict {
     let cols = 33;
     let mut x = random_f32(4 * cols, -8.0, 8.0, 7);
     x[..cols].iter_mut().for_each(|v| *v += 1e4);
