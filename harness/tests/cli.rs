@@ -42,11 +42,11 @@ fn padded_id_and_slug_name_the_same_problem() {
 
 #[test]
 fn unknown_id_fails_naming_the_closest_ids() {
-    let output = harness(&["run", "25"]);
+    let output = harness(&["run", "27"]);
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains(r#"unknown problem "25""#), "{message}");
-    assert!(message.contains("24 (swap-nodes-in-pairs)"), "{message}");
+    assert!(message.contains(r#"unknown problem "27""#), "{message}");
+    assert!(message.contains("closest known: 25 (reverse-nodes-in-k-group), 24 (swap-nodes-in-pairs)"), "{message}");
 
     let output = harness(&["run", "swap-nodes-in-pair"]);
     assert!(!output.status.success());
@@ -74,4 +74,50 @@ fn list_shows_every_problem_with_difficulty_and_approaches() {
     let line = text.lines().find(|l| l.contains("Swap Nodes in Pairs")).expect("24 is listed");
     assert!(line.contains("24") && line.contains("medium") && line.contains("dummy node · recursive"));
     assert!(text.find("Remove Linked List Elements") < text.find("Swap Nodes in Pairs"), "study order");
+}
+
+#[test]
+fn run_kernels_reports_every_available_isa() {
+    for kernel in ["matmul", "softmax", "exp"] {
+        let output = harness(&["run", kernel]);
+        let text = stdout(&output);
+        assert!(output.status.success(), "{kernel}: {text}");
+        assert!(text.contains(&format!("✓ {kernel}: ")), "{text}");
+        for isa in kernels::Isa::available() {
+            assert!(text.contains(&format!("  {isa} — ")), "{kernel} lacks {isa}: {text}");
+        }
+        assert!(text.contains("ok: 1 passed, 0 failed"), "{text}");
+    }
+    let only = stdout(&harness(&["run", "matmul", "--isa", "scalar"]));
+    assert!(only.contains("  scalar — ") && !only.contains("  avx2 — "), "{only}");
+}
+
+#[test]
+fn bench_matmul_prints_gflops_and_percent_of_peak_per_isa() {
+    let output = harness(&["bench", "matmul", "--size", "48"]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(text.contains("measured FMA peak"), "{text}");
+    for isa in kernels::Isa::available() {
+        let line = text.lines().find(|l| l.trim_start().starts_with(isa.name())).expect("a line per ISA");
+        assert!(line.contains("GFLOP/s") && line.contains("% of peak"), "{line}");
+    }
+}
+
+#[test]
+fn info_names_the_dispatched_isa_and_a_measured_peak() {
+    let output = harness(&["info", "--json"]);
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["detected_isa"], kernels::Isa::detect().name());
+    let peaks = json["fma_peak_gflops_per_core"].as_array().unwrap();
+    assert_eq!(peaks.len(), kernels::Isa::available().len());
+    assert!(peaks.iter().all(|p| p["gflops"].as_f64().unwrap() > 0.0));
+}
+
+#[test]
+fn an_unknown_target_lists_the_kernels_too() {
+    let output = harness(&["run", "matmull"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("Kernels: matmul, softmax, exp"), "{}", stderr(&output));
 }
