@@ -80,6 +80,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             "seed": config.seed,
             "cases": config.cases,
             "summary": counts.to_json(),
+            "problems": Counts::of(sections.iter().filter(|s| s.kind == "problem")).to_json(),
+            "kernels": Counts::of(sections.iter().filter(|s| s.kind == "kernel")).to_json(),
             "millis": elapsed.as_secs_f64() * 1e3,
             "sections": sections.iter().map(report::to_json).collect::<Vec<_>>(),
         });

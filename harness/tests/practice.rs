@@ -106,8 +106,8 @@ fn status_counts_match_run_all() {
     let status = harness_in(&workspace(), &[&["status"][..], &args].concat());
     let run: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(run["summary"], status["total"]);
+    assert_eq!(run["problems"], status["total"]);
     let solved =
         status["by_chapter"].as_array().unwrap().iter().map(|c| c["counts"]["passed"].as_u64().unwrap());
-    assert_eq!(solved.sum::<u64>(), run["summary"]["passed"].as_u64().unwrap());
+    assert_eq!(solved.sum::<u64>(), run["problems"]["passed"].as_u64().unwrap());
 }
