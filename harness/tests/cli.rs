@@ -46,7 +46,10 @@ fn unknown_id_fails_naming_the_closest_ids() {
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains(r#"unknown problem "27""#), "{message}");
-    assert!(message.contains("closest known: 25 (reverse-nodes-in-k-group), 24 (swap-nodes-in-pairs)"), "{message}");
+    assert!(
+        message.contains("closest known: 25 (reverse-nodes-in-k-group), 24 (swap-nodes-in-pairs)"),
+        "{message}"
+    );
 
     let output = harness(&["run", "swap-nodes-in-pair"]);
     assert!(!output.status.success());

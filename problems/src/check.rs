@@ -343,26 +343,28 @@ fn long_input<P: Problem>(approach: &Approach<P::Input, P::Output>) -> Verdict {
     }
     let input = P::long_input();
     let detail = "10^6 nodes, no stack overflow".to_string();
-    let (message, actual) = match call(approach, &input) {
+    let failure = match call(approach, &input) {
         Call::Todo => return Verdict::pending(),
-        Call::Panicked(message) => (format!("panicked: {message}"), None),
+        Call::Panicked(message) => {
+            describe::<_, P::Output>(format!("panicked: {message}"), &input, None, None, false)
+        }
         Call::Returned(outcome) => {
             let expected = P::model(&input);
             if outcome.output != expected {
-                ("output differs from the model".to_string(), Some(outcome.output))
+                let message = "output differs from the model".to_string();
+                describe(message, &input, Some(&expected), Some(&outcome.output), false)
             } else if let (Some(violation), true) = (outcome.violation, approach.relinks) {
-                (violation, None)
+                describe::<_, P::Output>(violation, &input, None, None, false)
             } else {
                 return Verdict::passed(detail);
             }
         }
     };
-    let expected = P::model(&input);
-    Verdict::failed(detail, describe(message, &input, Some(&expected), actual.as_ref(), false))
+    Verdict::failed(detail, failure)
 }
 
 /// Longest debug text shown for one value; longer ones are cut in the middle.
-const MAX_SHOWN: usize = 600;
+const MAX_SHOWN: usize = 240;
 
 fn describe<I: Debug, O: Debug>(
     message: String,
