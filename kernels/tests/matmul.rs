@@ -263,6 +263,28 @@ fn layouts(isa: Isa) {
     }
 }
 
+/// Problems past the no-copy threshold (m * k + k * n > 32K floats) go through the blocked
+/// path, which copies A and packs B: every operand layout there, including a row-major A
+/// whose leading dimension is a multiple of 4 KiB (the case that copies A row by row).
+fn blocked_layouts(isa: Isa) {
+    let shape = (40, 300, 100);
+    for la in LAYOUTS.into_iter().chain([Layout::PaddedRows(1024 - 300)]) {
+        for lb in LAYOUTS {
+            case(isa, shape, [la, lb, Layout::RowMajor], 1.0, 0.5, 8);
+        }
+    }
+    for lc in LAYOUTS {
+        case(
+            isa,
+            (70, 260, 90),
+            [Layout::RowMajor, Layout::RowMajor, lc],
+            -1.0,
+            2.0,
+            9,
+        );
+    }
+}
+
 fn alpha_beta(isa: Isa) {
     for (alpha, beta) in [
         (1.0, 0.0),
@@ -453,6 +475,7 @@ test_each_isa!(
     shape_sweep,
     large_shapes,
     layouts,
+    blocked_layouts,
     alpha_beta,
     beta_zero_ignores_nan,
     threads_bitwise,
