@@ -2,12 +2,13 @@
 //! (the shape of bluss/matrixmultiply's `gemm_loop<K: GemmKernel>`).
 //!
 //! C is cut into `NC`-column blocks and the inner dimension into `KC` slices. For each pair a
-//! `KC x NC` block of B is packed into `NR`-wide panels (zero-padded), and an `MC x KC` block of
-//! A is copied with a padded leading dimension; the microkernel then updates one `MR x NR`
-//! tile of C per call, broadcasting A's elements and loading B's rows as vectors. Edge tiles
-//! run kernels specialised for their row count with masked B loads and C stores.
+//! `KC x NC` block of B is packed into `NR`-wide panels (zero-padded), and `MC x KC` blocks of
+//! A are read in place or, when A's layout would thrash L1, copied with a padded leading
+//! dimension; the microkernel then updates one `MR x NR` tile of C per call, broadcasting A's
+//! elements and loading B's rows as vectors. Edge tiles run kernels specialised for their row
+//! count, with masked B loads and C stores.
 //!
-//! Small problems skip both copies (`direct`): their operands already sit in L1.
+//! Small problems skip both copies (`direct`): their operands already sit in L2.
 //!
 //! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
 //! `#[target_feature]` entry compiles the whole nest (copies included) for that ISA.
@@ -22,15 +23,16 @@ pub(crate) const KC: usize = 256;
 /// Columns of the packed B block: `KC x NC` floats = 512 KiB, a quarter of a 2 MiB L2 (half of
 /// Zen 4's 1 MiB), so the block survives while all row tiles of A pass it.
 pub(crate) const NC: usize = 512;
-/// Rows of the copied A block: `MC x KC` floats = 240 KiB, re-read once per B micro-panel, so
-/// it has to stay in L2 next to the B block. A multiple of every kernel's `MR` (4, 6, 12).
+/// Rows of the A block: `MC x KC` floats = 96 KiB, re-read once per B micro-panel, so it has
+/// to stay in L2 next to the B block; 96 measured 2-5% faster than 240 or 480 at n = 512 and
+/// 1024. A multiple of every kernel's `MR` (4, 6, 12), so only the last block has edge tiles.
 pub(crate) const MC: usize = 96;
 
 /// One `C <- alpha * A * B + beta * C` problem, shapes already checked.
 #[derive(Debug)]
 pub(crate) struct Job<'a> {
-    /// Use [`GemmKernel::direct`] instead of packing; decided once per call so that every
-    /// thread computes its elements with the same sequence of operations.
+    /// Run the no-copy path ([`direct`]) instead of [`blocked`]; decided once per call so that
+    /// every thread computes its elements with the same sequence of operations.
     pub direct: bool,
     pub alpha: f32,
     pub a: MatRef<'a>,
@@ -122,9 +124,9 @@ impl<'a> Tile<'a> {
 
 /// The innermost operations of one ISA.
 pub(crate) trait GemmKernel: Copy + Send + Sync {
-    /// Rows of the C tile (the broadcast operand A is packed in panels this tall).
+    /// Rows of the C tile (A's elements are broadcast, one row per accumulator row).
     const MR: usize;
-    /// Columns of the C tile (the vector operand B is packed in panels this wide).
+    /// Columns of the C tile (B is packed in panels this wide and loaded as vectors).
     const NR: usize;
 
     /// Runs [`serial`] for this kernel with the ISA's target features enabled.
