@@ -28,16 +28,38 @@ impl GemmKernel for MatmulKernel {
         let (a_data, a_rs, a_cs) = (a.as_slice(), a.row_stride(), a.col_stride());
         let (b_data, b_rs, b_cs) = (b.as_slice(), b.row_stride(), b.col_stride());
         let mut acc = [[0.0f32; NR]; MR];
-        for p in 0..k {
-            // A fixed-width copy of B's row lets the update below vectorise.
-            let mut b_row = [0.0f32; NR];
-            for (j, slot) in b_row.iter_mut().enumerate().take(cols) {
-                *slot = b_data[p * b_rs + j * b_cs];
+        if rows == MR && cols == NR && b_cs == 1 {
+            // Full tile: fixed-size rows of B and a fully unrolled row loop keep the
+            // accumulators in registers and let the update vectorise.
+            for p in 0..k {
+                let Some(b_row) = b_data
+                    .get(p * b_rs..p * b_rs + NR)
+                    .and_then(|row| <&[f32; NR]>::try_from(row).ok())
+                else {
+                    return;
+                };
+                // Gather A's column first: with no bounds check (no possible panic) between
+                // them, the multiply-adds below vectorise.
+                let a_col: [f32; MR] = std::array::from_fn(|i| {
+                    a_data.get(i * a_rs + p * a_cs).copied().unwrap_or(0.0)
+                });
+                for (acc_i, &a_ip) in acc.iter_mut().zip(&a_col) {
+                    for (acc_ij, &b_pj) in acc_i.iter_mut().zip(b_row) {
+                        *acc_ij += a_ip * b_pj;
+                    }
+                }
             }
-            for (i, acc_i) in acc.iter_mut().enumerate().take(rows) {
-                let a_ip = a_data[i * a_rs + p * a_cs];
-                for (acc_ij, &b_pj) in acc_i.iter_mut().zip(&b_row) {
-                    *acc_ij += a_ip * b_pj;
+        } else {
+            for p in 0..k {
+                let mut b_row = [0.0f32; NR];
+                for (j, slot) in b_row.iter_mut().enumerate().take(cols) {
+                    *slot = b_data[p * b_rs + j * b_cs];
+                }
+                for (i, acc_i) in acc.iter_mut().enumerate().take(rows) {
+                    let a_ip = a_data[i * a_rs + p * a_cs];
+                    for (acc_ij, &b_pj) in acc_i.iter_mut().zip(&b_row) {
+                        *acc_ij += a_ip * b_pj;
+                    }
                 }
             }
         }
