@@ -530,7 +530,7 @@ fn view_errors_name_the_argument_and_shape() {
     let err = MatRef::with_strides(&data, 3, 4, 4, 1).unwrap_err();
     assert!(
         err.to_string()
-            .contains("3x4 with strides (4, 1) and needs 12"),
+            .contains("MatRef::with_strides: a 3x4 view with strides (4, 1) needs 12 elements, but data has 11"),
         "{err}"
     );
     let mut data = vec![0.0f32; 16];
