@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use benches::random_f32;
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul};
 
 const SIZES: [usize; 7] = [16, 32, 64, 128, 256, 512, 1024];
@@ -119,6 +121,9 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
     group.warm_up_time(Duration::from_millis(if n >= 512 { 1000 } else { 500 }));
     group.measurement_time(Duration::from_secs(if n >= 512 { 3 } else { 2 }));
     group.sample_size(if n >= 512 { 10 } else { 30 });
+    // Flat sampling runs every sample for the same number of iterations; the default linear
+    // mode needs 1 + 2 + ... + samples iterations, over a minute for the scalar 1024 case.
+    group.sampling_mode(if n >= 256 { SamplingMode::Flat } else { SamplingMode::Auto });
 }
 
 fn single_thread(c: &mut Criterion) {

@@ -8,8 +8,6 @@
 
 use crate::Error;
 
-const OP: &str = "mat";
-
 /// An immutable `rows x cols` view of `f32`s with arbitrary (non-negative) strides.
 #[derive(Clone, Copy, Debug)]
 pub struct MatRef<'a> {
@@ -32,7 +30,7 @@ pub struct MatMut<'a> {
 
 /// Checks that every element of the view lies inside a slice of `len` elements.
 fn check_bounds(
-    what: &str,
+    op: &'static str,
     len: usize,
     rows: usize,
     cols: usize,
@@ -48,10 +46,10 @@ fn check_bounds(
     match last {
         Some(last) if last < len => Ok(()),
         _ => Err(Error::len(
-            OP,
+            op,
             format!(
-                "{what} is {rows}x{cols} with strides ({row_stride}, {col_stride}) and needs \
-                 {} elements, but data has {len}",
+                "a {rows}x{cols} view with strides ({row_stride}, {col_stride}) needs {} \
+                 elements, but data has {len}",
                 last.map_or_else(|| "more than usize::MAX".to_string(), |l| (l + 1).to_string())
             ),
         )),
@@ -87,7 +85,7 @@ fn aliases(rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> bo
 impl<'a> MatRef<'a> {
     /// A row-major contiguous view: `data.len()` must be exactly `rows * cols`.
     pub fn new(data: &'a [f32], rows: usize, cols: usize) -> Result<Self, Error> {
-        check_exact(data.len(), rows, cols)?;
+        check_exact("MatRef::new", data.len(), rows, cols)?;
         Ok(MatRef { data, rows, cols, row_stride: cols, col_stride: 1 })
     }
 
@@ -99,7 +97,7 @@ impl<'a> MatRef<'a> {
         row_stride: usize,
         col_stride: usize,
     ) -> Result<Self, Error> {
-        check_bounds("matrix", data.len(), rows, cols, row_stride, col_stride)?;
+        check_bounds("MatRef::with_strides", data.len(), rows, cols, row_stride, col_stride)?;
         Ok(MatRef { data, rows, cols, row_stride, col_stride })
     }
 
@@ -155,11 +153,11 @@ impl<'a> MatRef<'a> {
     }
 }
 
-fn check_exact(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
+fn check_exact(op: &'static str, len: usize, rows: usize, cols: usize) -> Result<(), Error> {
     match rows.checked_mul(cols) {
         Some(n) if n == len => Ok(()),
         _ => Err(Error::len(
-            OP,
+            op,
             format!("a row-major {rows}x{cols} matrix needs {rows}*{cols} elements, but data has {len}"),
         )),
     }
@@ -168,7 +166,7 @@ fn check_exact(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
 impl<'a> MatMut<'a> {
     /// A row-major contiguous view: `data.len()` must be exactly `rows * cols`.
     pub fn new(data: &'a mut [f32], rows: usize, cols: usize) -> Result<Self, Error> {
-        check_exact(data.len(), rows, cols)?;
+        check_exact("MatMut::new", data.len(), rows, cols)?;
         Ok(MatMut { data, rows, cols, row_stride: cols, col_stride: 1 })
     }
 
@@ -181,10 +179,10 @@ impl<'a> MatMut<'a> {
         row_stride: usize,
         col_stride: usize,
     ) -> Result<Self, Error> {
-        check_bounds("matrix", data.len(), rows, cols, row_stride, col_stride)?;
+        check_bounds("MatMut::with_strides", data.len(), rows, cols, row_stride, col_stride)?;
         if aliases(rows, cols, row_stride, col_stride) {
             return Err(Error::aliasing(
-                OP,
+                "MatMut::with_strides",
                 format!(
                     "a mutable {rows}x{cols} view with strides ({row_stride}, {col_stride}) maps \
                      two distinct elements to the same slot"
@@ -304,7 +302,7 @@ mod tests {
         let data = [0.0f32; 10];
         assert!(MatRef::with_strides(&data, 2, 3, 5, 2).is_ok()); // last = 5 + 4 = 9
         let err = MatRef::with_strides(&data, 2, 3, 6, 2).unwrap_err();
-        assert!(err.to_string().contains("2x3 with strides (6, 2) and needs 11"), "{err}");
+        assert!(err.to_string().contains("2x3 view with strides (6, 2) needs 11"), "{err}");
         assert!(MatRef::with_strides(&data, 0, 100, 1000, 1000).is_ok());
         assert!(MatRef::with_strides(&data, 2, 2, usize::MAX, 1).is_err());
         let err = MatRef::new(&data, 3, 3).unwrap_err();

@@ -203,6 +203,21 @@ fn layouts(isa: Isa) {
     }
 }
 
+/// Problems past the no-copy threshold (m * k + k * n > 32K floats) go through the blocked
+/// path, which copies A and packs B: every operand layout there, including a row-major A
+/// whose leading dimension is a multiple of 4 KiB (the case that copies A row by row).
+fn blocked_layouts(isa: Isa) {
+    let shape = (40, 300, 100);
+    for la in LAYOUTS.into_iter().chain([Layout::PaddedRows(1024 - 300)]) {
+        for lb in LAYOUTS {
+            case(isa, shape, [la, lb, Layout::RowMajor], 1.0, 0.5, 8);
+        }
+    }
+    for lc in LAYOUTS {
+        case(isa, (70, 260, 90), [Layout::RowMajor, Layout::RowMajor, lc], -1.0, 2.0, 9);
+    }
+}
+
 fn alpha_beta(isa: Isa) {
     for (alpha, beta) in [(1.0, 0.0), (1.0, 1.0), (-2.0, 0.5), (0.25, -3.0), (0.0, 2.0), (0.0, 0.0)] {
         for (m, k, n) in [(17, 33, 31), (33, 300, 16), (2, 0, 3)] {
@@ -325,6 +340,7 @@ test_each_isa!(
     shape_sweep,
     large_shapes,
     layouts,
+    blocked_layouts,
     alpha_beta,
     beta_zero_ignores_nan,
     threads_bitwise,
@@ -365,7 +381,12 @@ fn view_errors_name_the_argument_and_shape() {
     assert!(matches!(err, Error::Len { .. }));
     assert!(err.to_string().contains("3x4") && err.to_string().contains("has 11"), "{err}");
     let err = MatRef::with_strides(&data, 3, 4, 4, 1).unwrap_err();
-    assert!(err.to_string().contains("3x4 with strides (4, 1) and needs 12"), "{err}");
+    assert!(
+        err.to_string().contains(
+            "MatRef::with_strides: a 3x4 view with strides (4, 1) needs 12 elements, but data has 11"
+        ),
+        "{err}"
+    );
     let mut data = vec![0.0f32; 16];
     let err = MatMut::with_strides(&mut data, 4, 4, 1, 1).unwrap_err();
     assert!(matches!(err, Error::Aliasing { .. }));

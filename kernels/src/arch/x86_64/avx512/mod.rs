@@ -1,6 +1,9 @@
 //! AVX-512F microkernel: a 12 x 32 tile of C in 24 zmm accumulators, B loaded as two vectors
-//! per step of k and A broadcast from memory (folded into the FMA as an embedded broadcast).
-//! Partial tiles store through lane masks, so edges cost no scalar tail.
+//! per step of k and A broadcast from memory. Edge tiles run a kernel compiled for their row
+//! count and load B / store C through lane masks, so edges cost no scalar tail.
+//!
+//! 12 x 32 leaves 8 of the 32 registers for B and broadcasts and needs 14 loads per 24 FMAs,
+//! within the two load ports; a 16 x 16 tile (16 loads per 16 FMAs) measured 15-20% slower.
 
 pub(crate) mod exp;
 pub(crate) mod peak;
