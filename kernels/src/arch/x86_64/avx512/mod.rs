@@ -2,6 +2,7 @@
 //! per step of k and A broadcast from memory (folded into the FMA as an embedded broadcast).
 //! Partial tiles store through lane masks, so edges cost no scalar tail.
 
+pub(crate) mod attention;
 pub(crate) mod exp;
 pub(crate) mod softmax;
 
