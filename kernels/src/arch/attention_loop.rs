@@ -139,6 +139,10 @@ pub(crate) trait AttnKernel: GemmKernel {
     /// `x` of column `i` by `e^(x - shift[i])` and adds the column's new values to `sum[i]`.
     /// A `-inf` difference gives exactly 0. Arguments that do not fit leave `st` untouched.
     fn exp_cols(self, st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]);
+
+    /// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: the column maxima
+    /// of a score tile folded into the running maxima. Arguments that do not fit are ignored.
+    fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]);
 }
 
 fn view(data: &[f32], rows: usize, cols: usize, rs: usize, cs: usize) -> Option<MatRef<'_>> {
@@ -195,6 +199,9 @@ fn scores<K: GemmKernel>(
     let Shape { q_len, kv_len, head_dim: d, .. } = p.shape;
     let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
     gemm(kernel, p.scale, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
+    if mask.is_none() && !p.causal {
+        return;
+    }
     for (j, row) in st.chunks_exact_mut(BR).take(bc).enumerate() {
         let row = &mut row[..br];
         let key = k0 + j;
@@ -242,11 +249,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
 
         // New running max per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
-        for row in s.st.chunks_exact(BR).take(bc) {
-            for (mx, &x) in shift.iter_mut().zip(&row[..br]) {
-                *mx = if x > *mx { x } else { *mx };
-            }
-        }
+        kernel.max_cols(&s.st, bc, br, BR, shift);
         for ((mi, li), (sh, al)) in m.iter_mut().zip(l.iter_mut()).zip(shift.iter_mut().zip(alpha.iter_mut()))
         {
             let m_new = *sh;

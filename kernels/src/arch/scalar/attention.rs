@@ -18,6 +18,17 @@ pub(crate) fn exp_cols(st: &mut [f32], rows: usize, cols: usize, ld: usize, shif
     }
 }
 
+/// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`.
+pub(crate) fn max_cols(st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+    let n = cols.min(max.len());
+    let max = &mut max[..n];
+    for row in st.chunks(ld).take(rows) {
+        for (m, &x) in max.iter_mut().zip(row) {
+            *m = if x > *m { x } else { *m };
+        }
+    }
+}
+
 impl AttnKernel for MatmulKernel {
     fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
         attention_loop::forward_block(self, p, blk, scratch);
@@ -30,5 +41,10 @@ impl AttnKernel for MatmulKernel {
     #[inline(always)]
     fn exp_cols(self, st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]) {
         exp_cols(st, rows, cols, ld, shift, sum);
+    }
+
+    #[inline(always)]
+    fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+        max_cols(st, rows, cols, ld, max);
     }
 }

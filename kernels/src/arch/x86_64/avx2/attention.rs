@@ -54,6 +54,33 @@ pub(crate) unsafe fn exp_cols(
     }
 }
 
+/// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: a lane per column.
+/// Arguments that do not fit leave `max` untouched.
+///
+/// # Safety
+/// The CPU must support avx2 and fma (`Isa::Avx2` is available).
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn max_cols(st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+    if rows == 0 || cols == 0 || ld < cols || max.len() < cols || st.len() < (rows - 1) * ld + cols {
+        return;
+    }
+    for i in (0..cols).step_by(8) {
+        // SAFETY: CPU feature: avx2 and fma are enabled on this function. Bounds: the mask
+        // enables lane l only when i + l < cols <= max.len(); element (j, i + l) is at
+        // j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len() (checked above). Masked-off
+        // lanes are not accessed and cannot fault.
+        unsafe {
+            let mask = tail_mask((cols - i).min(8));
+            let out = max.as_mut_ptr().add(i);
+            let mut acc = _mm256_maskload_ps(out, mask);
+            for j in 0..rows {
+                acc = _mm256_max_ps(acc, _mm256_maskload_ps(st.as_ptr().add(j * ld + i), mask));
+            }
+            _mm256_maskstore_ps(out, mask, acc);
+        }
+    }
+}
+
 impl AttnKernel for MatmulKernel {
     #[inline]
     fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
@@ -73,6 +100,13 @@ impl AttnKernel for MatmulKernel {
         // SAFETY: CPU feature: `self` proves avx2 and fma (see `MatmulKernel::new_unchecked`).
         // Bounds: `exp_cols` checks its slices itself.
         unsafe { exp_cols(st, rows, cols, ld, shift, sum) }
+    }
+
+    #[inline(always)]
+    fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+        // SAFETY: CPU feature: `self` proves avx2 and fma (see `MatmulKernel::new_unchecked`).
+        // Bounds: `max_cols` checks its slices itself.
+        unsafe { max_cols(st, rows, cols, ld, max) }
     }
 }
 
