@@ -6,6 +6,7 @@ use core::arch::x86_64::*;
 use super::MatmulKernel;
 use super::exp::exp_nonpositive;
 use crate::arch::attention_loop::{self, AttnKernel, GroupTask, Problem, QueryBlock, Scratch};
+use crate::arch::scalar::exp::EXP_LO;
 
 /// Lane mask selecting the first `n` (at most 16) lanes.
 #[inline(always)]
@@ -14,8 +15,9 @@ fn lanes(n: usize) -> __mmask16 {
 }
 
 /// `st[j * ld + i] = e^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols`, adding each
-/// column's values to `sum[i]` in row order. -inf differences give exactly 0 (and every
-/// difference is at most a rounding error above 0: the shift is the column max or the lse).
+/// column's values to `sum[i]` in row order. -inf differences give exactly 0, as does any
+/// result below the normal range (every difference is at most a rounding error above 0: the
+/// shift is the column max or the lse).
 /// Arguments that do not fit leave `st` untouched.
 ///
 /// # Safety
@@ -47,10 +49,17 @@ pub(crate) unsafe fn exp_cols(
         // Masked-off lanes are not accessed and cannot fault.
         unsafe {
             let sh = _mm512_maskz_loadu_ps(mask, shift.as_ptr().add(i));
+            let lo = _mm512_set1_ps(EXP_LO);
             let mut acc = _mm512_setzero_ps();
             for j in 0..rows {
                 let ptr = base.add(j * ld + i);
-                let e = exp_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, ptr), sh));
+                let x = _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, ptr), sh);
+                // Results below the normal range (masked scores above all) are set to 0 by a
+                // select instead of letting vscalefps underflow: every underflowing or
+                // subnormal result costs a microcode assist, which made causal tiles as slow
+                // as full ones. The flushed values are < 2^-126 against a sum >= 1.
+                let normal = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(x, lo);
+                let e = _mm512_maskz_mov_ps(normal, exp_nonpositive(_mm512_max_ps(x, lo)));
                 _mm512_mask_storeu_ps(ptr, mask, e);
                 acc = _mm512_add_ps(acc, e);
             }
