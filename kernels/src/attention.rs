@@ -209,7 +209,7 @@ impl<'a> Attention<'a> {
         Ok(true)
     }
 
-    fn problem(&self, qkv: Qkv<'a>) -> Problem<'a> {
+    fn problem<'b>(&'b self, qkv: Qkv<'b>) -> Problem<'b> {
         Problem {
             shape: self.shape,
             scale: self.scale,
@@ -228,7 +228,7 @@ impl<'a> Attention<'a> {
     /// [`Error::Len`] when a slice's length does not match the shape, [`Error::Shape`] when the
     /// shape has a zero dimension but a slice has data, [`Error::IsaUnavailable`] when `opts`
     /// forces an ISA this CPU lacks. Nothing is written on error.
-    pub fn forward(&self, qkv: Qkv<'a>, out: &mut [f32], lse: &mut [f32], opts: &Opts) -> Result<(), Error> {
+    pub fn forward(&self, qkv: Qkv<'_>, out: &mut [f32], lse: &mut [f32], opts: &Opts) -> Result<(), Error> {
         let args = [
             ("q", qkv.q.len()),
             ("k", qkv.k.len()),
@@ -275,7 +275,7 @@ impl<'a> Attention<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
-        qkv: Qkv<'a>,
+        qkv: Qkv<'_>,
         out: &[f32],
         lse: &[f32],
         dout: &[f32],

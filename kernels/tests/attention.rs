@@ -514,3 +514,18 @@ fn errors_name_the_argument_and_shapes() {
         assert!(matches!(e, Error::IsaUnavailable { .. }), "{e}");
     }
 }
+
+/// A problem built once around a long-lived mask runs on inputs that live shorter.
+#[test]
+fn a_long_lived_mask_serves_short_lived_inputs() {
+    static MASK: [f32; 2] = [0.0, f32::NEG_INFINITY];
+    let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 1, kv_len: 2, head_dim: 1 };
+    let attn =
+        Attention::new(shape, Params { mask: Some(Mask::Shared(&MASK)), ..Params::default() }).unwrap();
+    for step in 0..2 {
+        let kv = vec![1.0 + step as f32, 5.0];
+        let (mut out, mut lse) = ([0.0], [0.0]);
+        attn.forward(Qkv { q: &[1.0], k: &kv, v: &kv }, &mut out, &mut lse, &Opts::default()).unwrap();
+        assert_eq!((out[0], lse[0]), (kv[0], kv[0]));
+    }
+}
