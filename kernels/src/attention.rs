@@ -16,6 +16,15 @@
 //! block-sized buffers per thread. Backward recomputes the probabilities from `lse`.
 //! Tiles the causal mask removes entirely are never computed.
 //!
+//! # Accuracy
+//! Against the f64 oracle, max |error| over a tensor relative to its largest |value| is below
+//! `2e-6 * (1 + max|lse| / 4)` for out and lse and four times that for the gradients (the
+//! bound `tests/attention.rs` asserts on every ISA; scores carry a rounding error
+//! proportional to their size). Measured on the golden cases: out 0.9e-7 to 1.3e-6, lse
+//! <= 2.1e-7, gradients <= 5.3e-6 (the latter two maxima on the large-logit case, lse ~ 37).
+//! Exponentials below the normal f32 range are flushed to 0 (at most 2^-126 against a row
+//! sum >= 1).
+//!
 //! # Threads
 //! Forward splits batch x heads x query blocks; backward splits batch x kv heads, each task
 //! owning its kv head's dk, dv and the dq of its query heads, so results are bitwise identical
