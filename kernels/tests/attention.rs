@@ -268,6 +268,35 @@ fn dead_rows(isa: Isa) {
     check_against_oracle(&format!("{isa} dead rows"), &case, &opts);
 }
 
+/// A key hidden by a -inf mask or by causality contributes exactly 0: giving its value row
+/// 3e38 instead of 0 must not change a single bit of the rows that cannot see it (even the
+/// smallest subnormal weight times 3e38 is 4e-7, several ULP of these outputs).
+fn hidden_keys_contribute_exactly_zero(isa: Isa) {
+    let opts = Opts::single(isa);
+    for (q_len, kv_len, head_dim) in [(3, 5, 4), (70, 100, 17)] {
+        let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len, kv_len, head_dim };
+        let mut case = Case::random(shape, true, 0, false, 1.0, 5);
+        // Key 0 is masked for every query; the last key is causally hidden from all but the
+        // last query (kv_len > q_len).
+        let mut mask = vec![0.0f32; q_len * kv_len];
+        for row in mask.chunks_mut(kv_len) {
+            row[0] = f32::NEG_INFINITY;
+        }
+        case.mask = Some((false, mask));
+        let run = |hidden: f32| {
+            let mut c = case.clone();
+            c.v[..head_dim].fill(hidden);
+            c.v[(kv_len - 1) * head_dim..].fill(hidden);
+            let attn = Attention::new(shape, c.params()).unwrap();
+            let (mut out, mut lse) = (vec![0.0; q_len * head_dim], vec![0.0; q_len]);
+            attn.forward(c.qkv(), &mut out, &mut lse, &opts).unwrap();
+            out.truncate((q_len - 1) * head_dim);
+            out.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        };
+        assert!(run(0.0) == run(3e38), "{isa}: a hidden key leaked into the output ({q_len}x{kv_len})");
+    }
+}
+
 fn threads_agree(isa: Isa) {
     let shape = Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 230, head_dim: 24 };
     for (causal, mask_kind) in [(true, 0), (false, 2)] {
@@ -378,7 +407,15 @@ fn finite_differences(isa: Isa) {
     }
 }
 
-test_each_isa!(golden_cases, edge_shapes, dead_rows, threads_agree, random_shapes, finite_differences);
+test_each_isa!(
+    golden_cases,
+    hidden_keys_contribute_exactly_zero,
+    edge_shapes,
+    dead_rows,
+    threads_agree,
+    random_shapes,
+    finite_differences
+);
 
 /// Permuting keys and values together (and the mask's columns) leaves every output row as it
 /// was, up to rounding (the summation order changes).
