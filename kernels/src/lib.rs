@@ -5,6 +5,7 @@
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.
 
 mod arch;
+pub mod attention;
 mod error;
 mod isa;
 mod mat;

@@ -5,9 +5,7 @@
 #[macro_use]
 mod common;
 
-use std::collections::HashMap;
-
-use common::Rng;
+use common::{Rng, golden};
 use kernels::reference::softmax as oracle;
 use kernels::softmax::{
     log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
@@ -254,25 +252,6 @@ fn threads_agree(isa: Isa) {
         op(&x, &dy, &mut b, cols, &many).unwrap();
         assert!(bits_eq(&a, &b), "{isa}: thread counts disagree");
     }
-}
-
-/// One golden case: `key value...` lines, numbers as f64.
-fn golden(name: &str) -> HashMap<String, Vec<f64>> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            let key = words.next()?;
-            if key == "case" {
-                return None;
-            }
-            let values = words
-                .map(|w| w.parse::<f64>().unwrap_or_else(|e| panic!("{path}: {key}: {w}: {e}")))
-                .collect();
-            Some((key.to_string(), values))
-        })
-        .collect()
 }
 
 const GOLDEN: [&str; 6] = [

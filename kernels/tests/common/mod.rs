@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+use std::collections::HashMap;
+
 use kernels::Isa;
 
 /// Whether a test for `isa` should run on this host.
@@ -87,4 +89,25 @@ impl Rng {
     pub fn vec(&mut self, n: usize, lo: f32, hi: f32) -> Vec<f32> {
         (0..n).map(|_| self.uniform(lo, hi)).collect()
     }
+}
+
+/// One golden case from `tests/data/<name>` (format: `../shared/golden/README.md`): each line
+/// is `key value...`, numbers parsed as f64 (`inf`, `-inf` included); the `case` line is
+/// skipped.
+pub fn golden(name: &str) -> HashMap<String, Vec<f64>> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let key = words.next()?;
+            if key == "case" {
+                return None;
+            }
+            let values = words
+                .map(|w| w.parse::<f64>().unwrap_or_else(|e| panic!("{path}: {key}: {w}: {e}")))
+                .collect();
+            Some((key.to_string(), values))
+        })
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! The portable fallback: plain Rust tile arithmetic that the compiler may vectorise for the
 //! baseline target, driven by the same blocked loop nest as the SIMD kernels.
 
+pub(crate) mod attention;
 pub(crate) mod exp;
 pub(crate) mod peak;
 pub(crate) mod softmax;

@@ -1,6 +1,7 @@
 //! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
 //! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
+pub(crate) mod attention;
 pub(crate) mod exp;
 pub(crate) mod peak;
 pub(crate) mod softmax;

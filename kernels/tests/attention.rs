@@ -1,0 +1,568 @@
+//! Fused attention on every ISA against the f64 oracle (`kernels::reference::attention`) and
+//! the PyTorch golden cases in `tests/data`: random shapes (proptest), finite-difference
+//! gradients, the key-permutation law (quickcheck), every error, and thread-count invariance.
+//!
+//! # Tolerance
+//! Errors are measured as max |got - want| over a tensor divided by max |want| (the tensor's
+//! scale). The kernel rounds each score once per term of a `head_dim`-long dot product, so a
+//! score `s` carries an absolute error of about `|s| * 2^-24` per few terms, which moves every
+//! probability by the same relative amount; the rest (exp at 1 ULP, sums over `kv_len`) is
+//! below 1e-6. Hence the bound `TOL * (1 + max|s| / 4)` with `TOL = 2e-6`, where max|s| is
+//! the largest |lse| of the case (lse is within log(kv_len) of the largest score). The
+//! gradients, which add one more product and the `D` subtraction, get `4 * TOL` on the same
+//! footing.
+
+#[macro_use]
+mod common;
+
+use common::{Rng, golden};
+use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
+use kernels::reference::attention as oracle;
+use kernels::{Error, Isa, Opts};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use quickcheck::{QuickCheck, TestResult};
+
+/// Relative error bound of out and lse at unit logits (see the module doc).
+const TOL: f64 = 2e-6;
+
+/// Everything one case needs, owned.
+#[derive(Clone, Debug)]
+struct Case {
+    shape: Shape,
+    causal: bool,
+    scale: Option<f32>,
+    /// (per_batch, values)
+    mask: Option<(bool, Vec<f32>)>,
+    q: Vec<f32>,
+    k: Vec<f32>,
+    v: Vec<f32>,
+    dout: Vec<f32>,
+}
+
+impl Case {
+    fn params(&self) -> Params<'_> {
+        Params {
+            causal: self.causal,
+            scale: self.scale,
+            mask: self
+                .mask
+                .as_ref()
+                .map(|(per_batch, m)| if *per_batch { Mask::PerBatch(m) } else { Mask::Shared(m) }),
+        }
+    }
+
+    fn qkv(&self) -> Qkv<'_> {
+        Qkv { q: &self.q, k: &self.k, v: &self.v }
+    }
+
+    /// A random case: inputs in [-1, 1) times `logit` for q (large logits), masks with dead
+    /// rows when asked.
+    fn random(shape: Shape, causal: bool, mask_kind: u8, dead_rows: bool, logit: f32, seed: u64) -> Case {
+        let mut rng = Rng(seed);
+        let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim: d } = shape;
+        let q = rng.vec(batch * heads * q_len * d, -logit, logit);
+        let k = rng.vec(batch * kv_heads * kv_len * d, -1.0, 1.0);
+        let v = rng.vec(batch * kv_heads * kv_len * d, -1.0, 1.0);
+        let dout = rng.vec(batch * heads * q_len * d, -1.0, 1.0);
+        let mask = match mask_kind % 3 {
+            0 => None,
+            kind => {
+                let per_batch = kind == 2;
+                let n = if per_batch { batch } else { 1 } * q_len * kv_len;
+                let mut m: Vec<f32> = (0..n)
+                    .map(|_| match rng.next_u64() % 4 {
+                        0 => f32::NEG_INFINITY,
+                        1 => rng.uniform(-3.0, 3.0),
+                        _ => 0.0,
+                    })
+                    .collect();
+                if dead_rows {
+                    for row in m.chunks_mut(kv_len).step_by(3) {
+                        row.fill(f32::NEG_INFINITY);
+                    }
+                }
+                Some((per_batch, m))
+            }
+        };
+        Case { shape, causal, scale: None, mask, q, k, v, dout }
+    }
+}
+
+/// max |got - want| / max |want| (0 when both are all zero); infinities must match exactly.
+fn rel_error(what: &str, got: &[f32], want: &[f64]) -> f64 {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    let mut err = 0.0f64;
+    let mut scale = 0.0f64;
+    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+        assert!(!g.is_nan(), "{what}[{i}] is NaN (want {w})");
+        if w.is_infinite() || g.is_infinite() {
+            assert_eq!(f64::from(g), w, "{what}[{i}]");
+            continue;
+        }
+        err = err.max((f64::from(g) - w).abs());
+        scale = scale.max(w.abs());
+    }
+    if scale == 0.0 { err } else { err / scale }
+}
+
+/// The largest finite |lse|: about the largest score, which sets the rounding error.
+fn logit_scale(lse: &[f64]) -> f64 {
+    lse.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// Runs forward and backward of `case` on `opts` and checks them against `want`; returns the
+/// worst relative errors (out, lse, grads).
+fn check(
+    what: &str,
+    case: &Case,
+    opts: &Opts,
+    want: &oracle::Forward,
+    want_grads: &oracle::Backward,
+) -> (f64, f64, f64) {
+    let attn = Attention::new(case.shape, case.params()).unwrap();
+    let mut out = vec![f32::NAN; case.q.len()];
+    let mut lse = vec![f32::NAN; want.lse.len()];
+    attn.forward(case.qkv(), &mut out, &mut lse, opts).unwrap();
+    let bound = TOL * (1.0 + logit_scale(&want.lse) / 4.0);
+    let e_out = rel_error(&format!("{what} out"), &out, &want.out);
+    assert!(e_out <= bound, "{what}: out error {e_out:e} > {bound:e}");
+    // lse: absolute error relative to 1 + |lse|.
+    let e_lse = lse
+        .iter()
+        .zip(&want.lse)
+        .map(|(&g, &w)| {
+            assert!(!g.is_nan(), "{what}: lse NaN");
+            if w.is_infinite() {
+                assert_eq!(f64::from(g), w, "{what}: lse");
+                0.0
+            } else {
+                (f64::from(g) - w).abs() / (1.0 + w.abs())
+            }
+        })
+        .fold(0.0, f64::max);
+    assert!(e_lse <= bound, "{what}: lse error {e_lse:e} > {bound:e}");
+
+    let (mut dq, mut dk, mut dv) =
+        (vec![f32::NAN; case.q.len()], vec![f32::NAN; case.k.len()], vec![f32::NAN; case.v.len()]);
+    let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
+    attn.backward(case.qkv(), &out, &lse, &case.dout, grads, opts).unwrap();
+    let gbound = 4.0 * bound;
+    let mut e_grad = 0.0f64;
+    for (name, got, want) in
+        [("dq", &dq, &want_grads.dq), ("dk", &dk, &want_grads.dk), ("dv", &dv, &want_grads.dv)]
+    {
+        let e = rel_error(&format!("{what} {name}"), got, want);
+        assert!(e <= gbound, "{what}: {name} error {e:e} > {gbound:e}");
+        e_grad = e_grad.max(e);
+    }
+    (e_out, e_lse, e_grad)
+}
+
+fn check_against_oracle(what: &str, case: &Case, opts: &Opts) -> (f64, f64, f64) {
+    let want = oracle::forward(&case.shape, &case.params(), &case.qkv());
+    let grads = oracle::backward(&case.shape, &case.params(), &case.qkv(), &case.dout);
+    check(what, case, opts, &want, &grads)
+}
+
+const GOLDEN: [&str; 11] = [
+    "attn_additive_mask.txt",
+    "attn_basic.txt",
+    "attn_causal_decode.txt",
+    "attn_causal_odd.txt",
+    "attn_gqa.txt",
+    "attn_head128.txt",
+    "attn_large_logits.txt",
+    "attn_mqa.txt",
+    "attn_padding_mask.txt",
+    "attn_scale.txt",
+    "attn_single_query.txt",
+];
+
+fn golden_cases(isa: Isa) {
+    for name in GOLDEN {
+        let g = golden(name);
+        let dim = |key: &str| g[key][0] as usize;
+        let f32s = |key: &str| -> Vec<f32> { g[key].iter().map(|&v| v as f32).collect() };
+        let shape = Shape {
+            batch: dim("batch"),
+            heads: dim("heads"),
+            kv_heads: dim("kv_heads"),
+            q_len: dim("q_len"),
+            kv_len: dim("kv_len"),
+            head_dim: dim("head_dim"),
+        };
+        let mask = g.get("mask_shape").map(|dims| (dims.len() == 4, f32s("mask")));
+        let case = Case {
+            shape,
+            causal: g["causal"][0] != 0.0,
+            scale: Some(g["scale"][0] as f32),
+            mask,
+            q: f32s("q"),
+            k: f32s("k"),
+            v: f32s("v"),
+            dout: f32s("dout"),
+        };
+        let want = oracle::Forward { out: g["out"].clone(), lse: g["lse"].clone() };
+        let grads = oracle::Backward { dq: g["dq"].clone(), dk: g["dk"].clone(), dv: g["dv"].clone() };
+        let (o, l, gr) = check(&format!("{isa} {name}"), &case, &Opts::single(isa), &want, &grads);
+        println!("{isa} {name}: relative error out {o:.2e}, lse {l:.2e}, grads {gr:.2e}");
+    }
+}
+
+/// Shapes that exercise every path deterministically: tails of every block, GQA, MQA,
+/// q_len != kv_len both ways, decode, masks with dead rows, and several query/key blocks.
+fn edge_shapes(isa: Isa) {
+    let opts = Opts::single(isa);
+    let lanes = isa.lanes();
+    let mut worst = (0.0f64, 0.0f64, 0.0f64);
+    let shapes = [
+        (1, 1, 1, 1, 1, 1),
+        (1, 2, 1, lanes - 1, lanes + 1, 3),
+        (2, 4, 2, 2 * lanes + 3, 17, 8),
+        (1, 3, 3, 17, 2 * lanes + 3, 17),
+        (1, 2, 2, 1, 257, 64),
+        (1, 2, 1, 200, 130, 16),
+        (1, 1, 1, 97, 193, 128),
+        (1, 2, 2, 65, 30, 8),
+    ];
+    for (n, &(batch, heads, kv_heads, q_len, kv_len, head_dim)) in shapes.iter().enumerate() {
+        let shape = Shape { batch, heads, kv_heads, q_len: q_len.max(1), kv_len, head_dim };
+        for (causal, mask_kind) in [(false, 0), (true, 0), (false, 1), (true, 2)] {
+            let case = Case::random(shape, causal, mask_kind, true, 1.0, n as u64 * 7 + mask_kind as u64);
+            let (o, l, g) = check_against_oracle(
+                &format!("{isa} {shape:?} causal={causal} mask={mask_kind}"),
+                &case,
+                &opts,
+            );
+            worst = (worst.0.max(o), worst.1.max(l), worst.2.max(g));
+        }
+    }
+    println!("{isa}: worst relative error out {:.2e}, lse {:.2e}, grads {:.2e}", worst.0, worst.1, worst.2);
+}
+
+/// Dead rows: a fully masked row and early causal rows (kv_len < q_len) give 0, -inf, 0.
+fn dead_rows(isa: Isa) {
+    let opts = Opts::single(isa);
+    let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 9, kv_len: 4, head_dim: 5 };
+    let mut case = Case::random(shape, true, 0, false, 1.0, 3);
+    let mut mask = vec![0.0f32; 9 * 4];
+    mask[8 * 4..].fill(f32::NEG_INFINITY);
+    case.mask = Some((false, mask));
+    let attn = Attention::new(shape, case.params()).unwrap();
+    let (mut out, mut lse) = (vec![f32::NAN; 45], vec![f32::NAN; 9]);
+    attn.forward(case.qkv(), &mut out, &mut lse, &opts).unwrap();
+    // Rows 0..5 see no key (causal offset 4 - 9 = -5), row 8 is masked out.
+    for i in (0..5).chain([8]) {
+        assert_eq!(lse[i], f32::NEG_INFINITY, "{isa}: lse[{i}]");
+        assert!(out[i * 5..][..5].iter().all(|&x| x == 0.0), "{isa}: out row {i}");
+    }
+    assert!(lse[5].is_finite() && lse[7].is_finite());
+    let (mut dq, mut dk, mut dv) = (vec![f32::NAN; 45], vec![f32::NAN; 20], vec![f32::NAN; 20]);
+    attn.backward(case.qkv(), &out, &lse, &case.dout, Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv }, &opts)
+        .unwrap();
+    for i in (0..5).chain([8]) {
+        assert!(dq[i * 5..][..5].iter().all(|&x| x == 0.0), "{isa}: dq row {i}");
+    }
+    assert!(dq.iter().chain(&dk).chain(&dv).all(|x| x.is_finite()));
+    check_against_oracle(&format!("{isa} dead rows"), &case, &opts);
+}
+
+/// A key hidden by a -inf mask or by causality contributes exactly 0: giving its value row
+/// 3e38 instead of 0 must not change a single bit of the rows that cannot see it (even the
+/// smallest subnormal weight times 3e38 is 4e-7, several ULP of these outputs).
+fn hidden_keys_contribute_exactly_zero(isa: Isa) {
+    let opts = Opts::single(isa);
+    for (q_len, kv_len, head_dim) in [(3, 5, 4), (70, 100, 17)] {
+        let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len, kv_len, head_dim };
+        let mut case = Case::random(shape, true, 0, false, 1.0, 5);
+        // Key 0 is masked for every query; the last key is causally hidden from all but the
+        // last query (kv_len > q_len).
+        let mut mask = vec![0.0f32; q_len * kv_len];
+        for row in mask.chunks_mut(kv_len) {
+            row[0] = f32::NEG_INFINITY;
+        }
+        case.mask = Some((false, mask));
+        let run = |hidden: f32| {
+            let mut c = case.clone();
+            c.v[..head_dim].fill(hidden);
+            c.v[(kv_len - 1) * head_dim..].fill(hidden);
+            let attn = Attention::new(shape, c.params()).unwrap();
+            let (mut out, mut lse) = (vec![0.0; q_len * head_dim], vec![0.0; q_len]);
+            attn.forward(c.qkv(), &mut out, &mut lse, &opts).unwrap();
+            out.truncate((q_len - 1) * head_dim);
+            out.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        };
+        assert!(run(0.0) == run(3e38), "{isa}: a hidden key leaked into the output ({q_len}x{kv_len})");
+    }
+}
+
+fn threads_agree(isa: Isa) {
+    let shape = Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 230, head_dim: 24 };
+    for (causal, mask_kind) in [(true, 0), (false, 2)] {
+        let case = Case::random(shape, causal, mask_kind, false, 1.0, 11);
+        let attn = Attention::new(shape, case.params()).unwrap();
+        let run = |threads: usize| {
+            let opts = Opts { isa: Some(isa), threads };
+            let (mut out, mut lse) = (vec![0.0; case.q.len()], vec![0.0; 2 * 4 * 200]);
+            attn.forward(case.qkv(), &mut out, &mut lse, &opts).unwrap();
+            let (mut dq, mut dk, mut dv) =
+                (vec![0.0; case.q.len()], vec![0.0; case.k.len()], vec![0.0; case.v.len()]);
+            attn.backward(
+                case.qkv(),
+                &out,
+                &lse,
+                &case.dout,
+                Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv },
+                &opts,
+            )
+            .unwrap();
+            [out, lse, dq, dk, dv].map(|t| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+        };
+        assert!(run(1) == run(2), "{isa}: 1 and 2 threads disagree (causal={causal})");
+    }
+}
+
+/// Random shapes against the oracle, proptest shrinking a failure to a small shape.
+fn random_shapes(isa: Isa) {
+    let dims = (1usize..=80, 1usize..=80, prop::sample::select(vec![1usize, 3, 8, 17, 64, 128]));
+    let heads = (1usize..=2, 1usize..=2, 1usize..=3);
+    let flags = (any::<bool>(), 0u8..3, any::<bool>(), prop::sample::select(vec![1.0f32, 8.0]), any::<u64>());
+    let mut runner = TestRunner::new(Config { cases: 24, failure_persistence: None, ..Config::default() });
+    let result = runner.run(
+        &(dims, heads, flags),
+        |((q_len, kv_len, head_dim), (batch, kv_heads, group), (causal, mask, dead, logit, seed))| {
+            let shape = Shape { batch, heads: kv_heads * group, kv_heads, q_len, kv_len, head_dim };
+            let case = Case::random(shape, causal, mask, dead, logit, seed);
+            check_against_oracle(
+                &format!("{isa} {shape:?} causal={causal} mask={mask} logit={logit}"),
+                &case,
+                &Opts::single(isa),
+            );
+            Ok(())
+        },
+    );
+    if let Err(e) = result {
+        panic!("{isa}: {e}");
+    }
+}
+
+/// Loss `sum(out * dout)` by the f64 oracle, for finite differences.
+fn loss(case: &Case) -> f64 {
+    let f = oracle::forward(&case.shape, &case.params(), &case.qkv());
+    f.out.iter().zip(&case.dout).map(|(&o, &d)| o * f64::from(d)).sum()
+}
+
+/// Central differences of the f64 loss, with inputs on a 2^-12 grid and a step of 2^-10 so
+/// that `x +- h` is exact in f32; the truncation error is O(h^2) ~ 1e-6.
+fn finite_differences(isa: Isa) {
+    let h = 1.0 / 1024.0;
+    let grid = |v: &mut Vec<f32>| v.iter_mut().for_each(|x| *x = (*x * 4096.0).round() / 4096.0);
+    for (seed, (shape, causal, mask)) in [
+        (Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 3, kv_len: 5, head_dim: 4 }, true, 0u8),
+        (Shape { batch: 2, heads: 1, kv_heads: 1, q_len: 4, kv_len: 3, head_dim: 3 }, false, 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut case = Case::random(shape, causal, mask, false, 2.0, seed as u64 + 40);
+        grid(&mut case.q);
+        grid(&mut case.k);
+        grid(&mut case.v);
+        let attn = Attention::new(shape, case.params()).unwrap();
+        let opts = Opts::single(isa);
+        let (mut out, mut lse) = (vec![0.0; case.q.len()], vec![0.0; case.q.len() / shape.head_dim]);
+        attn.forward(case.qkv(), &mut out, &mut lse, &opts).unwrap();
+        let (mut dq, mut dk, mut dv) =
+            (vec![0.0; case.q.len()], vec![0.0; case.k.len()], vec![0.0; case.v.len()]);
+        attn.backward(
+            case.qkv(),
+            &out,
+            &lse,
+            &case.dout,
+            Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv },
+            &opts,
+        )
+        .unwrap();
+        for (name, which, got) in [("dq", 0, &dq), ("dk", 1, &dk), ("dv", 2, &dv)] {
+            for (idx, &g) in got.iter().enumerate() {
+                let bump = |delta: f32| {
+                    let mut c = case.clone();
+                    let t = match which {
+                        0 => &mut c.q,
+                        1 => &mut c.k,
+                        _ => &mut c.v,
+                    };
+                    t[idx] += delta;
+                    loss(&c)
+                };
+                let fd = (bump(h) - bump(-h)) / (2.0 * f64::from(h));
+                let err = (f64::from(g) - fd).abs();
+                assert!(
+                    err <= 1e-5 * (1.0 + fd.abs()),
+                    "{isa} {shape:?} {name}[{idx}]: {g} vs finite difference {fd}"
+                );
+            }
+        }
+    }
+}
+
+test_each_isa!(
+    golden_cases,
+    hidden_keys_contribute_exactly_zero,
+    edge_shapes,
+    dead_rows,
+    threads_agree,
+    random_shapes,
+    finite_differences
+);
+
+/// Permuting keys and values together (and the mask's columns) leaves every output row as it
+/// was, up to rounding (the summation order changes).
+#[test]
+fn law_key_permutation() {
+    fn prop(seed: u64, kv_len: u8, perm_seed: u64) -> TestResult {
+        let kv_len = usize::from(kv_len % 40) + 1;
+        let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 5, kv_len, head_dim: 7 };
+        let case = Case::random(shape, false, 1, false, 1.0, seed);
+        // Fisher-Yates with the second seed.
+        let mut perm: Vec<usize> = (0..kv_len).collect();
+        let mut rng = Rng(perm_seed);
+        for i in (1..kv_len).rev() {
+            perm.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+        }
+        let d = shape.head_dim;
+        let mut permuted = case.clone();
+        for (new, &old) in perm.iter().enumerate() {
+            permuted.k[new * d..][..d].copy_from_slice(&case.k[old * d..][..d]);
+            permuted.v[new * d..][..d].copy_from_slice(&case.v[old * d..][..d]);
+            if let (Some((_, m)), Some((_, src))) = (permuted.mask.as_mut(), case.mask.as_ref()) {
+                for i in 0..shape.q_len {
+                    m[i * kv_len + new] = src[i * kv_len + old];
+                }
+            }
+        }
+        for isa in Isa::available() {
+            let opts = Opts::single(isa);
+            let run = |c: &Case| {
+                let attn = Attention::new(shape, c.params()).unwrap();
+                let (mut out, mut lse) = (vec![0.0; c.q.len()], vec![0.0; 10]);
+                attn.forward(c.qkv(), &mut out, &mut lse, &opts).unwrap();
+                (out, lse)
+            };
+            let (a, la) = run(&case);
+            let (b, lb) = run(&permuted);
+            let close = |x: f32, y: f32| x == y || (x - y).abs() <= 1e-5 * (1.0 + x.abs());
+            if !a.iter().zip(&b).chain(la.iter().zip(&lb)).all(|(&x, &y)| close(x, y)) {
+                return TestResult::error(format!("{isa}: {a:?} vs {b:?}"));
+            }
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(100).quickcheck(prop as fn(u64, u8, u64) -> TestResult);
+}
+
+#[test]
+fn errors_name_the_argument_and_shapes() {
+    let shape = Shape { batch: 1, heads: 4, kv_heads: 2, q_len: 3, kv_len: 5, head_dim: 2 };
+    let e = Attention::new(Shape { kv_heads: 3, ..shape }, Params::default()).unwrap_err();
+    assert!(
+        matches!(e, Error::Shape { .. })
+            && e.to_string().contains("heads = 4 is not a multiple of kv_heads = 3"),
+        "{e}"
+    );
+    let e = Attention::new(Shape { kv_heads: 0, ..shape }, Params::default()).unwrap_err();
+    assert!(matches!(e, Error::Shape { .. }) && e.to_string().contains("kv_heads is 0"), "{e}");
+    let m = [0.0f32; 14];
+    let e = Attention::new(shape, Params { mask: Some(Mask::Shared(&m)), ..Params::default() }).unwrap_err();
+    assert!(
+        matches!(e, Error::Len { .. })
+            && e.to_string()
+                .contains("mask (Shared) has 14 elements but must be [q_len, kv_len] = [3, 5], 15"),
+        "{e}"
+    );
+    let m = [0.0f32; 15];
+    let e = Attention::new(
+        Shape { batch: 2, ..shape },
+        Params { mask: Some(Mask::PerBatch(&m)), ..Params::default() },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("[batch, 1, q_len, kv_len] = [2, 1, 3, 5], 30"), "{e}");
+
+    let attn = Attention::new(shape, Params::default()).unwrap();
+    let (q, kv) = (vec![0.0f32; 24], vec![0.0f32; 20]);
+    let (mut out, mut lse) = (vec![0.0f32; 24], vec![0.0f32; 12]);
+    let opts = Opts::default();
+    let e = attn.forward(Qkv { q: &q[1..], k: &kv, v: &kv }, &mut out, &mut lse, &opts).unwrap_err();
+    assert!(
+        matches!(e, Error::Len { .. })
+            && e.to_string()
+                .contains("q has 23 elements but must be [batch, heads, q_len, head_dim] = [1, 4, 3, 2], 24"),
+        "{e}"
+    );
+    let e = attn.forward(Qkv { q: &q, k: &kv, v: &kv[1..] }, &mut out, &mut lse, &opts).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("v has 19 elements but must be [batch, kv_heads, kv_len, head_dim] = [1, 2, 5, 2], 20"),
+        "{e}"
+    );
+    let e = attn.forward(Qkv { q: &q, k: &kv, v: &kv }, &mut out[..20], &mut lse, &opts).unwrap_err();
+    assert!(e.to_string().contains("out has 20"), "{e}");
+    let e = attn.forward(Qkv { q: &q, k: &kv, v: &kv }, &mut out, &mut lse[..11], &opts).unwrap_err();
+    assert!(
+        e.to_string().contains("lse has 11 elements but must be [batch, heads, q_len] = [1, 4, 3], 12"),
+        "{e}"
+    );
+    let (mut dq, mut dk, mut dv) = (vec![0.0f32; 24], vec![0.0f32; 20], vec![0.0f32; 20]);
+    for (bad, name) in [(0, "out"), (1, "lse"), (2, "dout"), (3, "dq"), (4, "dk"), (5, "dv")] {
+        let cut = |i: usize, n: usize| if i == bad { n - 1 } else { n };
+        let grads = Grads { dq: &mut dq[..cut(3, 24)], dk: &mut dk[..cut(4, 20)], dv: &mut dv[..cut(5, 20)] };
+        let e = attn
+            .backward(
+                Qkv { q: &q, k: &kv, v: &kv },
+                &out[..cut(0, 24)],
+                &lse[..cut(1, 12)],
+                &q[..cut(2, 24)],
+                grads,
+                &opts,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Len { .. })
+                && e.to_string().starts_with(&format!("attention::backward: {name} has ")),
+            "{e}"
+        );
+    }
+
+    // A zero dimension: fine with empty slices, an error with data.
+    let empty = Shape { q_len: 0, ..shape };
+    let attn = Attention::new(empty, Params::default()).unwrap();
+    assert!(attn.forward(Qkv { q: &[], k: &[], v: &[] }, &mut [], &mut [], &opts).is_ok());
+    let e = attn.forward(Qkv { q: &[], k: &kv, v: &kv }, &mut [], &mut [], &opts).unwrap_err();
+    assert!(
+        matches!(e, Error::Shape { .. }) && e.to_string().contains("q_len is 0 but k has 20 elements"),
+        "{e}"
+    );
+
+    for isa in Isa::ALL.into_iter().filter(|isa| !isa.is_available()) {
+        let attn = Attention::new(shape, Params::default()).unwrap();
+        let e =
+            attn.forward(Qkv { q: &q, k: &kv, v: &kv }, &mut out, &mut lse, &Opts::single(isa)).unwrap_err();
+        assert!(matches!(e, Error::IsaUnavailable { .. }), "{e}");
+    }
+}
+
+/// A problem built once around a long-lived mask runs on inputs that live shorter.
+#[test]
+fn a_long_lived_mask_serves_short_lived_inputs() {
+    static MASK: [f32; 2] = [0.0, f32::NEG_INFINITY];
+    let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 1, kv_len: 2, head_dim: 1 };
+    let attn =
+        Attention::new(shape, Params { mask: Some(Mask::Shared(&MASK)), ..Params::default() }).unwrap();
+    for step in 0..2 {
+        let kv = vec![1.0 + step as f32, 5.0];
+        let (mut out, mut lse) = ([0.0], [0.0]);
+        attn.forward(Qkv { q: &[1.0], k: &kv, v: &kv }, &mut out, &mut lse, &Opts::default()).unwrap();
+        assert_eq!((out[0], lse[0]), (kv[0], kv[0]));
+    }
+}
