@@ -81,7 +81,7 @@ fn list_shows_every_problem_with_difficulty_and_approaches() {
 
 #[test]
 fn run_kernels_reports_every_available_isa() {
-    for kernel in ["matmul", "softmax", "exp"] {
+    for kernel in ["matmul", "softmax", "exp", "attention"] {
         let output = harness(&["run", kernel]);
         let text = stdout(&output);
         assert!(output.status.success(), "{kernel}: {text}");
@@ -122,5 +122,5 @@ fn info_names_the_dispatched_isa_and_a_measured_peak() {
 fn an_unknown_target_lists_the_kernels_too() {
     let output = harness(&["run", "matmull"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("Kernels: matmul, softmax, exp"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Kernels: matmul, softmax, exp, attention"), "{}", stderr(&output));
 }

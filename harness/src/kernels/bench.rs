@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
+use kernels::attention::{Attention, Grads, Params, Qkv, Shape};
 use kernels::matmul::gemm;
 use kernels::reference::random_f32;
 use kernels::{Isa, MatMut, MatRef, Opts, math, peak, softmax};
@@ -36,10 +37,12 @@ struct Row {
 pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
     ensure!(config.threads >= 1, "--threads must be at least 1");
     let best = Isa::detect();
-    // Only matmul is compute-bound enough for the FMA peak to be its yardstick.
-    let peak_one = match kernel {
-        Kernel::Matmul => peak::fma_gflops(&Opts::single(best), Duration::from_millis(300))?,
-        _ => f64::NAN,
+    // Only matmul and attention are compute-bound enough for the FMA peak to be their yardstick.
+    let compute_bound = matches!(kernel, Kernel::Matmul | Kernel::Attention);
+    let peak_one = if compute_bound {
+        peak::fma_gflops(&Opts::single(best), Duration::from_millis(300))?
+    } else {
+        f64::NAN
     };
     let peak = peak_one * config.threads as f64;
     let mut tables: Vec<(String, Vec<Row>, &str, f64)> = Vec::new();
@@ -70,6 +73,26 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             let len = config.size.unwrap_or(1 << 20);
             tables.push((format!("{len} elements"), exp_rows(len, config.threads), "elem/s", 8.0));
         }
+        Kernel::Attention => {
+            let shapes = match config.size {
+                Some(seq) => vec![(seq, seq, 64, false)],
+                None => vec![
+                    (512, 512, 64, false),
+                    (2048, 2048, 64, false),
+                    (2048, 2048, 128, true),
+                    (1, 4096, 128, false),
+                ],
+            };
+            for (q_len, kv_len, head_dim, causal) in shapes {
+                ensure!(q_len >= 1, "--size must be at least 1");
+                let shape = Shape { batch: 1, heads: 8, kv_heads: 8, q_len, kv_len, head_dim };
+                let title = format!(
+                    "B1 H8 q_len {q_len} kv_len {kv_len} D{head_dim}{}",
+                    if causal { " causal" } else { "" }
+                );
+                tables.push((title, attention_rows(shape, causal, config.threads), "FLOP/s", 0.0));
+            }
+        }
     }
 
     if json_out {
@@ -82,7 +105,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
                     "rows": rows.iter().map(|r| json!({
                         "implementation": r.name,
                         "rate": r.rate,
-                        "percent_of_peak": (kernel == Kernel::Matmul).then(|| 100.0 * r.rate / 1e9 / peak),
+                        "percent_of_peak": compute_bound.then(|| 100.0 * r.rate / 1e9 / peak),
                         "gb_per_s": (*bytes > 0.0).then(|| r.rate * bytes / 1e9),
                     })).collect::<Vec<_>>(),
                 })
@@ -99,14 +122,14 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
         return Ok(());
     }
     let mut heading = format!("{}: {} thread(s)", kernel.name(), config.threads);
-    if kernel == Kernel::Matmul {
+    if compute_bound {
         heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
     }
     println!("{}", style::bold(&heading));
     for (shape, rows, unit, bytes) in &tables {
         println!("  {shape}");
         for row in rows {
-            let extra = if kernel == Kernel::Matmul {
+            let extra = if compute_bound {
                 format!("{:>5.1}% of peak", 100.0 * row.rate / 1e9 / peak)
             } else {
                 format!("{:>6.1} GB/s", row.rate * bytes / 1e9)
@@ -114,7 +137,12 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             println!("    {:<22} {:>9.2} G{unit}  {extra}", row.name, row.rate / 1e9);
         }
     }
-    if kernel != Kernel::Matmul {
+    if kernel == Kernel::Attention {
+        println!(
+            "{}",
+            style::dim("FLOPs: 4 B H q_len kv_len D forward (halved when causal), 2.5x that backward")
+        );
+    } else if !compute_bound {
         println!(
             "{}",
             style::dim("GB/s counts the minimal traffic: each f32 read once and written once (8 B/element)")
@@ -217,4 +245,35 @@ fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
         out.push(Row { name, rate: elements / seconds });
     }
     out
+}
+
+fn attention_rows(shape: Shape, causal: bool, threads: usize) -> Vec<Row> {
+    let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim } = shape;
+    let q = random_f32(batch * heads * q_len * head_dim, -1.0, 1.0, 5);
+    let k = random_f32(batch * kv_heads * kv_len * head_dim, -1.0, 1.0, 6);
+    let v = random_f32(k.len(), -1.0, 1.0, 7);
+    let dout = random_f32(q.len(), -1.0, 1.0, 8);
+    let attn = Attention::new(shape, Params { causal, ..Params::default() }).expect("a valid shape");
+    let qkv = Qkv { q: &q, k: &k, v: &v };
+    let mut flops = 4.0 * (batch * heads * q_len * kv_len * head_dim) as f64;
+    if causal {
+        flops /= 2.0;
+    }
+    let (mut out, mut lse) = (vec![0.0; q.len()], vec![0.0; batch * heads * q_len]);
+    let (mut dq, mut dk, mut dv) = (vec![0.0; q.len()], vec![0.0; k.len()], vec![0.0; v.len()]);
+    let mut rows = Vec::new();
+    for (name, opts) in isas(threads) {
+        // The portable fallback takes seconds per call on long sequences.
+        if name == "scalar" && q_len * kv_len > 512 * 512 {
+            continue;
+        }
+        let forward = best_time(|| attn.forward(qkv, &mut out, &mut lse, &opts).expect("valid lengths"));
+        rows.push(Row { name: format!("{name} forward"), rate: flops / forward });
+        let backward = best_time(|| {
+            let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
+            attn.backward(qkv, &out, &lse, &dout, grads, &opts).expect("valid lengths");
+        });
+        rows.push(Row { name: format!("{name} backward"), rate: 2.5 * flops / backward });
+    }
+    rows
 }

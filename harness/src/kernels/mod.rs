@@ -2,6 +2,7 @@
 //! check comparing a kernel with the f64 oracle in `kernels::reference` against a stated
 //! error bound. Reports use the same shape as the problems' (`report::Section`).
 
+mod attention;
 pub mod bench;
 mod exp;
 mod matmul;
@@ -22,16 +23,18 @@ pub enum Kernel {
     Matmul,
     Softmax,
     Exp,
+    Attention,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 3] = [Kernel::Matmul, Kernel::Softmax, Kernel::Exp];
+    pub const ALL: [Kernel; 4] = [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention];
 
     pub fn name(self) -> &'static str {
         match self {
             Kernel::Matmul => "matmul",
             Kernel::Softmax => "softmax",
             Kernel::Exp => "exp",
+            Kernel::Attention => "attention",
         }
     }
 
@@ -40,6 +43,7 @@ impl Kernel {
             Kernel::Matmul => "f32 GEMM: C <- alpha*A*B + beta*C over any strides",
             Kernel::Softmax => "row-wise softmax and log-softmax, forward and backward",
             Kernel::Exp => "element-wise e^x",
+            Kernel::Attention => "fused scaled-dot-product attention, forward and backward",
         }
     }
 
@@ -71,6 +75,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Matmul => matmul::checks(isa, config),
                     Kernel::Softmax => softmax::checks(isa, config),
                     Kernel::Exp => exp::checks(isa, config),
+                    Kernel::Attention => attention::checks(isa, config),
                 }
             } else {
                 vec![Line {
