@@ -14,7 +14,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul};
+use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul, naive};
 
 const SIZES: [usize; 7] = [16, 32, 64, 128, 256, 512, 1024];
 const THREADED_SIZES: [usize; 3] = [256, 512, 1024];
@@ -45,16 +45,7 @@ impl Inputs {
     }
 
     fn naive(&mut self) {
-        let n = self.n;
-        for i in 0..n {
-            for j in 0..n {
-                let mut dot = 0.0f32;
-                for p in 0..n {
-                    dot += self.a[i * n + p] * self.b[p * n + j];
-                }
-                self.c[i * n + j] = dot;
-            }
-        }
+        naive::matmul(&self.a, &self.b, &mut self.c, self.n);
     }
 
     fn matrixmultiply(&mut self) {

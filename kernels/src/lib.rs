@@ -11,6 +11,7 @@ mod isa;
 mod mat;
 pub mod math;
 pub mod matmul;
+pub mod naive;
 mod parallel;
 pub mod peak;
 pub mod reference;

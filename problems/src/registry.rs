@@ -16,6 +16,8 @@ pub trait Entry: Sync {
     fn check(&self, config: &CheckConfig) -> Vec<ApproachReport>;
     /// The best time of each approach on an input of `n` nodes, in approach order.
     fn time(&self, n: usize) -> Vec<Duration>;
+    /// The total time of `calls` calls of approach number `approach` on `n` nodes.
+    fn time_calls(&self, approach: usize, n: usize, calls: u64) -> Duration;
 }
 
 /// A [`Problem`] seen as an [`Entry`].
@@ -54,6 +56,10 @@ impl<P: Problem> Entry for Registered<P> {
 
     fn time(&self, n: usize) -> Vec<Duration> {
         P::approaches().iter().map(|a| timing::time_approach::<P>(a, n)).collect()
+    }
+
+    fn time_calls(&self, approach: usize, n: usize, calls: u64) -> Duration {
+        timing::time_calls::<P>(&P::approaches()[approach], n, calls)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::spec::{self, Approach, Problem};
+use crate::spec::{self, Approach, Outcome, Problem};
 
 /// Stack for recursive approaches on long inputs: their depth is the list length.
 const RECURSIVE_STACK: usize = 1 << 30;
@@ -11,34 +11,54 @@ const RECURSIVE_STACK: usize = 1 << 30;
 /// Total time spent per size and approach; short runs are repeated to fill it.
 const BUDGET: Duration = Duration::from_millis(100);
 
-/// The best time of one call of `approach` on `P::sized_input(n)`: the solution alone where its
-/// adapter reports it through [`spec::timed_solve`], else the whole call. Recursive approaches
-/// run on a thread with a large stack.
+/// The best time of one call of `approach` on `P::sized_input(n)`, over repeated calls filling
+/// a short budget (see [`time_call`] for what is timed).
 pub fn time_approach<P: Problem>(approach: &Approach<P::Input, P::Output>, n: usize) -> Duration {
     let input = P::sized_input(n);
     let run = approach.run;
-    let measure = move || {
+    on_stack_for(approach, move || {
         let mut best = Duration::MAX;
         let started = Instant::now();
         while best == Duration::MAX || started.elapsed() < BUDGET {
-            let start = Instant::now();
-            let (outcome, solve_time) = spec::time_solve(|| run(&input));
-            let elapsed = solve_time.unwrap_or_else(|| start.elapsed());
-            drop(outcome);
-            best = best.min(elapsed);
+            best = best.min(time_call(run, &input));
         }
         best
-    };
-    if approach.recursive {
-        std::thread::Builder::new()
-            .stack_size(RECURSIVE_STACK)
-            .spawn(measure)
-            .expect("spawning a timing thread")
-            .join()
-            .unwrap_or(Duration::MAX)
-    } else {
-        measure()
+    })
+}
+
+/// The total time of `calls` calls of `approach` on `P::sized_input(n)` (the input is built
+/// once; each call builds its lists afresh): what criterion's `iter_custom` asks for.
+pub fn time_calls<P: Problem>(approach: &Approach<P::Input, P::Output>, n: usize, calls: u64) -> Duration {
+    let input = P::sized_input(n);
+    let run = approach.run;
+    on_stack_for(approach, move || (0..calls).map(|_| time_call(run, &input)).sum())
+}
+
+/// One call, timed: the solution alone where its adapter reports it through
+/// [`spec::timed_solve`] (building and reading back lists left out), else the whole call.
+fn time_call<I, O>(run: fn(&I) -> Outcome<O>, input: &I) -> Duration {
+    let start = Instant::now();
+    let (outcome, solve_time) = spec::time_solve(|| run(input));
+    let elapsed = solve_time.unwrap_or_else(|| start.elapsed());
+    drop(outcome);
+    elapsed
+}
+
+/// Runs `measure` here, or on a thread with a large stack if the approach is recursive (its
+/// depth is the list length).
+fn on_stack_for<I, O, R: Send + 'static>(
+    approach: &Approach<I, O>,
+    measure: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    if !approach.recursive {
+        return measure();
     }
+    std::thread::Builder::new()
+        .stack_size(RECURSIVE_STACK)
+        .spawn(measure)
+        .expect("spawning a timing thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Sizes the growth is fitted on: lists of up to 10^4 nodes (and a recursion that deep) stay

@@ -10,7 +10,7 @@ use anyhow::{Result, ensure};
 use kernels::attention::{Attention, Grads, Params, Qkv, Shape};
 use kernels::matmul::gemm;
 use kernels::reference::random_f32;
-use kernels::{Isa, MatMut, MatRef, Opts, math, peak, softmax};
+use kernels::{Isa, MatMut, MatRef, Opts, math, naive, peak, softmax};
 use serde_json::{Value, json};
 
 use super::Kernel;
@@ -174,7 +174,10 @@ fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
     let flops = 2.0 * (n as f64).powi(3);
     let mut rows = Vec::new();
     if n <= 256 {
-        let seconds = best_time(|| naive_matmul(&a, &b, &mut c, n));
+        let seconds = best_time(|| {
+            naive::matmul(&a, &b, &mut c, n);
+            black_box(&c);
+        });
         rows.push(Row { name: "naive triple loop".into(), rate: flops / seconds });
     }
     for (name, opts) in isas(threads) {
@@ -188,27 +191,17 @@ fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
     rows
 }
 
-/// The textbook i-k-j loop, what one writes before knowing about blocking.
-fn naive_matmul(a: &[f32], b: &[f32], c: &mut [f32], n: usize) {
-    c.fill(0.0);
-    for i in 0..n {
-        for k in 0..n {
-            let aik = a[i * n + k];
-            for j in 0..n {
-                c[i * n + j] += aik * b[k * n + j];
-            }
-        }
-    }
-    black_box(c);
-}
-
 fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
     let x = random_f32(rows * cols, -8.0, 8.0, 3);
     let mut y = vec![0.0; x.len()];
     let elements = x.len() as f64;
     let mut out = vec![Row {
         name: "naive three passes".into(),
-        rate: elements / best_time(|| naive_softmax(&x, &mut y, cols)),
+        rate: elements
+            / best_time(|| {
+                naive::softmax(&x, &mut y, cols);
+                black_box(&y);
+            }),
     }];
     for (name, opts) in isas(threads) {
         let seconds = best_time(|| softmax::softmax(&x, &mut y, cols, &opts).expect("valid"));
@@ -217,26 +210,12 @@ fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
     out
 }
 
-/// Max, then exp and sum, then divide: three passes with `f32::exp`.
-fn naive_softmax(x: &[f32], y: &mut [f32], cols: usize) {
-    for (x, y) in x.chunks(cols).zip(y.chunks_mut(cols)) {
-        let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0.0;
-        for (y, &x) in y.iter_mut().zip(x) {
-            *y = (x - max).exp();
-            sum += *y;
-        }
-        y.iter_mut().for_each(|v| *v /= sum);
-    }
-    black_box(y);
-}
-
 fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
     let x = random_f32(len, -80.0, 80.0, 4);
     let mut y = vec![0.0; len];
     let elements = len as f64;
     let std_exp = best_time(|| {
-        y.iter_mut().zip(&x).for_each(|(y, x)| *y = x.exp());
+        naive::exp(&x, &mut y);
         black_box(&y);
     });
     let mut out = vec![Row { name: "f32::exp".into(), rate: elements / std_exp }];
