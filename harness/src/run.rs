@@ -93,13 +93,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             style::green("ok")
         };
         println!(
-            "\n{verdict}: {} passed, {} failed, {} pending in {} (seed {}, {} cases)",
+            "\n{verdict}: {} passed, {} failed, {} pending in {} (seed {}{})",
             counts.passed,
             counts.failed,
             counts.pending,
             report::format_duration(elapsed),
             config.seed,
-            config.cases
+            if problems.is_empty() { String::new() } else { format!(", {} cases", config.cases) }
         );
     }
     let success = counts.failed == 0 && !(args.strict && counts.pending > 0);
