@@ -65,10 +65,9 @@ pub(crate) unsafe fn max_cols(st: &[f32], rows: usize, cols: usize, ld: usize, m
         return;
     }
     for i in (0..cols).step_by(8) {
-        // SAFETY: CPU feature: avx2 and fma are enabled on this function. Bounds: the mask
-        // enables lane l only when i + l < cols <= max.len(); element (j, i + l) is at
-        // j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len() (checked above). Masked-off
-        // lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx2 and fma are enabled on this function. Bounds: the mask enables lane l
+        // only when i + l < cols <= max.len(); element (j, i + l) is at j * ld + i + l <= (rows - 1) * ld +
+        // cols - 1 < st.len() (checked above). Masked-off lanes are not accessed and cannot fault.
         unsafe {
             let mask = tail_mask((cols - i).min(8));
             let out = max.as_mut_ptr().add(i);

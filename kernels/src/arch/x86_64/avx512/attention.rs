@@ -81,10 +81,9 @@ pub(crate) unsafe fn max_cols(st: &[f32], rows: usize, cols: usize, ld: usize, m
     }
     for i in (0..cols).step_by(16) {
         let mask = lanes(cols - i);
-        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the mask enables
-        // lane l only when i + l < cols <= max.len(); element (j, i + l) is at
-        // j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len() (checked above). Masked-off
-        // lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the mask enables lane l only when
+        // i + l < cols <= max.len(); element (j, i + l) is at j * ld + i + l <= (rows - 1) * ld + cols - 1 <
+        // st.len() (checked above). Masked-off lanes are not accessed and cannot fault.
         unsafe {
             let out = max.as_mut_ptr().add(i);
             let mut acc = _mm512_maskz_loadu_ps(mask, out);
