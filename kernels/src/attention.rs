@@ -32,8 +32,9 @@
 
 use rayon::prelude::*;
 
+use crate::arch;
 use crate::arch::attention_loop::{self, AttnKernel, BR, Problem, Scratch};
-use crate::{Error, Isa, Opts, parallel};
+use crate::{Error, Opts, parallel};
 
 /// The dimensions of one attention call. Layouts are contiguous row-major: `q`, `out`,
 /// `dout`, `dq` are `[batch, heads, q_len, head_dim]`, `k`, `v`, `dk`, `dv` are
@@ -251,28 +252,7 @@ impl<'a> Attention<'a> {
             return Ok(());
         }
         let problem = self.problem(qkv);
-        let threads = opts.thread_count();
-        match isa {
-            Isa::Scalar => forward_with(crate::arch::scalar::MatmulKernel, &problem, out, lse, threads),
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => {
-                // SAFETY: CPU feature: `resolve_isa` returns Avx2 only when `Isa::detect` saw avx2
-                // and fma. Bounds: none here; lengths were checked above and the loops index
-                // through checked views.
-                let kernel = unsafe { crate::arch::x86_64::avx2::MatmulKernel::new_unchecked() };
-                forward_with(kernel, &problem, out, lse, threads);
-            }
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => {
-                // SAFETY: CPU feature: `resolve_isa` returns Avx512 only when `Isa::detect` saw
-                // avx512f, avx2 and fma. Bounds: none here; lengths were checked above and the
-                // loops index through checked views.
-                let kernel = unsafe { crate::arch::x86_64::avx512::MatmulKernel::new_unchecked() };
-                forward_with(kernel, &problem, out, lse, threads);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
-        }
+        arch::with_kernel(isa, Forward { problem: &problem, out, lse, threads: opts.thread_count() });
         Ok(())
     }
 
@@ -308,30 +288,41 @@ impl<'a> Attention<'a> {
             return Ok(());
         }
         let problem = self.problem(qkv);
-        let threads = opts.thread_count();
-        let fwd = Saved { out, lse, dout };
-        match isa {
-            Isa::Scalar => backward_with(crate::arch::scalar::MatmulKernel, &problem, fwd, grads, threads),
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => {
-                // SAFETY: CPU feature: `resolve_isa` returns Avx2 only when `Isa::detect` saw avx2
-                // and fma. Bounds: none here; lengths were checked above and the loops index
-                // through checked views.
-                let kernel = unsafe { crate::arch::x86_64::avx2::MatmulKernel::new_unchecked() };
-                backward_with(kernel, &problem, fwd, grads, threads);
-            }
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => {
-                // SAFETY: CPU feature: `resolve_isa` returns Avx512 only when `Isa::detect` saw
-                // avx512f, avx2 and fma. Bounds: none here; lengths were checked above and the
-                // loops index through checked views.
-                let kernel = unsafe { crate::arch::x86_64::avx512::MatmulKernel::new_unchecked() };
-                backward_with(kernel, &problem, fwd, grads, threads);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
-        }
+        let saved = Saved { out, lse, dout };
+        arch::with_kernel(isa, Backward { problem: &problem, saved, grads, threads: opts.thread_count() });
         Ok(())
+    }
+}
+
+/// A forward pass waiting for its ISA's kernel.
+struct Forward<'p, 'o> {
+    problem: &'p Problem<'p>,
+    out: &'o mut [f32],
+    lse: &'o mut [f32],
+    threads: usize,
+}
+
+impl arch::KernelTask for Forward<'_, '_> {
+    type Output = ();
+
+    fn run<K: AttnKernel>(self, kernel: K) {
+        forward_with(kernel, self.problem, self.out, self.lse, self.threads);
+    }
+}
+
+/// A backward pass waiting for its ISA's kernel.
+struct Backward<'p, 'g> {
+    problem: &'p Problem<'p>,
+    saved: Saved<'p>,
+    grads: Grads<'g>,
+    threads: usize,
+}
+
+impl arch::KernelTask for Backward<'_, '_> {
+    type Output = ();
+
+    fn run<K: AttnKernel>(self, kernel: K) {
+        backward_with(kernel, self.problem, self.saved, self.grads, self.threads);
     }
 }
 

@@ -2,8 +2,9 @@
 //! point checks shapes once, then runs the blocked algorithm of `arch::gemm_loop` with the
 //! microkernel of the chosen ISA.
 
-use crate::arch::gemm_loop;
-use crate::{Error, Isa, MatMut, MatRef, Opts};
+use crate::arch::attention_loop::AttnKernel;
+use crate::arch::{self, gemm_loop};
+use crate::{Error, MatMut, MatRef, Opts};
 
 /// Checks that `a` is m x k, `b` is k x n and `c` is m x n, naming the shapes otherwise.
 pub(crate) fn check_shapes(
@@ -62,30 +63,25 @@ pub fn gemm(
     let isa = opts.resolve_isa(OP)?;
     let threads = opts.thread_count();
     let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c };
-    match isa {
-        Isa::Scalar => gemm_loop::run(crate::arch::scalar::MatmulKernel, job, threads),
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: CPU feature: `resolve_isa` returns Avx2 only when `Isa::detect` saw avx2
-            // and fma on this CPU. Bounds: none here; the views were checked when built and
-            // their shapes just above, and the kernel re-slices every panel it touches.
-            let kernel = unsafe { crate::arch::x86_64::avx2::MatmulKernel::new_unchecked() };
-            gemm_loop::run(kernel, job, threads);
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: CPU feature: `resolve_isa` returns Avx512 only when `Isa::detect` saw
-            // avx512f, avx2 and fma. Bounds: as for Avx2, the checked views carry them.
-            let kernel = unsafe { crate::arch::x86_64::avx512::MatmulKernel::new_unchecked() };
-            gemm_loop::run(kernel, job, threads);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Isa::Avx2 | Isa::Avx512 => return Err(Error::IsaUnavailable { op: OP, isa }),
-    }
+    arch::with_kernel(isa, Gemm { job, threads });
     Ok(())
 }
 
 /// `C <- A * B`.
 pub fn matmul(a: MatRef<'_>, b: MatRef<'_>, c: MatMut<'_>, opts: &Opts) -> Result<(), Error> {
     gemm(1.0, a, b, 0.0, c, opts)
+}
+
+/// A gemm job waiting for its ISA's kernel.
+struct Gemm<'a> {
+    job: gemm_loop::Job<'a>,
+    threads: usize,
+}
+
+impl arch::KernelTask for Gemm<'_> {
+    type Output = ();
+
+    fn run<K: AttnKernel>(self, kernel: K) {
+        gemm_loop::run(kernel, self.job, self.threads);
+    }
 }
