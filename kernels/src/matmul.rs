@@ -61,7 +61,7 @@ pub fn gemm(
     check_shapes(OP, &a, &b, &c)?;
     let isa = opts.resolve_isa(OP)?;
     let threads = opts.thread_count();
-    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c };
+    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c, packed_b: None };
     match isa {
         Isa::Scalar => gemm_loop::run(crate::arch::scalar::MatmulKernel, job, threads),
         #[cfg(target_arch = "x86_64")]
