@@ -165,7 +165,7 @@ fn gemm<K: GemmKernel>(
     c: Option<MatMut<'_>>,
 ) {
     if let (Some(a), Some(b), Some(c)) = (a, b, c) {
-        let job = Job { direct: true, alpha, a, b, beta, c };
+        let job = Job { direct: true, alpha, a, b, beta, c, packed_b: None };
         gemm_loop::serial(kernel, job, &mut Workspace::default());
     }
 }

@@ -41,6 +41,18 @@ pub(crate) struct Job<'a> {
     pub b: MatRef<'a>,
     pub beta: f32,
     pub c: MatMut<'a>,
+    /// One `(jc, pc)` block of B already packed (shared by every thread): [`blocked`] then
+    /// runs only that block, without packing.
+    pub packed_b: Option<PackedB<'a>>,
+}
+
+/// Rows `pc..pc + kc` of B, from column `jc` on (at most `NC` columns), packed by [`pack_b`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PackedB<'a> {
+    data: &'a [f32],
+    jc: usize,
+    pc: usize,
+    kc: usize,
 }
 
 /// The scale factors of one tile update: `C <- alpha * (A panel * B panel) + beta * C`.
@@ -186,7 +198,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     // same sequence of operations whatever the thread count.
     let threads = if m * n * k < 64 * 64 * 64 { 1 } else { threads };
     if threads <= 1 {
-        let job = Job { direct, alpha, a, b, beta, c };
+        let job = Job { direct, alpha, a, b, beta, c, packed_b: None };
         if direct {
             // Nothing to pack: skip the thread-local lookup, a measurable cost at n = 16.
             return kernel.serial(job, &mut Workspace::default());
@@ -211,14 +223,44 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         }
     }
     bands.push((start, rest));
-    let one = |(start, c): (usize, MatMut<'_>)| {
-        if let Some(a) = a.block(start, c.rows(), 0, k) {
-            let job = Job { direct, alpha, a, b, beta, c };
-            with_workspace(|ws| kernel.serial(job, ws));
-        }
-    };
-    use rayon::prelude::*;
-    parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
+    if direct {
+        let one = |(start, c): (usize, MatMut<'_>)| {
+            if let Some(a) = a.block(start, c.rows(), 0, k) {
+                let job = Job { direct, alpha, a, b, beta, c, packed_b: None };
+                kernel.serial(job, &mut Workspace::default());
+            }
+        };
+        use rayon::prelude::*;
+        return parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
+    }
+    // Every band multiplies the same B: pack each block of it once, the threads sharing both
+    // the packing and the packed panels, instead of every thread packing all of B.
+    let threads = bands.len();
+    with_workspace(|ws| {
+        parallel::install(threads, || {
+            use rayon::prelude::*;
+            for jc in (0..n).step_by(NC) {
+                let nc = NC.min(n - jc);
+                let panels = nc.div_ceil(K::NR);
+                for pc in (0..k).step_by(KC) {
+                    let kc = KC.min(k - pc);
+                    let bpack = aligned(&mut ws.b, panels * K::NR * kc);
+                    let per_thread = panels.div_ceil(threads);
+                    bpack.par_chunks_mut(per_thread * K::NR * kc).enumerate().for_each(|(t, dst)| {
+                        let first = t * per_thread * K::NR;
+                        pack_b::<K>(dst, b, pc, kc, jc + first, (nc - first).min(per_thread * K::NR));
+                    });
+                    let packed_b = Some(PackedB { data: bpack, jc, pc, kc });
+                    bands.par_iter_mut().for_each(|(start, c)| {
+                        if let Some(a) = a.block(*start, c.rows(), 0, k) {
+                            let job = Job { direct, alpha, a, b, beta, c: c.rb_mut(), packed_b };
+                            with_workspace(|ws| kernel.serial(job, ws));
+                        }
+                    });
+                }
+            }
+        });
+    });
 }
 
 /// Lends `work` this thread's packing buffers.
@@ -274,41 +316,62 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
     }
 }
 
-/// The cache-blocked loop nest: B is packed, A is read in place.
+/// The cache-blocked loop nest: B is packed (unless `job.packed_b` brings one block of it
+/// packed already), A is read in place.
 #[inline(always)]
 fn blocked<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace) {
-    let Job { alpha, a, b, beta, mut c, .. } = job;
-    let (m, k, n) = (a.rows(), a.cols(), b.cols());
-    let (rsc, csc) = (c.row_stride(), c.col_stride());
-    let c = c.data_mut();
+    let Job { alpha, a, b, beta, mut c, packed_b, .. } = job;
+    let (k, n) = (a.cols(), b.cols());
+    let ws_a = &mut ws.a;
+    if let Some(block) = packed_b {
+        return row_blocks(kernel, a, &mut c, block, alpha, beta, ws_a);
+    }
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
         for pc in (0..k).step_by(KC) {
             let kc = KC.min(k - pc);
-            let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 } };
             let bpack = aligned(&mut ws.b, nc.div_ceil(K::NR) * K::NR * kc);
             pack_b::<K>(bpack, b, pc, kc, jc, nc);
-            for ic in (0..m).step_by(MC) {
-                let mc = MC.min(m - ic);
-                let Some(a) = copy_a(&mut ws.a, a, ic, mc, pc, kc) else {
-                    continue;
-                };
-                for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
-                    let col = jc + jr * K::NR;
-                    let nr = K::NR.min(n - col);
-                    let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
-                        continue;
-                    };
-                    for row in (ic..ic + mc).step_by(K::MR) {
-                        let mr = K::MR.min(m - row);
-                        if let (Some(a), Some(tile)) = (
-                            a.block(row - ic, mr, 0, kc),
-                            c.get_mut(row * rsc + col * csc..)
-                                .and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
-                        ) {
-                            kernel.kernel(a, bpanel, scale, tile);
-                        }
-                    }
+            let block = PackedB { data: bpack, jc, pc, kc };
+            row_blocks(kernel, a, &mut c, block, alpha, beta, ws_a);
+        }
+    }
+}
+
+/// Multiplies every `MC`-row block of A by one packed block of B, into C.
+#[inline(always)]
+fn row_blocks<K: GemmKernel>(
+    kernel: K,
+    a: MatRef<'_>,
+    c: &mut MatMut<'_>,
+    block: PackedB<'_>,
+    alpha: f32,
+    beta: f32,
+    ws_a: &mut Vec<f32>,
+) {
+    let PackedB { data: bpack, jc, pc, kc, .. } = block;
+    let (m, n) = (c.rows(), c.cols());
+    let (rsc, csc) = (c.row_stride(), c.col_stride());
+    let c = c.data_mut();
+    let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 } };
+    for ic in (0..m).step_by(MC) {
+        let mc = MC.min(m - ic);
+        let Some(a) = copy_a(ws_a, a, ic, mc, pc, kc) else {
+            continue;
+        };
+        for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
+            let col = jc + jr * K::NR;
+            let nr = K::NR.min(n - col);
+            let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
+                continue;
+            };
+            for row in (ic..ic + mc).step_by(K::MR) {
+                let mr = K::MR.min(m - row);
+                if let (Some(a), Some(tile)) = (
+                    a.block(row - ic, mr, 0, kc),
+                    c.get_mut(row * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
+                ) {
+                    kernel.kernel(a, bpanel, scale, tile);
                 }
             }
         }
