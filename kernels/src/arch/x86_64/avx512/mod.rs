@@ -127,10 +127,9 @@ struct Operands {
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
 unsafe fn tile_kernel<const R: usize, const VECS: usize>(ops: &Operands, scale: Scale, tile: &mut Tile<'_>) {
-    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's
-    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable, and those are
-    // the only lanes `masks` enable (masked-off lanes are not accessed); stores go through
-    // `store`, which stays inside the tile.
+    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's obligation A(i, p) for i
+    // < R, p < k and B(p, j) for j < cols are readable, and those are the only lanes `masks` enable (masked-
+    // off lanes are not accessed); stores go through `store`, which stays inside the tile.
     unsafe {
         let mut acc = [[_mm512_setzero_ps(); 2]; R];
         let step = |acc: &mut [[__m512; 2]; R], p: usize| {
