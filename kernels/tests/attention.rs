@@ -20,7 +20,7 @@ use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
 use kernels::reference::attention as oracle;
 use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 use quickcheck::{QuickCheck, TestResult};
 
 /// Relative error bound of out and lse at unit logits (see the module doc).
@@ -328,7 +328,14 @@ fn random_shapes(isa: Isa) {
     let dims = (1usize..=80, 1usize..=80, prop::sample::select(vec![1usize, 3, 8, 17, 64, 128]));
     let heads = (1usize..=2, 1usize..=2, 1usize..=3);
     let flags = (any::<bool>(), 0u8..3, any::<bool>(), prop::sample::select(vec![1.0f32, 8.0]), any::<u64>());
-    let mut runner = TestRunner::new(Config { cases: 24, failure_persistence: None, ..Config::default() });
+    // A fixed seed keeps every run on the same 24 shapes, so a failure replays exactly.
+    let config = Config {
+        cases: 24,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(0x5EED_A77E),
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
     let result = runner.run(
         &(dims, heads, flags),
         |((q_len, kv_len, head_dim), (batch, kv_heads, group), (causal, mask, dead, logit, seed))| {

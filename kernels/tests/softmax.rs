@@ -343,7 +343,12 @@ fn finite_difference(x: &[f32], dy: &[f32], f: impl Fn(&[f64]) -> Vec<f64>) -> V
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // A fixed seed keeps every run on the same rows, so a failure replays exactly.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5EED_50F7),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn gradients_match_finite_differences(
