@@ -34,10 +34,9 @@ pub(crate) unsafe fn exp_cols(
     }
     let base = st.as_mut_ptr();
     for i in (0..cols).step_by(8) {
-        // SAFETY: CPU feature: avx2 and fma are enabled on this function. Bounds: the mask
-        // enables lane l only when i + l < cols, and cols <= shift.len(), sum.len(); element
-        // (j, i + l) is at j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len() (checked
-        // above). Masked-off lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx2 and fma are enabled on this function. Bounds: lane l is live only
+        // if i + l < cols <= shift.len(), sum.len(); (j, i + l) is at j * ld + i + l <= (rows - 1) * ld
+        // + cols - 1 < st.len() (checked above); masked-off lanes are not accessed and cannot fault.
         unsafe {
             let mask = tail_mask((cols - i).min(8));
             let sh = _mm256_maskload_ps(shift.as_ptr().add(i), mask);

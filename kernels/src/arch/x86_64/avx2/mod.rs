@@ -63,10 +63,9 @@ impl GemmKernel for MatmulKernel {
         };
         macro_rules! by_rows {
             ($vecs:literal, $full:literal) => {
-                // SAFETY: CPU feature: `self` proves avx2+fma (see `new_unchecked`). Bounds: `ops`
-                // comes from `a` and `b`, `MatRef`s whose every element is inside their data, with
-                // rows = a.rows() <= MR, cols <= 8 * VECS (the match below picks VECS from cols),
-                // B's column stride 1 (or a single column), and the tile checked to be rows x cols.
+                // SAFETY: CPU feature: `self` proves avx2+fma (`new_unchecked`). Bounds: `ops` are the
+                // in-bounds views `a`, `b` with rows <= MR, cols <= 8 * VECS (VECS picked from cols below),
+                // B's column stride 1 (or one column), and the tile checked to be rows x cols.
                 unsafe {
                     match rows {
                         1 => tile_kernel::<1, $vecs, $full>(&ops, scale, &mut tile),
@@ -137,10 +136,9 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
     scale: Scale,
     tile: &mut Tile<'_>,
 ) {
-    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: per the caller's
-    // obligation A(i, p) for i < R, p < k and B(p, j) for j < cols are readable; full loads
-    // happen only when FULL (cols == 8 * VECS), otherwise masked loads touch only lanes
-    // j < cols; stores go through `store`, which stays inside the tile.
+    // SAFETY: CPU feature: the caller's avx2+fma obligation. Bounds: per the caller, A(i, p), i < R,
+    // p < k, and B(p, j), j < cols, are readable; full loads only when FULL (cols == 8 * VECS), else
+    // masked loads of lanes j < cols; stores go through `store`, which stays inside the tile.
     unsafe {
         let masks = [lanes(ops.cols), lanes(ops.cols.saturating_sub(8))];
         let mut acc = [[_mm256_setzero_ps(); 2]; R];

@@ -43,10 +43,9 @@ pub(crate) unsafe fn exp_cols(
     let base = st.as_mut_ptr();
     for i in (0..cols).step_by(16) {
         let mask = lanes(cols - i);
-        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the mask enables
-        // lane l only when i + l < cols, and cols <= shift.len(), sum.len(); element (j, i + l)
-        // is at j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len() (checked above).
-        // Masked-off lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: lane l is live only if
+        // i + l < cols <= shift.len(), sum.len(); (j, i + l) is at j * ld + i + l <= (rows - 1) * ld
+        // + cols - 1 < st.len() (checked above); masked-off lanes are not accessed and cannot fault.
         unsafe {
             let sh = _mm512_maskz_loadu_ps(mask, shift.as_ptr().add(i));
             let lo = _mm512_set1_ps(EXP_LO);

@@ -68,11 +68,9 @@ impl GemmKernel for MatmulKernel {
         };
         macro_rules! by_rows {
             ($vecs:literal) => {
-                // SAFETY: CPU feature: `self` proves avx512f (see `new_unchecked`). Bounds:
-                // `operands` comes from `a` and `b`, `MatRef`s whose every element is inside their
-                // data, with rows = a.rows() <= MR, cols <= 16 * VECS (picked from cols below),
-                // B's column stride 1 (or a single column, lane 0 only), `masks` enabling exactly
-                // lanes j < cols, and the tile checked to be rows x cols.
+                // SAFETY: CPU feature: `self` proves avx512f (`new_unchecked`). Bounds: `operands` are the
+                // in-bounds views `a`, `b` with rows <= MR, cols <= 16 * VECS, B's column stride 1 (or one
+                // column), `masks` enabling exactly lanes j < cols, and the tile checked rows x cols.
                 unsafe {
                     match rows {
                         1 => tile_kernel::<1, $vecs>(&operands, scale, &mut tile),
