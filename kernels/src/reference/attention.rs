@@ -16,12 +16,20 @@ pub struct Forward {
     pub lse: Vec<f64>,
 }
 
-/// Gradients in f64, laid out like q, k and v.
+/// Gradients in f64, laid out like q, k and v, with the size of the sums that make them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Backward {
     pub dq: Vec<f64>,
     pub dk: Vec<f64>,
     pub dv: Vec<f64>,
+    /// Per element of dq, dk and dv: the same sum with every product replaced by its absolute
+    /// value (and `dP - D` by `|dO| . |v| + sum_j P_j |dO| . |v_j|`). A float computation of a
+    /// gradient carries a rounding error proportional to this, not to the gradient, which
+    /// cancellation can make orders of magnitude smaller (a nearly one-hot softmax row gives
+    /// `dP - D` close to 0).
+    pub dq_terms: Vec<f64>,
+    pub dk_terms: Vec<f64>,
+    pub dv_terms: Vec<f64>,
 }
 
 /// The scaled, masked scores of one query row against every key (-inf where hidden).
@@ -93,6 +101,8 @@ pub fn backward(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>, dout: &[f32])
     let mut dq = vec![0.0; batch * heads * q_len * d];
     let mut dk = vec![0.0; batch * kv_heads * kv_len * d];
     let mut dv = vec![0.0; batch * kv_heads * kv_len * d];
+    let (mut dq_terms, mut dk_terms, mut dv_terms) =
+        (vec![0.0; dq.len()], vec![0.0; dk.len()], vec![0.0; dv.len()]);
     for b in 0..batch {
         for h in 0..heads {
             let kvh = h / (heads / kv_heads);
@@ -101,29 +111,37 @@ pub fn backward(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>, dout: &[f32])
                 let (p, _) = softmax_row(&score_row(shape, params, qkv, b, h, i));
                 let d_o = &dout[row * d..][..d];
                 let q = &qkv.q[row * d..][..d];
-                // dP_j = dO . v_j, D = sum_j P_j dP_j, dS_j = P_j (dP_j - D).
-                let dp: Vec<f64> = (0..kv_len)
+                // dP_j = dO . v_j, D = sum_j P_j dP_j, dS_j = P_j (dP_j - D); the `_terms`
+                // companions sum absolute values.
+                let (dp, dp_terms): (Vec<f64>, Vec<f64>) = (0..kv_len)
                     .map(|j| {
                         let v = v_row(shape, qkv.v, b, h, j);
-                        d_o.iter().zip(v).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum()
+                        let products = d_o.iter().zip(v).map(|(&x, &y)| f64::from(x) * f64::from(y));
+                        products.fold((0.0, 0.0), |(sum, terms), x| (sum + x, terms + x.abs()))
                     })
-                    .collect();
+                    .unzip();
                 let big_d: f64 = p.iter().zip(&dp).map(|(a, b)| a * b).sum();
+                let big_d_terms: f64 = p.iter().zip(&dp_terms).map(|(a, b)| a * b).sum();
                 for j in 0..kv_len {
                     if p[j] == 0.0 {
                         continue;
                     }
                     let ds = p[j] * (dp[j] - big_d);
+                    let ds_terms = p[j] * (dp_terms[j] + big_d_terms);
                     let kv = ((b * kv_heads + kvh) * kv_len + j) * d;
                     let k = &qkv.k[kv..][..d];
                     for c in 0..d {
-                        dq[row * d + c] += scale * ds * f64::from(k[c]);
-                        dk[kv + c] += scale * ds * f64::from(q[c]);
-                        dv[kv + c] += p[j] * f64::from(d_o[c]);
+                        let (kc, qc, doc) = (f64::from(k[c]), f64::from(q[c]), f64::from(d_o[c]));
+                        dq[row * d + c] += scale * ds * kc;
+                        dk[kv + c] += scale * ds * qc;
+                        dv[kv + c] += p[j] * doc;
+                        dq_terms[row * d + c] += (scale * ds_terms * kc).abs();
+                        dk_terms[kv + c] += (scale * ds_terms * qc).abs();
+                        dv_terms[kv + c] += (p[j] * doc).abs();
                     }
                 }
             }
         }
     }
-    Backward { dq, dk, dv }
+    Backward { dq, dk, dv, dq_terms, dk_terms, dv_terms }
 }
