@@ -93,15 +93,15 @@ pub(crate) struct GroupTask<'a> {
 #[derive(Debug)]
 pub(crate) struct Scratch {
     /// Q block transposed, `head_dim x BR`.
-    qt: Vec<f32>,
+    qt: Aligned,
     /// dO block transposed, `head_dim x BR` (backward).
-    dot: Vec<f32>,
+    dot: Aligned,
     /// Score / probability tile, `BC x BR`.
-    st: Vec<f32>,
+    st: Aligned,
     /// dP / dS tile, `BC x BR` (backward).
-    dpt: Vec<f32>,
+    dpt: Aligned,
     /// Output accumulator, `BR x head_dim` (forward).
-    o: Vec<f32>,
+    o: Aligned,
     /// Per query: running max, running sum, the exp shift, the rescale factor; D (backward).
     m: Vec<f32>,
     l: Vec<f32>,
@@ -113,17 +113,48 @@ pub(crate) struct Scratch {
 impl Scratch {
     pub(crate) fn new(head_dim: usize) -> Self {
         Scratch {
-            qt: vec![0.0; head_dim * BR],
-            dot: vec![0.0; head_dim * BR],
-            st: vec![0.0; BC * BR],
-            dpt: vec![0.0; BC * BR],
-            o: vec![0.0; BR * head_dim],
+            qt: Aligned::zeros(head_dim * BR),
+            dot: Aligned::zeros(head_dim * BR),
+            st: Aligned::zeros(BC * BR),
+            dpt: Aligned::zeros(BC * BR),
+            o: Aligned::zeros(BR * head_dim),
             m: vec![0.0; BR],
             l: vec![0.0; BR],
             shift: vec![0.0; BR],
             alpha: vec![0.0; BR],
             dd: vec![0.0; BR],
         }
+    }
+}
+
+/// A zeroed tile buffer that starts on a cache line, so that (with row strides that are
+/// multiples of 16 floats) the kernels' vector loads and stores never straddle two lines.
+#[derive(Debug)]
+struct Aligned {
+    data: Vec<f32>,
+    start: usize,
+    len: usize,
+}
+
+impl Aligned {
+    fn zeros(len: usize) -> Self {
+        const LINE_FLOATS: usize = 16;
+        let data = vec![0.0; len + LINE_FLOATS];
+        let start = data.as_ptr().align_offset(64).min(LINE_FLOATS);
+        Aligned { data, start, len }
+    }
+}
+
+impl core::ops::Deref for Aligned {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.data[self.start..self.start + self.len]
+    }
+}
+
+impl core::ops::DerefMut for Aligned {
+    fn deref_mut(&mut self) -> &mut [f32] {
+        &mut self.data[self.start..self.start + self.len]
     }
 }
 
