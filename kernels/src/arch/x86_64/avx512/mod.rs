@@ -1,6 +1,8 @@
 //! AVX-512F microkernel: a 12 x 32 tile of C in 24 zmm accumulators, B loaded as two vectors
 //! per step of k and A broadcast from memory. Edge tiles run a kernel compiled for their row
-//! count and load B / store C through lane masks, so edges cost no scalar tail.
+//! count and load B / store C through lane masks, so edges cost no scalar tail. Tiles whose
+//! columns fill their vectors use plain loads and stores: masked ones measured 6-8% slower
+//! for the whole matmul here (n = 64..1024), and as much for attention.
 //!
 //! 12 x 32 leaves 8 of the 32 registers for B and broadcasts and needs 14 loads per 24 FMAs,
 //! within the two load ports; a 16 x 16 tile (16 loads per 16 FMAs) measured 15-20% slower.
@@ -67,31 +69,50 @@ impl GemmKernel for MatmulKernel {
             masks,
         };
         macro_rules! by_rows {
-            ($vecs:literal) => {
+            ($vecs:literal, $full:literal) => {
                 // SAFETY: CPU feature: `self` proves avx512f (`new_unchecked`). Bounds: `operands` are the
-                // in-bounds views `a`, `b` with rows <= MR, cols <= 16 * VECS, B's column stride 1 (or one
-                // column), `masks` enabling exactly lanes j < cols, and the tile checked rows x cols.
+                // in-bounds views `a`, `b` with rows <= MR, cols <= 16 * VECS (= cols when FULL), B's
+                // column stride 1 (or one column), `masks` enabling exactly lanes j < cols, and the tile
+                // checked rows x cols.
                 unsafe {
                     match rows {
-                        1 => tile_kernel::<1, $vecs>(&operands, scale, &mut tile),
-                        2 => tile_kernel::<2, $vecs>(&operands, scale, &mut tile),
-                        3 => tile_kernel::<3, $vecs>(&operands, scale, &mut tile),
-                        4 => tile_kernel::<4, $vecs>(&operands, scale, &mut tile),
-                        5 => tile_kernel::<5, $vecs>(&operands, scale, &mut tile),
-                        6 => tile_kernel::<6, $vecs>(&operands, scale, &mut tile),
-                        7 => tile_kernel::<7, $vecs>(&operands, scale, &mut tile),
-                        8 => tile_kernel::<8, $vecs>(&operands, scale, &mut tile),
-                        9 => tile_kernel::<9, $vecs>(&operands, scale, &mut tile),
-                        10 => tile_kernel::<10, $vecs>(&operands, scale, &mut tile),
-                        11 => tile_kernel::<11, $vecs>(&operands, scale, &mut tile),
-                        12 => tile_kernel::<12, $vecs>(&operands, scale, &mut tile),
+                        1 => tile_kernel::<1, $vecs, $full>(&operands, scale, &mut tile),
+                        2 => tile_kernel::<2, $vecs, $full>(&operands, scale, &mut tile),
+                        3 => tile_kernel::<3, $vecs, $full>(&operands, scale, &mut tile),
+                        4 => tile_kernel::<4, $vecs, $full>(&operands, scale, &mut tile),
+                        5 => tile_kernel::<5, $vecs, $full>(&operands, scale, &mut tile),
+                        6 => tile_kernel::<6, $vecs, $full>(&operands, scale, &mut tile),
+                        7 => tile_kernel::<7, $vecs, $full>(&operands, scale, &mut tile),
+                        8 => tile_kernel::<8, $vecs, $full>(&operands, scale, &mut tile),
+                        9 => tile_kernel::<9, $vecs, $full>(&operands, scale, &mut tile),
+                        10 => tile_kernel::<10, $vecs, $full>(&operands, scale, &mut tile),
+                        11 => tile_kernel::<11, $vecs, $full>(&operands, scale, &mut tile),
+                        12 => tile_kernel::<12, $vecs, $full>(&operands, scale, &mut tile),
                         _ => {}
                     }
                 }
             };
         }
-        if cols > 16 { by_rows!(2) } else { by_rows!(1) }
+        match cols {
+            NR => by_rows!(2, true),
+            17.. => by_rows!(2, false),
+            16 => by_rows!(1, true),
+            _ => by_rows!(1, false),
+        }
     }
+}
+
+/// The 16 floats at `ptr`, or (unless `FULL`) only the lanes `mask` selects, others 0.
+///
+/// # Safety
+///
+/// The CPU supports avx512f, and every lane `mask` selects is readable; when `FULL`, the mask
+/// selects all 16.
+#[inline(always)]
+unsafe fn load<const FULL: bool>(mask: __mmask16, ptr: *const f32) -> __m512 {
+    // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: the caller's (all 16 lanes
+    // readable when FULL; masked-off lanes are not accessed and cannot fault).
+    unsafe { if FULL { _mm512_loadu_ps(ptr) } else { _mm512_maskz_loadu_ps(mask, ptr) } }
 }
 
 /// Lane mask selecting the first `n` (at most 16) lanes.
@@ -112,19 +133,24 @@ struct Operands {
     masks: [__mmask16; 2],
 }
 
-/// One tile, `R` rows and `VECS` vectors of B per step of k.
+/// One tile, `R` rows and `VECS` vectors of B per step of k; `FULL` when `cols = 16 * VECS`,
+/// so that B and C need no lane masks.
 ///
 /// # Safety
 ///
 /// The CPU supports avx512f; `ops` describes two views whose elements are all readable (A is
 /// `R x k`, B is `k x cols` with unit column stride, `masks` enabling exactly lanes j < cols,
-/// `cols <= 16 * VECS`), and the tile is `R x cols`.
+/// `cols <= 16 * VECS`, with equality when `FULL`), and the tile is `R x cols`.
 // A function of its own, not inlined: in isolation LLVM reliably unrolls the row loop and keeps
 // every accumulator in a register, which it stopped doing once several instantiations were
 // inlined into the large loop-nest function. One call per tile costs nothing measurable.
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]
-unsafe fn tile_kernel<const R: usize, const VECS: usize>(ops: &Operands, scale: Scale, tile: &mut Tile<'_>) {
+unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
+    ops: &Operands,
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
     // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: per the caller's obligation A(i, p) for i
     // < R, p < k and B(p, j) for j < cols are readable, and those are the only lanes `masks` enable (masked-
     // off lanes are not accessed); stores go through `store`, which stays inside the tile.
@@ -132,9 +158,9 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize>(ops: &Operands, scale: 
         let mut acc = [[_mm512_setzero_ps(); 2]; R];
         let step = |acc: &mut [[__m512; 2]; R], p: usize| {
             let row = ops.b.wrapping_add(p * ops.b_rs);
-            let b0 = _mm512_maskz_loadu_ps(ops.masks[0], row);
+            let b0 = load::<FULL>(ops.masks[0], row);
             let b1 = if VECS == 2 {
-                _mm512_maskz_loadu_ps(ops.masks[1], row.wrapping_add(16))
+                load::<FULL>(ops.masks[1], row.wrapping_add(16))
             } else {
                 _mm512_setzero_ps()
             };
@@ -171,7 +197,7 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize>(ops: &Operands, scale: 
             step(&mut acc, p);
             p += 1;
         }
-        store(&acc, scale, tile);
+        store::<R, FULL>(&acc, scale, tile);
     }
 }
 
@@ -205,7 +231,7 @@ fn serial_avx512(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
 ///
 /// The CPU supports avx512f.
 #[inline(always)]
-unsafe fn store<const R: usize>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
+unsafe fn store<const R: usize, const FULL: bool>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
     // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: see the comment at each
     // memory access below; `Tile` keeps (i, j) inside its data for i < rows, j < cols.
     unsafe {
@@ -240,9 +266,13 @@ unsafe fn store<const R: usize>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut
                     let ptr = c.wrapping_add(i * rs + h * 16);
                     let mut out = _mm512_mul_ps(v, alpha);
                     if scale.beta != 0.0 {
-                        out = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, ptr), beta, out);
+                        out = _mm512_fmadd_ps(load::<FULL>(mask, ptr), beta, out);
                     }
-                    _mm512_mask_storeu_ps(ptr, mask, out);
+                    if FULL {
+                        _mm512_storeu_ps(ptr, out);
+                    } else {
+                        _mm512_mask_storeu_ps(ptr, mask, out);
+                    }
                 }
             }
         }
