@@ -6,7 +6,6 @@ use core::arch::x86_64::*;
 use super::MatmulKernel;
 use super::exp::exp_nonpositive;
 use crate::arch::attention_loop::{self, AttnKernel, GroupTask, Problem, QueryBlock, Scratch};
-use crate::arch::scalar::exp::EXP_LO;
 
 /// Lane mask selecting the first `n` (at most 16) lanes.
 #[inline(always)]
@@ -42,29 +41,61 @@ pub(crate) unsafe fn exp_cols(
     }
     let base = st.as_mut_ptr();
     for i in (0..cols).step_by(16) {
-        let mask = lanes(cols - i);
-        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: lane l is live only if
-        // i + l < cols <= shift.len(), sum.len(); (j, i + l) is at j * ld + i + l <= (rows - 1) * ld
-        // + cols - 1 < st.len() (checked above); masked-off lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the group's lanes
+        // i + l < min(i + 16, cols) are in bounds of shift and sum (checked above) and
+        // (j, i + l) is at j * ld + i + l <= (rows - 1) * ld + cols - 1 < st.len().
         unsafe {
-            let sh = _mm512_maskz_loadu_ps(mask, shift.as_ptr().add(i));
-            let lo = _mm512_set1_ps(EXP_LO);
-            let mut acc = _mm512_setzero_ps();
-            for j in 0..rows {
-                let ptr = base.add(j * ld + i);
-                let x = _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, ptr), sh);
-                // Results below the normal range (masked scores above all) are set to 0 by a
-                // select instead of letting vscalefps underflow: every underflowing or
-                // subnormal result costs a microcode assist, which made causal tiles as slow
-                // as full ones. The flushed values are < 2^-126 against a sum >= 1.
-                let normal = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(x, lo);
-                let e = _mm512_maskz_mov_ps(normal, exp_nonpositive(_mm512_max_ps(x, lo)));
-                _mm512_mask_storeu_ps(ptr, mask, e);
-                acc = _mm512_add_ps(acc, e);
+            if i + 16 <= cols {
+                exp_col_group::<true>(
+                    base.add(i),
+                    rows,
+                    ld,
+                    lanes(16),
+                    shift.as_ptr().add(i),
+                    sum.as_mut_ptr().add(i),
+                );
+            } else {
+                let mask = lanes(cols - i);
+                exp_col_group::<false>(
+                    base.add(i),
+                    rows,
+                    ld,
+                    mask,
+                    shift.as_ptr().add(i),
+                    sum.as_mut_ptr().add(i),
+                );
             }
-            let s = sum.as_mut_ptr().add(i);
-            _mm512_mask_storeu_ps(s, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, s), acc));
         }
+    }
+}
+
+/// [`exp_cols`] for the (at most) 16 columns at `st`: plain loads and stores when `FULL`, the
+/// lanes of `mask` otherwise (masked ones cost throughput even with every lane enabled).
+///
+/// # Safety
+/// avx512f; the lanes `mask` selects (all 16 when `FULL`) of `shift`, `sum` and of the `rows`
+/// rows `st + j * ld` are in bounds.
+#[inline(always)]
+unsafe fn exp_col_group<const FULL: bool>(
+    st: *mut f32,
+    rows: usize,
+    ld: usize,
+    mask: __mmask16,
+    shift: *const f32,
+    sum: *mut f32,
+) {
+    // SAFETY: CPU feature: the caller's avx512f. Bounds: the caller's, lane by lane; masked-off
+    // lanes are not accessed and cannot fault.
+    unsafe {
+        let sh = load::<FULL>(mask, shift);
+        let mut acc = _mm512_setzero_ps();
+        for j in 0..rows {
+            let ptr = st.add(j * ld);
+            let e = exp_nonpositive(_mm512_sub_ps(load::<FULL>(mask, ptr), sh));
+            store::<FULL>(mask, ptr, e);
+            acc = _mm512_add_ps(acc, e);
+        }
+        store::<FULL>(mask, sum, _mm512_add_ps(load::<FULL>(mask, sum), acc));
     }
 }
 
@@ -79,17 +110,65 @@ pub(crate) unsafe fn max_cols(st: &[f32], rows: usize, cols: usize, ld: usize, m
         return;
     }
     for i in (0..cols).step_by(16) {
-        let mask = lanes(cols - i);
-        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the mask enables lane l only when
-        // i + l < cols <= max.len(); element (j, i + l) is at j * ld + i + l <= (rows - 1) * ld + cols - 1 <
-        // st.len() (checked above). Masked-off lanes are not accessed and cannot fault.
+        // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: lanes i + l <
+        // min(i + 16, cols) <= max.len(); element (j, i + l) is at j * ld + i + l <= (rows - 1) *
+        // ld + cols - 1 < st.len() (checked above).
         unsafe {
-            let out = max.as_mut_ptr().add(i);
-            let mut acc = _mm512_maskz_loadu_ps(mask, out);
-            for j in 0..rows {
-                acc = _mm512_max_ps(acc, _mm512_maskz_loadu_ps(mask, st.as_ptr().add(j * ld + i)));
+            let (src, out) = (st.as_ptr().add(i), max.as_mut_ptr().add(i));
+            if i + 16 <= cols {
+                max_col_group::<true>(src, rows, ld, lanes(16), out);
+            } else {
+                max_col_group::<false>(src, rows, ld, lanes(cols - i), out);
             }
-            _mm512_mask_storeu_ps(out, mask, acc);
+        }
+    }
+}
+
+/// [`max_cols`] for the (at most) 16 columns at `st`, unmasked when `FULL`.
+///
+/// # Safety
+/// avx512f; the lanes `mask` selects (all 16 when `FULL`) of `max` and of the `rows` rows
+/// `st + j * ld` are in bounds.
+#[inline(always)]
+unsafe fn max_col_group<const FULL: bool>(
+    st: *const f32,
+    rows: usize,
+    ld: usize,
+    mask: __mmask16,
+    max: *mut f32,
+) {
+    // SAFETY: CPU feature: the caller's avx512f. Bounds: the caller's, lane by lane.
+    unsafe {
+        let mut acc = load::<FULL>(mask, max);
+        for j in 0..rows {
+            acc = _mm512_max_ps(acc, load::<FULL>(mask, st.add(j * ld)));
+        }
+        store::<FULL>(mask, max, acc);
+    }
+}
+
+/// The 16 floats at `ptr`, or (unless `FULL`) the lanes of `mask`, others 0.
+///
+/// # Safety
+/// avx512f; the lanes `mask` selects (all 16 when `FULL`) are readable.
+#[inline(always)]
+unsafe fn load<const FULL: bool>(mask: __mmask16, ptr: *const f32) -> __m512 {
+    // SAFETY: the caller's obligations, which are this function's.
+    unsafe { if FULL { _mm512_loadu_ps(ptr) } else { _mm512_maskz_loadu_ps(mask, ptr) } }
+}
+
+/// Writes the 16 lanes of `v` to `ptr`, or (unless `FULL`) only those of `mask`.
+///
+/// # Safety
+/// avx512f; the lanes `mask` selects (all 16 when `FULL`) are writable.
+#[inline(always)]
+unsafe fn store<const FULL: bool>(mask: __mmask16, ptr: *mut f32, v: __m512) {
+    // SAFETY: the caller's obligations, which are this function's.
+    unsafe {
+        if FULL {
+            _mm512_storeu_ps(ptr, v);
+        } else {
+            _mm512_mask_storeu_ps(ptr, mask, v);
         }
     }
 }
