@@ -1,287 +1,147 @@
-//! AVX2 + FMA softmax family over rows; the algorithm is described in `crate::softmax`.
-//! Tails use `vmaskmovps` loads (blended with -inf or 0) and masked stores.
+//! AVX2 + FMA vector operations for the softmax family of `x86_64::softmax_loop` (8 lanes),
+//! and the entry points that compile its routines for AVX2. Tails use `vmaskmovps` loads
+//! (blended with the fill value) and masked stores.
 
 use core::arch::x86_64::*;
 
 use super::exp::{exp, exp_nonpositive, tail_mask};
+use crate::arch::x86_64::softmax_loop::{self, SoftmaxVector};
 
-const LANES: usize = 8;
-/// Elements per block of the online pass (8 vectors): one rescale of the running sums per
-/// block, so the rescaling exp costs an eighth of a vector exp per element.
-const BLOCK: usize = 8 * LANES;
+/// Proof that this CPU runs avx2 and fma, and the operations on its 8-lane vectors.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct F32x8 {
+    _proof: (),
+}
 
-/// Horizontal max and sum of the lanes.
-///
-/// # Safety
-/// The CPU must support AVX2; call only from AVX2 code so it inlines there.
-#[inline(always)]
-unsafe fn hmax(v: __m256) -> f32 {
-    // SAFETY: avx2 is this function's contract; registers only.
-    unsafe {
-        let h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-        let h = _mm_max_ps(h, _mm_movehl_ps(h, h));
-        let h = _mm_max_ss(h, _mm_movehdup_ps(h));
-        _mm_cvtss_f32(h)
+impl F32x8 {
+    /// # Safety
+    /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
+    #[inline(always)]
+    unsafe fn new_unchecked() -> Self {
+        F32x8 { _proof: () }
     }
 }
 
-/// # Safety
-/// The CPU must support AVX2; call only from AVX2 code so it inlines there.
-#[inline(always)]
-unsafe fn hsum(v: __m256) -> f32 {
-    // SAFETY: avx2 is this function's contract; registers only.
-    unsafe {
-        let h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-        let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-        let h = _mm_add_ss(h, _mm_movehdup_ps(h));
-        _mm_cvtss_f32(h)
+/// Runs an AVX2 intrinsic from the methods below, which have no `#[target_feature]` of their
+/// own (they are `#[inline(always)]` into the entry points that do).
+macro_rules! avx2 {
+    ($e:expr) => {
+        // SAFETY: CPU feature: an `F32x8` exists only after `new_unchecked`, whose caller
+        // runs with avx2 and fma enabled. Bounds: registers only, no memory is touched.
+        unsafe { $e }
+    };
+}
+
+impl SoftmaxVector for F32x8 {
+    type V = __m256;
+    type Mask = __m256;
+    const LANES: usize = 8;
+
+    #[inline(always)]
+    fn splat(self, x: f32) -> __m256 {
+        avx2!(_mm256_set1_ps(x))
     }
-}
-
-/// Loads the first `len` (< 8) lanes at `p`, the others set to `fill`.
-///
-/// # Safety
-/// The CPU must support AVX2; `p` valid for `len` reads.
-#[inline(always)]
-unsafe fn load_tail(p: *const f32, len: usize, fill: __m256) -> __m256 {
-    // SAFETY: avx2 is this function's contract; the mask covers the first len lanes only and
-    // masked-off lanes are not accessed.
-    unsafe {
-        let mask = tail_mask(len);
-        _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask))
+    #[inline(always)]
+    fn add(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_add_ps(a, b))
     }
-}
-
-/// Stores the first `len` (< 8) lanes of `v` at `p`.
-///
-/// # Safety
-/// The CPU must support AVX2; `p` valid for `len` writes.
-#[inline(always)]
-unsafe fn store_tail(p: *mut f32, len: usize, v: __m256) {
-    // SAFETY: avx2 is this function's contract; the mask covers the first len lanes only and
-    // masked-off lanes are not written.
-    unsafe { _mm256_maskstore_ps(p, tail_mask(len), v) }
-}
-
-/// One block of the online pass over `len` (<= BLOCK) elements at `x`: updates the per-lane
-/// running max `m` and sum `s`; with `STORE`, writes e^(x - m_new) to `y`. Returns m_new.
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
-/// - `x` valid for `len` reads, `y` for `len` writes when `STORE` (may equal `x`).
-#[inline(always)]
-unsafe fn online_block<const STORE: bool, const FIRST: bool>(
-    x: *const f32,
-    y: *mut f32,
-    len: usize,
-    m: &mut __m256,
-    s: &mut __m256,
-) -> __m256 {
-    let full = len / LANES;
-    let rem = len % LANES;
-    // SAFETY: avx2+fma are this function's contract. Bounds: full vectors cover
-    // v * 8 + 8 <= len; the rem-lane tail is masked, masked-off lanes are not accessed.
-    unsafe {
-        let neg_inf = _mm256_set1_ps(f32::NEG_INFINITY);
-        let mut bm = neg_inf;
-        for v in 0..full {
-            bm = _mm256_max_ps(bm, _mm256_loadu_ps(x.add(v * LANES)));
-        }
-        let tail = if rem > 0 { load_tail(x.add(full * LANES), rem, neg_inf) } else { neg_inf };
-        bm = _mm256_max_ps(bm, tail);
-        let m_new = _mm256_max_ps(*m, bm);
-        // Lanes that have seen only -inf subtract 0, so -inf - -inf never makes a NaN.
-        let none = _mm256_cmp_ps::<_CMP_EQ_OQ>(m_new, neg_inf);
-        let m_safe = _mm256_blendv_ps(m_new, _mm256_setzero_ps(), none);
-        let mut acc = _mm256_setzero_ps();
-        for v in 0..full {
-            let e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(x.add(v * LANES)), m_safe));
-            if STORE {
-                _mm256_storeu_ps(y.add(v * LANES), e);
-            }
-            acc = _mm256_add_ps(acc, e);
-        }
-        if rem > 0 {
-            let e = exp_nonpositive(_mm256_sub_ps(tail, m_safe));
-            if STORE {
-                store_tail(y.add(full * LANES), rem, e);
-            }
-            acc = _mm256_add_ps(acc, e);
-        }
-        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
-        *s = if FIRST { acc } else { _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc) };
-        *m = m_new;
-        m_new
+    #[inline(always)]
+    fn sub(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_sub_ps(a, b))
     }
-}
-
-/// [`online_block`] for a whole block of 8 vectors, with the max and the sum taken as trees
-/// so the block's dependency chain is short (the loop over blocks is latency-bound otherwise).
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
-/// - `x` valid for `BLOCK` reads, `y` for `BLOCK` writes when `STORE` (may equal `x`).
-#[inline(always)]
-unsafe fn online_full_block<const STORE: bool, const FIRST: bool>(
-    x: *const f32,
-    y: *mut f32,
-    m: &mut __m256,
-    s: &mut __m256,
-) -> __m256 {
-    // SAFETY: avx2+fma are this function's contract. Bounds: vector v reads and writes
-    // [v * 8, v * 8 + 8) with v < 8, inside the BLOCK elements the caller vouches for.
-    unsafe {
-        // Plain loops, not array::from_fn: a closure would not inherit the target feature.
-        let mut v = [_mm256_setzero_ps(); 8];
-        for (k, v) in v.iter_mut().enumerate() {
-            *v = _mm256_loadu_ps(x.add(k * LANES));
-        }
-        let bm = _mm256_max_ps(
-            _mm256_max_ps(_mm256_max_ps(v[0], v[1]), _mm256_max_ps(v[2], v[3])),
-            _mm256_max_ps(_mm256_max_ps(v[4], v[5]), _mm256_max_ps(v[6], v[7])),
-        );
-        let m_new = _mm256_max_ps(*m, bm);
-        // Lanes that have seen only -inf subtract 0, so -inf - -inf never makes a NaN.
-        let none = _mm256_cmp_ps::<_CMP_EQ_OQ>(m_new, _mm256_set1_ps(f32::NEG_INFINITY));
-        let m_safe = _mm256_blendv_ps(m_new, _mm256_setzero_ps(), none);
-        let mut e = [_mm256_setzero_ps(); 8];
-        for (k, e) in e.iter_mut().enumerate() {
-            *e = exp_nonpositive(_mm256_sub_ps(v[k], m_safe));
-            if STORE {
-                _mm256_storeu_ps(y.add(k * LANES), *e);
-            }
-        }
-        let acc = _mm256_add_ps(
-            _mm256_add_ps(_mm256_add_ps(e[0], e[1]), _mm256_add_ps(e[2], e[3])),
-            _mm256_add_ps(_mm256_add_ps(e[4], e[5]), _mm256_add_ps(e[6], e[7])),
-        );
-        // The first block of a row starts from s = 0: no rescale (and no exp) needed.
-        *s = if FIRST { acc } else { _mm256_fmadd_ps(*s, exp_nonpositive(_mm256_sub_ps(*m, m_safe)), acc) };
-        *m = m_new;
-        m_new
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_mul_ps(a, b))
     }
-}
-
-/// Folds the per-lane (max, sum) into the row's (max, sum of e^(x - max)).
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA; call only from such code so it inlines there.
-#[inline(always)]
-unsafe fn reduce(m: __m256, s: __m256) -> (f32, f32) {
-    // SAFETY: avx2+fma are this function's contract; registers only.
-    unsafe {
-        let max = hmax(m);
-        // An all -inf row has max -inf; subtract 0 there so no lane computes -inf - -inf.
-        let shift = if max == f32::NEG_INFINITY { 0.0 } else { max };
-        let rescaled = _mm256_mul_ps(s, exp_nonpositive(_mm256_sub_ps(m, _mm256_set1_ps(shift))));
-        (max, hsum(rescaled))
+    #[inline(always)]
+    fn max(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_max_ps(a, b))
     }
-}
+    #[inline(always)]
+    fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        avx2!(_mm256_fmadd_ps(a, b, c))
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        avx2!(_mm256_fnmadd_ps(a, b, c))
+    }
+    #[inline(always)]
+    fn eq(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_cmp_ps::<_CMP_EQ_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn ne(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_cmp_ps::<_CMP_NEQ_UQ>(a, b))
+    }
+    #[inline(always)]
+    fn select(self, mask: __m256, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_blendv_ps(b, a, mask))
+    }
+    #[inline(always)]
+    fn no_lanes(self) -> __m256 {
+        avx2!(_mm256_setzero_ps())
+    }
+    #[inline(always)]
+    fn or_mask(self, a: __m256, b: __m256) -> __m256 {
+        avx2!(_mm256_or_ps(a, b))
+    }
+    #[inline(always)]
+    fn any(self, mask: __m256) -> bool {
+        avx2!(_mm256_movemask_ps(mask)) != 0
+    }
+    #[inline(always)]
+    fn reduce_max(self, v: __m256) -> f32 {
+        avx2!({
+            let h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+            let h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+            _mm_cvtss_f32(_mm_max_ss(h, _mm_movehdup_ps(h)))
+        })
+    }
+    #[inline(always)]
+    fn reduce_add(self, v: __m256) -> f32 {
+        avx2!({
+            let h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+            let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+            _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)))
+        })
+    }
+    #[inline(always)]
+    fn exp(self, v: __m256) -> __m256 {
+        avx2!(exp(v))
+    }
+    #[inline(always)]
+    fn exp_nonpositive(self, v: __m256) -> __m256 {
+        avx2!(exp_nonpositive(v))
+    }
 
-/// Fills `len` elements at `y` with `v`.
-///
-/// # Safety
-/// The CPU must support AVX2; `y` valid for `len` writes.
-#[inline(always)]
-unsafe fn fill(y: *mut f32, len: usize, v: f32) {
-    // SAFETY: avx2 is this function's contract; i + 8 <= len for full stores, the tail store
-    // is masked to the remaining lanes.
-    unsafe {
-        let v = _mm256_set1_ps(v);
-        let mut i = 0;
-        while i + LANES <= len {
-            _mm256_storeu_ps(y.add(i), v);
-            i += LANES;
-        }
-        if i < len {
-            store_tail(y.add(i), len - i, v);
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> __m256 {
+        // SAFETY: CPU feature: `self` proves avx2. Bounds: the caller's, 8 readable floats.
+        unsafe { _mm256_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn load_tail(self, p: *const f32, len: usize, fill: __m256) -> __m256 {
+        // SAFETY: CPU feature: `self` proves avx2. Bounds: the mask covers the first len lanes,
+        // which the caller vouches for; masked-off lanes are not accessed.
+        unsafe {
+            let mask = tail_mask(len);
+            _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask))
         }
     }
-}
-
-/// Pass 1 of softmax over one row: stores e^(x - m_block) into `y` and each block's running
-/// max into `refs`; returns the row's (max, sum of e^(x - max)).
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
-/// - `x` valid for `cols` reads, `y` for `cols` writes (may equal `x`).
-#[inline(always)]
-unsafe fn softmax_pass1(x: *const f32, y: *mut f32, cols: usize, refs: &mut Vec<__m256>) -> (f32, f32) {
-    refs.clear();
-    // SAFETY: avx2+fma are this function's contract. Bounds: block i covers [i, i + len)
-    // with i + len <= cols.
-    unsafe {
-        let mut m = _mm256_set1_ps(f32::NEG_INFINITY);
-        let mut s = _mm256_setzero_ps();
-        let mut i = 0;
-        while i < cols {
-            let len = BLOCK.min(cols - i);
-            let m_b = if len == BLOCK {
-                if i == 0 {
-                    online_full_block::<true, true>(x.add(i), y.add(i), &mut m, &mut s)
-                } else {
-                    online_full_block::<true, false>(x.add(i), y.add(i), &mut m, &mut s)
-                }
-            } else {
-                if i == 0 {
-                    online_block::<true, true>(x.add(i), y.add(i), len, &mut m, &mut s)
-                } else {
-                    online_block::<true, false>(x.add(i), y.add(i), len, &mut m, &mut s)
-                }
-            };
-            refs.push(m_b);
-            i += len;
-        }
-        reduce(m, s)
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32, v: __m256) {
+        // SAFETY: CPU feature: `self` proves avx2. Bounds: the caller's, 8 writable floats.
+        unsafe { _mm256_storeu_ps(p, v) }
     }
-}
-
-/// Pass 2 of softmax over one row: scales each block of `y` by e^(m_block - max) / sum, or
-/// writes the NaN / all -inf row.
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA; call only from such code so it inlines there.
-/// - `y` valid for `cols` reads and writes; `refs` as left by [`softmax_pass1`] for it.
-#[inline(always)]
-unsafe fn softmax_pass2(y: *mut f32, cols: usize, refs: &[__m256], (max, sum): (f32, f32)) {
-    // SAFETY: avx2+fma are this function's contract. Bounds: the blocks partition [0, cols)
-    // exactly as pass 1 did; full vectors end at i + 8 <= end <= cols, tails are masked.
-    unsafe {
-        // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
-        if max.is_nan() || sum.is_nan() {
-            fill(y, cols, f32::NAN);
-            return;
-        }
-        if max == f32::NEG_INFINITY {
-            fill(y, cols, 0.0);
-            return;
-        }
-        let inv = _mm256_set1_ps(1.0 / sum);
-        let max = _mm256_set1_ps(max);
-        let mut i = 0;
-        for &m_b in refs {
-            // e was taken relative to m_b; rescale it to the row max and normalise.
-            let scale = _mm256_mul_ps(exp_nonpositive(_mm256_sub_ps(m_b, max)), inv);
-            let end = (i + BLOCK).min(cols);
-            while i + LANES <= end {
-                let p = y.add(i);
-                _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_loadu_ps(p), scale));
-                i += LANES;
-            }
-            if i < end {
-                let p = y.add(i);
-                let v = load_tail(p, end - i, _mm256_setzero_ps());
-                store_tail(p, end - i, _mm256_mul_ps(v, scale));
-                i = end;
-            }
-        }
+    #[inline(always)]
+    unsafe fn store_tail(self, p: *mut f32, len: usize, v: __m256) {
+        // SAFETY: CPU feature: `self` proves avx2. Bounds: the mask covers the first len lanes,
+        // which the caller vouches for; masked-off lanes are not written.
+        unsafe { _mm256_maskstore_ps(p, tail_mask(len), v) }
     }
 }
 
 /// Softmax of `rows` rows of `cols` elements from `x` into `y`.
-///
-/// Pass 2 of a row runs after pass 1 of the next, so the row's serial tail (fold the lanes,
-/// divide, rescale) overlaps independent work instead of stalling short rows.
 ///
 /// # Safety
 /// - The CPU must support AVX2 and FMA (`Isa::Avx2` is only handed out after detection).
@@ -289,27 +149,9 @@ unsafe fn softmax_pass2(y: *mut f32, cols: usize, refs: &[__m256], (max, sum): (
 ///   place) but must not otherwise overlap it.
 #[target_feature(enable = "avx2,fma")]
 pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    let blocks = cols.div_ceil(BLOCK);
-    let mut refs: Vec<__m256> = Vec::with_capacity(blocks);
-    let mut prev_refs: Vec<__m256> = Vec::with_capacity(blocks);
-    let mut prev: Option<(usize, (f32, f32))> = None;
-    for r in 0..rows {
-        // SAFETY: avx2+fma are enabled on this function. Bounds: rows r and r - 1 span
-        // [r * cols, r * cols + cols) <= rows * cols; pass 2 touches row r - 1 only, which
-        // pass 1 of row r does not.
-        unsafe {
-            let stats = softmax_pass1(x.add(r * cols), y.add(r * cols), cols, &mut refs);
-            if let Some((p, prev_stats)) = prev {
-                softmax_pass2(y.add(p * cols), cols, &prev_refs, prev_stats);
-            }
-            prev = Some((r, stats));
-        }
-        std::mem::swap(&mut refs, &mut prev_refs);
-    }
-    if let Some((p, stats)) = prev {
-        // SAFETY: avx2+fma are enabled on this function; row p < rows lies inside y.
-        unsafe { softmax_pass2(y.add(p * cols), cols, &prev_refs, stats) };
-    }
+    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
+    // `softmax_loop::softmax_rows` states them.
+    unsafe { softmax_loop::softmax_rows(F32x8::new_unchecked(), x, y, rows, cols) }
 }
 
 /// log_softmax of `rows` rows of `cols` elements from `x` into `y`.
@@ -318,55 +160,9 @@ pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols:
 /// Same as [`softmax_rows`].
 #[target_feature(enable = "avx2,fma")]
 pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    for r in 0..rows {
-        // SAFETY: avx2+fma are enabled on this function. Bounds: row r spans
-        // [r * cols, r * cols + cols) <= rows * cols; blocks and vectors stay inside it.
-        unsafe {
-            let (x, y) = (x.add(r * cols), y.add(r * cols));
-            let mut m = _mm256_set1_ps(f32::NEG_INFINITY);
-            let mut s = _mm256_setzero_ps();
-            let mut i = 0;
-            while i < cols {
-                let len = BLOCK.min(cols - i);
-                if len == BLOCK {
-                    if i == 0 {
-                        online_full_block::<false, true>(x.add(i), y.add(i), &mut m, &mut s)
-                    } else {
-                        online_full_block::<false, false>(x.add(i), y.add(i), &mut m, &mut s)
-                    };
-                } else {
-                    if i == 0 {
-                        online_block::<false, true>(x.add(i), y.add(i), len, &mut m, &mut s)
-                    } else {
-                        online_block::<false, false>(x.add(i), y.add(i), len, &mut m, &mut s)
-                    };
-                }
-                i += len;
-            }
-            let (max, sum) = reduce(m, s);
-            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
-            if max.is_nan() || sum.is_nan() {
-                fill(y, cols, f32::NAN);
-                continue;
-            }
-            if max == f32::NEG_INFINITY {
-                fill(y, cols, f32::NEG_INFINITY);
-                continue;
-            }
-            let ls = _mm256_set1_ps(sum.ln());
-            let max = _mm256_set1_ps(max);
-            let mut i = 0;
-            while i + LANES <= cols {
-                let v = _mm256_loadu_ps(x.add(i));
-                _mm256_storeu_ps(y.add(i), _mm256_sub_ps(_mm256_sub_ps(v, max), ls));
-                i += LANES;
-            }
-            if i < cols {
-                let v = load_tail(x.add(i), cols - i, _mm256_setzero_ps());
-                store_tail(y.add(i), cols - i, _mm256_sub_ps(_mm256_sub_ps(v, max), ls));
-            }
-        }
-    }
+    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
+    // `softmax_loop::log_softmax_rows` states them.
+    unsafe { softmax_loop::log_softmax_rows(F32x8::new_unchecked(), x, y, rows, cols) }
 }
 
 /// dx = y * (dy - sum(dy * y)) per row.
@@ -383,38 +179,9 @@ pub(crate) unsafe fn softmax_backward_rows(
     rows: usize,
     cols: usize,
 ) {
-    for r in 0..rows {
-        // SAFETY: avx2+fma are enabled on this function. Bounds: row r spans
-        // [r * cols, r * cols + cols) <= rows * cols; full vectors end at i + 8 <= cols,
-        // tails are masked.
-        unsafe {
-            let (y, dy, dx) = (y.add(r * cols), dy.add(r * cols), dx.add(r * cols));
-            let zero = _mm256_setzero_ps();
-            let mut acc = [zero; 2];
-            let mut i = 0;
-            while i + LANES <= cols {
-                let k = (i / LANES) & 1;
-                acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(y.add(i)), _mm256_loadu_ps(dy.add(i)), acc[k]);
-                i += LANES;
-            }
-            let rem = cols - i;
-            if rem > 0 {
-                let (a, b) = (load_tail(y.add(i), rem, zero), load_tail(dy.add(i), rem, zero));
-                acc[0] = _mm256_fmadd_ps(a, b, acc[0]);
-            }
-            let dot = _mm256_set1_ps(hsum(_mm256_add_ps(acc[0], acc[1])));
-            let mut i = 0;
-            while i + LANES <= cols {
-                let g = _mm256_sub_ps(_mm256_loadu_ps(dy.add(i)), dot);
-                _mm256_storeu_ps(dx.add(i), _mm256_mul_ps(_mm256_loadu_ps(y.add(i)), g));
-                i += LANES;
-            }
-            if rem > 0 {
-                let g = _mm256_sub_ps(load_tail(dy.add(i), rem, zero), dot);
-                store_tail(dx.add(i), rem, _mm256_mul_ps(load_tail(y.add(i), rem, zero), g));
-            }
-        }
-    }
+    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
+    // `softmax_loop::softmax_backward_rows` states them.
+    unsafe { softmax_loop::softmax_backward_rows(F32x8::new_unchecked(), y, dy, dx, rows, cols) }
 }
 
 /// dx = dy - e^y_log * sum(dy) per row; zeros for a row whose y_log is all -inf.
@@ -429,47 +196,7 @@ pub(crate) unsafe fn log_softmax_backward_rows(
     rows: usize,
     cols: usize,
 ) {
-    for r in 0..rows {
-        // SAFETY: avx2+fma are enabled on this function. Bounds: row r spans
-        // [r * cols, r * cols + cols) <= rows * cols; full vectors end at i + 8 <= cols,
-        // tails are masked.
-        unsafe {
-            let (y, dy, dx) = (y_log.add(r * cols), dy.add(r * cols), dx.add(r * cols));
-            let zero = _mm256_setzero_ps();
-            let neg_inf = _mm256_set1_ps(f32::NEG_INFINITY);
-            let mut sum = zero;
-            // Lanes that held anything but -inf (NaN included).
-            let mut live = zero;
-            let mut i = 0;
-            while i + LANES <= cols {
-                sum = _mm256_add_ps(sum, _mm256_loadu_ps(dy.add(i)));
-                let v = _mm256_loadu_ps(y.add(i));
-                live = _mm256_or_ps(live, _mm256_cmp_ps::<_CMP_NEQ_UQ>(v, neg_inf));
-                i += LANES;
-            }
-            let rem = cols - i;
-            if rem > 0 {
-                sum = _mm256_add_ps(sum, load_tail(dy.add(i), rem, zero));
-                let v = load_tail(y.add(i), rem, neg_inf);
-                live = _mm256_or_ps(live, _mm256_cmp_ps::<_CMP_NEQ_UQ>(v, neg_inf));
-            }
-            // An all -inf row came from a fully masked input: its gradient is zero.
-            if _mm256_movemask_ps(live) == 0 {
-                fill(dx, cols, 0.0);
-                continue;
-            }
-            let sum = _mm256_set1_ps(hsum(sum));
-            let mut i = 0;
-            while i + LANES <= cols {
-                let e = exp(_mm256_loadu_ps(y.add(i)));
-                _mm256_storeu_ps(dx.add(i), _mm256_fnmadd_ps(e, sum, _mm256_loadu_ps(dy.add(i))));
-                i += LANES;
-            }
-            if rem > 0 {
-                let e = exp(load_tail(y.add(i), rem, zero));
-                let out = _mm256_fnmadd_ps(e, sum, load_tail(dy.add(i), rem, zero));
-                store_tail(dx.add(i), rem, out);
-            }
-        }
-    }
+    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
+    // `softmax_loop::log_softmax_backward_rows` states them.
+    unsafe { softmax_loop::log_softmax_backward_rows(F32x8::new_unchecked(), y_log, dy, dx, rows, cols) }
 }
