@@ -4,12 +4,33 @@
 //! groups cannot.
 //!
 //! `cargo run --release -p benches --example matmul_interleaved -- [SIZES] [THREADS]`, e.g.
-//! `-- 16,64,256,1024 1` (the defaults).
+//! `-- 16,64,256,1024 2`. Every implementation runs on one thread; with THREADS > 1 the
+//! dispatched ISA and gemm also run on THREADS threads in the same rounds, so the speedup over
+//! one thread is read off one run.
 
 use std::time::Instant;
 
 use benches::random_f32;
 use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul};
+
+/// One column of the table.
+#[derive(Clone, Copy)]
+enum Impl {
+    Ours(Isa, usize),
+    MatrixMultiply,
+    Gemm(usize),
+}
+
+impl Impl {
+    fn name(self) -> String {
+        let threads = |t: usize| if t > 1 { format!(" x{t}") } else { String::new() };
+        match self {
+            Impl::Ours(isa, t) => format!("{isa}{}", threads(t)),
+            Impl::MatrixMultiply => "matrixmultiply".into(),
+            Impl::Gemm(t) => format!("gemm{}", threads(t)),
+        }
+    }
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -20,21 +41,25 @@ fn main() {
         .map(|s| s.parse().expect("sizes: comma-separated integers"))
         .collect();
     let threads: usize = args.next().map_or(1, |s| s.parse().expect("threads: an integer"));
-    let isas: Vec<Isa> = Isa::available();
-    let names: Vec<&str> = isas.iter().map(|isa| isa.name()).chain(["matrixmultiply", "gemm"]).collect();
-    println!("threads={threads}  GFLOP/s (best round)\n{:>5}  {}", "n", names.join("  "));
+    let mut impls: Vec<Impl> = Isa::available().into_iter().map(|isa| Impl::Ours(isa, 1)).collect();
+    impls.extend([Impl::MatrixMultiply, Impl::Gemm(1)]);
+    if threads > 1 {
+        impls.extend([Impl::Ours(Isa::detect(), threads), Impl::Gemm(threads)]);
+    }
+    let names: Vec<String> = impls.iter().map(|i| i.name()).collect();
+    println!("GFLOP/s (best round)\n{:>5}  {}", "n", names.join("  "));
     for n in sizes {
         let (a, b) = (random_f32(n * n, -1.0, 1.0, 1), random_f32(n * n, -1.0, 1.0, 2));
         let mut c = vec![0.0f32; n * n];
         let flop = 2.0 * (n as f64).powi(3);
         let rounds = ((4e9 / flop) as usize).clamp(20, 20_000);
         let inner = ((2e6 / flop) as usize).max(1);
-        let mut best = vec![f64::MAX; names.len()];
+        let mut best = vec![f64::MAX; impls.len()];
         for _ in 0..rounds {
-            for (slot, impl_index) in best.iter_mut().zip(0..) {
+            for (slot, &which) in best.iter_mut().zip(&impls) {
                 let start = Instant::now();
                 for _ in 0..inner {
-                    run(impl_index, &isas, threads, n, &a, &b, &mut c);
+                    run(which, n, &a, &b, &mut c);
                 }
                 *slot = slot.min(start.elapsed().as_secs_f64() / inner as f64);
             }
@@ -48,16 +73,17 @@ fn main() {
     }
 }
 
-fn run(which: usize, isas: &[Isa], threads: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+fn run(which: Impl, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
     let s = n as isize;
-    if let Some(&isa) = isas.get(which) {
-        let opts = Opts { isa: Some(isa), threads };
-        let (a, b) = (MatRef::new(a, n, n).unwrap(), MatRef::new(b, n, n).unwrap());
-        matmul(a, b, MatMut::new(c, n, n).unwrap(), &opts).unwrap();
-    } else if which == isas.len() {
+    match which {
+        Impl::Ours(isa, threads) => {
+            let opts = Opts { isa: Some(isa), threads };
+            let (a, b) = (MatRef::new(a, n, n).unwrap(), MatRef::new(b, n, n).unwrap());
+            matmul(a, b, MatMut::new(c, n, n).unwrap(), &opts).unwrap();
+        }
         // SAFETY: a, b and c hold n * n floats each, viewed n x n row-major (row stride n,
         // column stride 1), so every index formed is in bounds; c overlaps neither a nor b.
-        unsafe {
+        Impl::MatrixMultiply => unsafe {
             matrixmultiply::sgemm(
                 n,
                 n,
@@ -74,34 +100,35 @@ fn run(which: usize, isas: &[Isa], threads: usize, n: usize, a: &[f32], b: &[f32
                 s,
                 1,
             );
-        }
-    } else {
-        let parallelism =
-            if threads == 1 { gemm::Parallelism::None } else { gemm::Parallelism::Rayon(threads) };
-        // SAFETY: as above (gemm takes column stride first, then row stride); with
-        // read_dst = false it writes c = 1.0 * a * b without reading c.
-        unsafe {
-            gemm::gemm(
-                n,
-                n,
-                n,
-                c.as_mut_ptr(),
-                1,
-                s,
-                false,
-                a.as_ptr(),
-                1,
-                s,
-                b.as_ptr(),
-                1,
-                s,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                parallelism,
-            );
+        },
+        Impl::Gemm(threads) => {
+            let parallelism =
+                if threads == 1 { gemm::Parallelism::None } else { gemm::Parallelism::Rayon(threads) };
+            // SAFETY: as above (gemm takes column stride first, then row stride); with
+            // read_dst = false it writes c = 1.0 * a * b without reading c.
+            unsafe {
+                gemm::gemm(
+                    n,
+                    n,
+                    n,
+                    c.as_mut_ptr(),
+                    1,
+                    s,
+                    false,
+                    a.as_ptr(),
+                    1,
+                    s,
+                    b.as_ptr(),
+                    1,
+                    s,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    parallelism,
+                );
+            }
         }
     }
 }
