@@ -1,66 +1,12 @@
 //! The softmax family over rows (softmax, log_softmax and their backward passes), written once
-//! over [`SoftmaxVector`], the few vector operations that `avx2::softmax` and `avx512::softmax`
+//! over [`Vector`], the few vector operations that `avx2::softmax` and `avx512::softmax`
 //! each supply; the algorithm is described in `crate::softmax`.
 //!
 //! Everything here is `#[inline(always)]` so that each ISA's `#[target_feature]` entry point
 //! compiles the whole routine, vector operations included, for that ISA. Rows are raw pointers
 //! because the forward passes may run in place (`y == x`).
 
-/// One ISA's f32 vector and the operations the softmax routines need, each `#[inline(always)]`
-/// so that it inherits the caller's target features. A value of the implementing type exists
-/// only once the CPU is known to run the ISA, so the register-only operations are safe; the
-/// loads and stores are `unsafe` for their bounds alone.
-pub(crate) trait SoftmaxVector: Copy {
-    /// A vector of `LANES` f32.
-    type V: Copy;
-    /// A lane mask, as a comparison returns it.
-    type Mask: Copy;
-    const LANES: usize;
-
-    fn splat(self, x: f32) -> Self::V;
-    fn add(self, a: Self::V, b: Self::V) -> Self::V;
-    fn sub(self, a: Self::V, b: Self::V) -> Self::V;
-    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
-    fn max(self, a: Self::V, b: Self::V) -> Self::V;
-    /// `a * b + c`, one rounding.
-    fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
-    /// `c - a * b`, one rounding.
-    fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
-    /// Lanes where `a == b` (false where either is NaN).
-    fn eq(self, a: Self::V, b: Self::V) -> Self::Mask;
-    /// Lanes where `a != b` (true where either is NaN).
-    fn ne(self, a: Self::V, b: Self::V) -> Self::Mask;
-    /// `a` in the lanes of `mask`, `b` elsewhere.
-    fn select(self, mask: Self::Mask, a: Self::V, b: Self::V) -> Self::V;
-    fn no_lanes(self) -> Self::Mask;
-    fn or_mask(self, a: Self::Mask, b: Self::Mask) -> Self::Mask;
-    fn any(self, mask: Self::Mask) -> bool;
-    /// The largest lane (order of the fold fixed per ISA).
-    fn reduce_max(self, v: Self::V) -> f32;
-    /// The sum of the lanes (order of the fold fixed per ISA).
-    fn reduce_add(self, v: Self::V) -> f32;
-    /// The ISA's vector e^x.
-    fn exp(self, v: Self::V) -> Self::V;
-    /// The ISA's vector e^x for lanes `<= 0` or NaN.
-    fn exp_nonpositive(self, v: Self::V) -> Self::V;
-
-    /// # Safety
-    /// `p` valid for `LANES` reads.
-    unsafe fn load(self, p: *const f32) -> Self::V;
-    /// The first `len` (`< LANES`) lanes at `p`, the others set to `fill`.
-    ///
-    /// # Safety
-    /// `p` valid for `len` reads; the other lanes are not accessed.
-    unsafe fn load_tail(self, p: *const f32, len: usize, fill: Self::V) -> Self::V;
-    /// # Safety
-    /// `p` valid for `LANES` writes.
-    unsafe fn store(self, p: *mut f32, v: Self::V);
-    /// Stores the first `len` (`< LANES`) lanes of `v` at `p`.
-    ///
-    /// # Safety
-    /// `p` valid for `len` writes; the other lanes are not accessed.
-    unsafe fn store_tail(self, p: *mut f32, len: usize, v: Self::V);
-}
+use crate::arch::x86_64::vector::Vector;
 
 /// Vectors per block of the online pass: one rescale of the running sums per block, so the
 /// rescaling exp costs an eighth of a vector exp per element.
@@ -72,7 +18,7 @@ const BLOCK_VECS: usize = 8;
 /// # Safety
 /// `x` valid for `len` reads, `y` for `len` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_block<K: SoftmaxVector, const STORE: bool, const FIRST: bool>(
+unsafe fn online_block<K: Vector, const STORE: bool, const FIRST: bool>(
     k: K,
     x: *const f32,
     y: *mut f32,
@@ -127,7 +73,7 @@ unsafe fn online_block<K: SoftmaxVector, const STORE: bool, const FIRST: bool>(
 /// # Safety
 /// `x` valid for `8 * LANES` reads, `y` for as many writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_full_block<K: SoftmaxVector, const STORE: bool, const FIRST: bool>(
+unsafe fn online_full_block<K: Vector, const STORE: bool, const FIRST: bool>(
     k: K,
     x: *const f32,
     y: *mut f32,
@@ -167,7 +113,7 @@ unsafe fn online_full_block<K: SoftmaxVector, const STORE: bool, const FIRST: bo
 /// # Safety
 /// `x` valid for `cols` reads, `y` for `cols` writes when `STORE` (may equal `x`).
 #[inline(always)]
-unsafe fn online_row<K: SoftmaxVector, const STORE: bool>(
+unsafe fn online_row<K: Vector, const STORE: bool>(
     k: K,
     x: *const f32,
     y: *mut f32,
@@ -201,7 +147,7 @@ unsafe fn online_row<K: SoftmaxVector, const STORE: bool>(
 
 /// Folds the per-lane (max, sum) into the row's (max, sum of e^(x - max)).
 #[inline(always)]
-fn reduce<K: SoftmaxVector>(k: K, (m, s): (K::V, K::V)) -> (f32, f32) {
+fn reduce<K: Vector>(k: K, (m, s): (K::V, K::V)) -> (f32, f32) {
     let max = k.reduce_max(m);
     // An all -inf row has max -inf; subtract 0 there so no lane computes -inf - -inf.
     let shift = if max == f32::NEG_INFINITY { 0.0 } else { max };
@@ -214,7 +160,7 @@ fn reduce<K: SoftmaxVector>(k: K, (m, s): (K::V, K::V)) -> (f32, f32) {
 /// # Safety
 /// `y` valid for `len` writes.
 #[inline(always)]
-unsafe fn fill<K: SoftmaxVector>(k: K, y: *mut f32, len: usize, v: f32) {
+unsafe fn fill<K: Vector>(k: K, y: *mut f32, len: usize, v: f32) {
     let v = k.splat(v);
     let mut i = 0;
     // SAFETY: CPU feature: `k` is the proof. Bounds: i + LANES <= len for full stores, the
@@ -236,13 +182,7 @@ unsafe fn fill<K: SoftmaxVector>(k: K, y: *mut f32, len: usize, v: f32) {
 /// # Safety
 /// `y` valid for `cols` reads and writes; `refs` the block maxima pass 1 left for it.
 #[inline(always)]
-unsafe fn softmax_pass2<K: SoftmaxVector>(
-    k: K,
-    y: *mut f32,
-    cols: usize,
-    refs: &[K::V],
-    (max, sum): (f32, f32),
-) {
+unsafe fn softmax_pass2<K: Vector>(k: K, y: *mut f32, cols: usize, refs: &[K::V], (max, sum): (f32, f32)) {
     // SAFETY: CPU feature: `k` is the proof. Bounds: the blocks partition [0, cols) exactly
     // as pass 1 did; full vectors end at i + LANES <= end <= cols, tails are masked.
     unsafe {
@@ -286,13 +226,7 @@ unsafe fn softmax_pass2<K: SoftmaxVector>(
 /// `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in place)
 /// but must not otherwise overlap it.
 #[inline(always)]
-pub(crate) unsafe fn softmax_rows<K: SoftmaxVector>(
-    k: K,
-    x: *const f32,
-    y: *mut f32,
-    rows: usize,
-    cols: usize,
-) {
+pub(crate) unsafe fn softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
     let blocks = cols.div_ceil(BLOCK_VECS * K::LANES);
     let mut refs: Vec<K::V> = Vec::with_capacity(blocks);
     let mut prev_refs: Vec<K::V> = Vec::with_capacity(blocks);
@@ -323,13 +257,7 @@ pub(crate) unsafe fn softmax_rows<K: SoftmaxVector>(
 /// # Safety
 /// Same as [`softmax_rows`].
 #[inline(always)]
-pub(crate) unsafe fn log_softmax_rows<K: SoftmaxVector>(
-    k: K,
-    x: *const f32,
-    y: *mut f32,
-    rows: usize,
-    cols: usize,
-) {
+pub(crate) unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
     let lanes = K::LANES;
     for r in 0..rows {
         // SAFETY: CPU feature: `k` is the proof. Bounds: row r spans [r * cols, r * cols + cols)
@@ -368,7 +296,7 @@ pub(crate) unsafe fn log_softmax_rows<K: SoftmaxVector>(
 /// `y` and `dy` valid for `rows * cols` reads, `dx` for as many writes, `dx` not overlapping
 /// the inputs.
 #[inline(always)]
-pub(crate) unsafe fn softmax_backward_rows<K: SoftmaxVector>(
+pub(crate) unsafe fn softmax_backward_rows<K: Vector>(
     k: K,
     y: *const f32,
     dy: *const f32,
@@ -415,7 +343,7 @@ pub(crate) unsafe fn softmax_backward_rows<K: SoftmaxVector>(
 /// # Safety
 /// Same as [`softmax_backward_rows`].
 #[inline(always)]
-pub(crate) unsafe fn log_softmax_backward_rows<K: SoftmaxVector>(
+pub(crate) unsafe fn log_softmax_backward_rows<K: Vector>(
     k: K,
     y_log: *const f32,
     dy: *const f32,

@@ -5,7 +5,8 @@
 use core::arch::x86_64::*;
 
 use super::exp::{exp, exp_nonpositive, tail_mask};
-use crate::arch::x86_64::softmax_loop::{self, SoftmaxVector};
+use crate::arch::x86_64::softmax_loop;
+use crate::arch::x86_64::vector::Vector;
 
 /// Proof that this CPU runs avx2 and fma, and the operations on its 8-lane vectors.
 #[derive(Clone, Copy, Debug)]
@@ -17,7 +18,7 @@ impl F32x8 {
     /// # Safety
     /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
     #[inline(always)]
-    unsafe fn new_unchecked() -> Self {
+    pub(super) unsafe fn new_unchecked() -> Self {
         F32x8 { _proof: () }
     }
 }
@@ -32,7 +33,7 @@ macro_rules! avx2 {
     };
 }
 
-impl SoftmaxVector for F32x8 {
+impl Vector for F32x8 {
     type V = __m256;
     type Mask = __m256;
     const LANES: usize = 8;

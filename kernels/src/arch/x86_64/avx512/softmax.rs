@@ -5,7 +5,8 @@
 use core::arch::x86_64::*;
 
 use super::exp::{exp, exp_nonpositive};
-use crate::arch::x86_64::softmax_loop::{self, SoftmaxVector};
+use crate::arch::x86_64::softmax_loop;
+use crate::arch::x86_64::vector::Vector;
 
 /// Proof that this CPU runs avx512f, and the operations on its 16-lane vectors.
 #[derive(Clone, Copy, Debug)]
@@ -17,7 +18,7 @@ impl F32x16 {
     /// # Safety
     /// The CPU must support `avx512f` (`Isa::Avx512` is available).
     #[inline(always)]
-    unsafe fn new_unchecked() -> Self {
+    pub(super) unsafe fn new_unchecked() -> Self {
         F32x16 { _proof: () }
     }
 }
@@ -38,7 +39,7 @@ macro_rules! avx512 {
     };
 }
 
-impl SoftmaxVector for F32x16 {
+impl Vector for F32x16 {
     type V = __m512;
     type Mask = __mmask16;
     const LANES: usize = 16;

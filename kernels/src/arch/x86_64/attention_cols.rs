@@ -1,0 +1,155 @@
+//! The two sweeps over attention's score tiles that are not matrix products, written once over
+//! [`Vector`]: the column maxima and the masked exponentials of `S^T` (keys down, a lane per
+//! query across), so every reduction over keys is a vertical vector operation.
+//!
+//! Full groups of `LANES` columns use plain loads and stores and only the last partial group a
+//! tail (masked) access: on Sapphire Rapids masked accesses cost throughput even with every
+//! lane enabled. Everything is `#[inline(always)]` into each ISA's attention entry points.
+
+use crate::arch::x86_64::vector::Vector;
+
+/// Whether the `rows x cols` tile at the start of `st` (row stride `ld`) fits, with `cols`
+/// entries of each per-column slice.
+#[inline(always)]
+fn fits(st_len: usize, rows: usize, cols: usize, ld: usize, per_column: &[usize]) -> bool {
+    rows > 0
+        && cols > 0
+        && ld >= cols
+        && st_len >= (rows - 1) * ld + cols
+        && per_column.iter().all(|&n| n >= cols)
+}
+
+/// `st[j * ld + i] = e^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols`, adding each
+/// column's new values to `sum[i]` in row order. A `-inf` difference gives exactly 0, as does
+/// any result below the normal range (the ISA's `exp_nonpositive`; every difference is at
+/// most a rounding error above 0, the shift being the column max or the lse). Arguments that
+/// do not fit leave `st` untouched.
+#[inline(always)]
+pub(crate) fn exp_cols<K: Vector>(
+    k: K,
+    st: &mut [f32],
+    rows: usize,
+    cols: usize,
+    ld: usize,
+    shift: &[f32],
+    sum: &mut [f32],
+) {
+    if !fits(st.len(), rows, cols, ld, &[shift.len(), sum.len()]) {
+        return;
+    }
+    let (full, rem) = (cols / K::LANES, cols % K::LANES);
+    let (st, shift, sum) = (st.as_mut_ptr(), shift.as_ptr(), sum.as_mut_ptr());
+    // SAFETY: CPU feature: `k` is the proof. Bounds: group g covers columns g * LANES ..
+    // g * LANES + len <= cols, inside shift and sum, and its rows j < rows reach at most
+    // (rows - 1) * ld + cols - 1 < st.len() (checked by `fits`).
+    unsafe {
+        for g in 0..full {
+            let at = g * K::LANES;
+            exp_group::<K, true>(k, st.add(at), rows, ld, K::LANES, shift.add(at), sum.add(at));
+        }
+        if rem > 0 {
+            let at = full * K::LANES;
+            exp_group::<K, false>(k, st.add(at), rows, ld, rem, shift.add(at), sum.add(at));
+        }
+    }
+}
+
+/// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: the column maxima of a
+/// score tile folded into the running maxima. Arguments that do not fit are ignored.
+#[inline(always)]
+pub(crate) fn max_cols<K: Vector>(k: K, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+    if !fits(st.len(), rows, cols, ld, &[max.len()]) {
+        return;
+    }
+    let (full, rem) = (cols / K::LANES, cols % K::LANES);
+    let (st, max) = (st.as_ptr(), max.as_mut_ptr());
+    // SAFETY: as in `exp_cols`, with `max` in place of shift and sum.
+    unsafe {
+        for g in 0..full {
+            let at = g * K::LANES;
+            max_group::<K, true>(k, st.add(at), rows, ld, K::LANES, max.add(at));
+        }
+        if rem > 0 {
+            let at = full * K::LANES;
+            max_group::<K, false>(k, st.add(at), rows, ld, rem, max.add(at));
+        }
+    }
+}
+
+/// [`exp_cols`] for the `len` columns at `st` (all `LANES` of them when `FULL`).
+///
+/// # Safety
+/// `len` elements at `shift`, at `sum` and at each row `st + j * ld`, `j < rows`, are valid
+/// for reads (and, but for `shift`, writes); `len == LANES` when `FULL`, `len < LANES` if not.
+#[inline(always)]
+unsafe fn exp_group<K: Vector, const FULL: bool>(
+    k: K,
+    st: *mut f32,
+    rows: usize,
+    ld: usize,
+    len: usize,
+    shift: *const f32,
+    sum: *mut f32,
+) {
+    // SAFETY: the caller's bounds, accessed through `load` and `store` with the same `len`.
+    unsafe {
+        let sh = load::<K, FULL>(k, shift, len);
+        let mut acc = k.splat(0.0);
+        for j in 0..rows {
+            let row = st.add(j * ld);
+            let e = k.exp_nonpositive(k.sub(load::<K, FULL>(k, row, len), sh));
+            store::<K, FULL>(k, row, len, e);
+            acc = k.add(acc, e);
+        }
+        store::<K, FULL>(k, sum, len, k.add(load::<K, FULL>(k, sum, len), acc));
+    }
+}
+
+/// [`max_cols`] for the `len` columns at `st` (all `LANES` of them when `FULL`).
+///
+/// # Safety
+/// As for [`exp_group`], with `max` read and written.
+#[inline(always)]
+unsafe fn max_group<K: Vector, const FULL: bool>(
+    k: K,
+    st: *const f32,
+    rows: usize,
+    ld: usize,
+    len: usize,
+    max: *mut f32,
+) {
+    // SAFETY: the caller's bounds, accessed through `load` and `store` with the same `len`.
+    unsafe {
+        let mut acc = load::<K, FULL>(k, max, len);
+        for j in 0..rows {
+            acc = k.max(acc, load::<K, FULL>(k, st.add(j * ld), len));
+        }
+        store::<K, FULL>(k, max, len, acc);
+    }
+}
+
+/// The `len` floats at `p` (a whole vector when `FULL`), other lanes 0.
+///
+/// # Safety
+/// `p` valid for `len` reads; `len == LANES` when `FULL`, `len < LANES` if not.
+#[inline(always)]
+unsafe fn load<K: Vector, const FULL: bool>(k: K, p: *const f32, len: usize) -> K::V {
+    // SAFETY: the caller's obligations, which are `load`'s and `load_tail`'s.
+    unsafe { if FULL { k.load(p) } else { k.load_tail(p, len, k.splat(0.0)) } }
+}
+
+/// Stores the first `len` lanes of `v` at `p` (a whole vector when `FULL`).
+///
+/// # Safety
+/// `p` valid for `len` writes; `len == LANES` when `FULL`, `len < LANES` if not.
+#[inline(always)]
+unsafe fn store<K: Vector, const FULL: bool>(k: K, p: *mut f32, len: usize, v: K::V) {
+    // SAFETY: the caller's obligations, which are `store`'s and `store_tail`'s.
+    unsafe {
+        if FULL {
+            k.store(p, v);
+        } else {
+            k.store_tail(p, len, v);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The vector operations the routines written once for every x86-64 ISA (`softmax_loop`,
+//! `attention_cols`) are written over; `avx2::softmax` and `avx512::softmax` implement them
+//! for 8 and 16 lanes.
+
+/// One ISA's f32 vector and the operations the softmax and attention routines need, each `#[inline(always)]`
+/// so that it inherits the caller's target features. A value of the implementing type exists
+/// only once the CPU is known to run the ISA, so the register-only operations are safe; the
+/// loads and stores are `unsafe` for their bounds alone.
+pub(crate) trait Vector: Copy {
+    /// A vector of `LANES` f32.
+    type V: Copy;
+    /// A lane mask, as a comparison returns it.
+    type Mask: Copy;
+    const LANES: usize;
+
+    fn splat(self, x: f32) -> Self::V;
+    fn add(self, a: Self::V, b: Self::V) -> Self::V;
+    fn sub(self, a: Self::V, b: Self::V) -> Self::V;
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    fn max(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a * b + c`, one rounding.
+    fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `c - a * b`, one rounding.
+    fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// Lanes where `a == b` (false where either is NaN).
+    fn eq(self, a: Self::V, b: Self::V) -> Self::Mask;
+    /// Lanes where `a != b` (true where either is NaN).
+    fn ne(self, a: Self::V, b: Self::V) -> Self::Mask;
+    /// `a` in the lanes of `mask`, `b` elsewhere.
+    fn select(self, mask: Self::Mask, a: Self::V, b: Self::V) -> Self::V;
+    fn no_lanes(self) -> Self::Mask;
+    fn or_mask(self, a: Self::Mask, b: Self::Mask) -> Self::Mask;
+    fn any(self, mask: Self::Mask) -> bool;
+    /// The largest lane (order of the fold fixed per ISA).
+    fn reduce_max(self, v: Self::V) -> f32;
+    /// The sum of the lanes (order of the fold fixed per ISA).
+    fn reduce_add(self, v: Self::V) -> f32;
+    /// The ISA's vector e^x.
+    fn exp(self, v: Self::V) -> Self::V;
+    /// The ISA's vector e^x for lanes `<= 0` or NaN.
+    fn exp_nonpositive(self, v: Self::V) -> Self::V;
+
+    /// # Safety
+    /// `p` valid for `LANES` reads.
+    unsafe fn load(self, p: *const f32) -> Self::V;
+    /// The first `len` (`< LANES`) lanes at `p`, the others set to `fill`.
+    ///
+    /// # Safety
+    /// `p` valid for `len` reads; the other lanes are not accessed.
+    unsafe fn load_tail(self, p: *const f32, len: usize, fill: Self::V) -> Self::V;
+    /// # Safety
+    /// `p` valid for `LANES` writes.
+    unsafe fn store(self, p: *mut f32, v: Self::V);
+    /// Stores the first `len` (`< LANES`) lanes of `v` at `p`.
+    ///
+    /// # Safety
+    /// `p` valid for `len` writes; the other lanes are not accessed.
+    unsafe fn store_tail(self, p: *mut f32, len: usize, v: Self::V);
+}
