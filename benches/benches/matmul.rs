@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use benches::random_f32;
+use benches::{peers, random_f32};
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -49,60 +49,11 @@ impl Inputs {
     }
 
     fn matrixmultiply(&mut self) {
-        let n = self.n;
-        let s = n as isize;
-        // SAFETY: a, b and c each hold n * n floats and are viewed as n x n row-major (row
-        // stride n, column stride 1), so every index the call forms is in bounds; c does not
-        // overlap a or b. sgemm's own feature detection picks its kernel.
-        unsafe {
-            matrixmultiply::sgemm(
-                n,
-                n,
-                n,
-                1.0,
-                self.a.as_ptr(),
-                s,
-                1,
-                self.b.as_ptr(),
-                s,
-                1,
-                0.0,
-                self.c.as_mut_ptr(),
-                s,
-                1,
-            );
-        }
+        peers::matrixmultiply(self.n, &self.a, &self.b, &mut self.c);
     }
 
-    fn gemm(&mut self, parallelism: gemm::Parallelism) {
-        let n = self.n;
-        let s = n as isize;
-        // SAFETY: a, b and c each hold n * n floats viewed row-major (column stride 1, row
-        // stride n), so every index is in bounds; c does not overlap a or b. With
-        // read_dst = false the crate computes c = beta * a * b (its alpha scales the old c).
-        unsafe {
-            gemm::gemm(
-                n,
-                n,
-                n,
-                self.c.as_mut_ptr(),
-                1,
-                s,
-                false,
-                self.a.as_ptr(),
-                1,
-                s,
-                self.b.as_ptr(),
-                1,
-                s,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                parallelism,
-            );
-        }
+    fn gemm(&mut self, threads: usize) {
+        peers::gemm(self.n, &self.a, &self.b, &mut self.c, threads);
     }
 }
 
@@ -134,9 +85,7 @@ fn single_thread(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("matrixmultiply", n), |bench| {
             bench.iter(|| inputs.matrixmultiply())
         });
-        group.bench_function(BenchmarkId::new("gemm", n), |bench| {
-            bench.iter(|| inputs.gemm(gemm::Parallelism::None))
-        });
+        group.bench_function(BenchmarkId::new("gemm", n), |bench| bench.iter(|| inputs.gemm(1)));
     }
     group.finish();
 }
@@ -156,7 +105,7 @@ fn two_threads(c: &mut Criterion) {
         }
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a 2-thread pool");
         group.bench_function(BenchmarkId::new("gemm", n), |bench| {
-            pool.install(|| bench.iter(|| inputs.gemm(gemm::Parallelism::Rayon(2))))
+            pool.install(|| bench.iter(|| inputs.gemm(2)))
         });
     }
     group.finish();

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use benches::random_f32;
+use benches::{peers, random_f32};
 use kernels::{Isa, MatMut, MatRef, Opts, matmul::matmul};
 
 /// One column of the table.
@@ -74,61 +74,13 @@ fn main() {
 }
 
 fn run(which: Impl, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    let s = n as isize;
     match which {
         Impl::Ours(isa, threads) => {
             let opts = Opts { isa: Some(isa), threads };
             let (a, b) = (MatRef::new(a, n, n).unwrap(), MatRef::new(b, n, n).unwrap());
             matmul(a, b, MatMut::new(c, n, n).unwrap(), &opts).unwrap();
         }
-        // SAFETY: a, b and c hold n * n floats each, viewed n x n row-major (row stride n,
-        // column stride 1), so every index formed is in bounds; c overlaps neither a nor b.
-        Impl::MatrixMultiply => unsafe {
-            matrixmultiply::sgemm(
-                n,
-                n,
-                n,
-                1.0,
-                a.as_ptr(),
-                s,
-                1,
-                b.as_ptr(),
-                s,
-                1,
-                0.0,
-                c.as_mut_ptr(),
-                s,
-                1,
-            );
-        },
-        Impl::Gemm(threads) => {
-            let parallelism =
-                if threads == 1 { gemm::Parallelism::None } else { gemm::Parallelism::Rayon(threads) };
-            // SAFETY: as above (gemm takes column stride first, then row stride); with
-            // read_dst = false it writes c = 1.0 * a * b without reading c.
-            unsafe {
-                gemm::gemm(
-                    n,
-                    n,
-                    n,
-                    c.as_mut_ptr(),
-                    1,
-                    s,
-                    false,
-                    a.as_ptr(),
-                    1,
-                    s,
-                    b.as_ptr(),
-                    1,
-                    s,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    parallelism,
-                );
-            }
-        }
+        Impl::MatrixMultiply => peers::matrixmultiply(n, a, b, c),
+        Impl::Gemm(threads) => peers::gemm(n, a, b, c, threads),
     }
 }

@@ -1,4 +1,76 @@
-//! Benchmarks live in `benches/`; this library only re-exports the input generator they share
-//! with the harness.
+//! Benchmarks live in `benches/` (and `examples/`); this library holds what they share: the
+//! input generator (the harness's too) and safe square-matrix entry points of the peer crates.
 
 pub use kernels::reference::random_f32;
+
+/// `c = a * b` for `n x n` row-major matrices through the peer crates, whose entry points are
+/// `unsafe fn`s over raw pointers; these check the lengths so that callers stay safe.
+pub mod peers {
+    /// Panics unless `a`, `b` and `c` each hold `n * n` floats.
+    fn check(n: usize, a: &[f32], b: &[f32], c: &[f32]) -> isize {
+        let len = n.checked_mul(n).expect("n * n overflows");
+        assert!(
+            a.len() == len && b.len() == len && c.len() == len,
+            "peers: every matrix must hold n * n floats"
+        );
+        isize::try_from(n).expect("n fits isize")
+    }
+
+    /// bluss/matrixmultiply's `sgemm`, single-threaded.
+    pub fn matrixmultiply(n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+        let s = check(n, a, b, c);
+        // SAFETY: a, b and c hold n * n floats each (checked), viewed n x n row-major (row
+        // stride n, column stride 1), so every index the call forms is in bounds; c is a
+        // unique borrow, so it overlaps neither a nor b. sgemm picks its kernel itself.
+        unsafe {
+            matrixmultiply::sgemm(
+                n,
+                n,
+                n,
+                1.0,
+                a.as_ptr(),
+                s,
+                1,
+                b.as_ptr(),
+                s,
+                1,
+                0.0,
+                c.as_mut_ptr(),
+                s,
+                1,
+            );
+        }
+    }
+
+    /// sarah-quinones/gemm's `gemm` on `threads` rayon threads (1 = no parallelism).
+    pub fn gemm(n: usize, a: &[f32], b: &[f32], c: &mut [f32], threads: usize) {
+        let s = check(n, a, b, c);
+        let parallelism =
+            if threads <= 1 { gemm::Parallelism::None } else { gemm::Parallelism::Rayon(threads) };
+        // SAFETY: as above (gemm takes the column stride first, then the row stride); with
+        // read_dst = false it computes c = 1.0 * a * b without reading c.
+        unsafe {
+            gemm::gemm(
+                n,
+                n,
+                n,
+                c.as_mut_ptr(),
+                1,
+                s,
+                false,
+                a.as_ptr(),
+                1,
+                s,
+                b.as_ptr(),
+                1,
+                s,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                parallelism,
+            );
+        }
+    }
+}
