@@ -248,14 +248,17 @@ fn beta_zero_ignores_nan(isa: Isa) {
     }
 }
 
-/// Threads split C, never k: the result is bitwise the same for any thread count.
+/// Threads split C, never k: the result is bitwise the same for any thread count. Every shape
+/// is above the size (m * n * k >= 2^23) from which a second thread is used; the last one is
+/// small enough in k to take the no-copy path.
 fn threads_bitwise(isa: Isa) {
     let mut rng = Rng(7);
     for ((m, k, n), lc) in [
-        ((130, 300, 77), Layout::RowMajor),
+        ((300, 300, 130), Layout::RowMajor),
         ((257, 257, 257), Layout::RowMajor),
-        ((77, 300, 130), Layout::ColMajor),
-        ((97, 40, 60), Layout::Spread),
+        ((130, 300, 300), Layout::ColMajor),
+        ((120, 300, 300), Layout::Spread),
+        ((1500, 4, 1500), Layout::RowMajor),
     ] {
         let a = Stored::random(m, k, Layout::RowMajor, &mut rng);
         let b = Stored::random(k, n, Layout::PaddedCols(2), &mut rng);

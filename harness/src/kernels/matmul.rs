@@ -134,13 +134,14 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             worst.verdict("C full of NaN is never read".into())
         }),
         check("threads", true, || {
-            let case = Case::new((130, 300, 77), [Layout::RowMajor, Layout::ColMajor, Layout::Padded], seed);
+            // Large enough (m * n * k >= 2^23) for the kernel to use the second thread.
+            let case = Case::new((130, 300, 300), [Layout::RowMajor, Layout::ColMajor, Layout::Padded], seed);
             let one = case.run(&opts, 1.0, 0.0);
             let two = case.run(&Opts { isa: Some(isa), threads: 2 }, 1.0, 0.0);
             if one.data.iter().zip(&two.data).all(|(a, b)| a.to_bits() == b.to_bits()) {
                 Ok("1 and 2 threads give bitwise equal C".into())
             } else {
-                Err(failure("1 and 2 threads differ".into(), "130x300 * 300x77".into()))
+                Err(failure("1 and 2 threads differ".into(), "130x300 * 300x300".into()))
             }
         }),
         check("errors", false, || {

@@ -170,6 +170,11 @@ thread_local! {
 /// add work. Measured at n = 128: about 145 GFLOP/s direct against 112 with packing.
 const DIRECT_MAX_FLOATS: usize = 32 * 1024;
 
+/// The smallest `m * n * k` (about 200^3, ~0.1 ms on one core) run on more than one thread:
+/// measured with `matmul_interleaved -- 128,192,256 2`, two threads ran 0.66x one thread at
+/// n = 128, 0.93x at 192 and 1.18x at 256.
+const PARALLEL_MIN_MNK: usize = 1 << 23;
+
 /// Runs `job` on `threads` workers: the entry point of every ISA.
 pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     let Job { alpha, a, b, beta, c, .. } = job;
@@ -195,8 +200,9 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     let direct = (b.col_stride() == 1 || n == 1) && m * k + k * n <= DIRECT_MAX_FLOATS;
 
     // Threads take disjoint bands of C's rows (never a slice of k), so each element sees the
-    // same sequence of operations whatever the thread count.
-    let threads = if m * n * k < 64 * 64 * 64 { 1 } else { threads };
+    // same sequence of operations whatever the thread count. Below PARALLEL_MIN_MNK waking a
+    // second thread costs more than it saves.
+    let threads = if m * n * k < PARALLEL_MIN_MNK { 1 } else { threads };
     if threads <= 1 {
         let job = Job { direct, alpha, a, b, beta, c, packed_b: None };
         if direct {
