@@ -92,7 +92,7 @@ pub(crate) struct GroupTask<'a> {
 /// Per-thread buffers, all O(block^2): nothing grows with the sequence length.
 #[derive(Debug)]
 pub(crate) struct Scratch {
-    /// Q block transposed, `head_dim x BR`.
+    /// Q block transposed and multiplied by the scale, `head_dim x BR`.
     qt: Aligned,
     /// dO block transposed, `head_dim x BR` (backward).
     dot: Aligned,
@@ -201,20 +201,21 @@ fn gemm<K: GemmKernel>(
     }
 }
 
-/// `dst[c * ld + r] = src[r * cols + c]` for a row-major `rows x cols` `src`.
+/// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`.
 #[inline(always)]
-fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32], ld: usize) {
+fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
     for (r, row) in src.chunks_exact(cols).take(rows).enumerate() {
         for (c, &x) in row.iter().enumerate() {
             if let Some(slot) = dst.get_mut(c * ld + r) {
-                *slot = x;
+                *slot = factor * x;
             }
         }
     }
 }
 
-/// `S^T` for keys `k0..k0 + bc` and the block's `br` queries from `q0`: scaled scores, plus
-/// the additive mask, with causally hidden entries set to -inf.
+/// `S^T` for keys `k0..k0 + bc` and the block's `br` queries from `q0`: scaled scores (`qt`
+/// holds the queries already multiplied by the scale), plus the additive mask, with causally
+/// hidden entries set to -inf.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn scores<K: GemmKernel>(
@@ -229,7 +230,7 @@ fn scores<K: GemmKernel>(
 ) {
     let Shape { q_len, kv_len, head_dim: d, .. } = p.shape;
     let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
-    gemm(kernel, p.scale, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
+    gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
     if mask.is_none() && !p.causal {
         return;
     }
@@ -264,7 +265,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         return;
     };
     let mask = p.mask_of(b);
-    transpose(q, br, d, &mut s.qt, BR);
+    transpose(q, br, d, p.scale, &mut s.qt, BR);
     let o = &mut s.o[..br * d];
     o.fill(0.0);
     let (m, l) = (&mut s.m[..br], &mut s.l[..br]);
@@ -351,8 +352,8 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             ) else {
                 continue;
             };
-            transpose(q, br, d, &mut s.qt, BR);
-            transpose(d_o, br, d, &mut s.dot, BR);
+            transpose(q, br, d, p.scale, &mut s.qt, BR);
+            transpose(d_o, br, d, 1.0, &mut s.dot, BR);
             let (dd, shift) = (&mut s.dd[..br], &mut s.shift[..br]);
             // D = rowsum(dO * O); a query that saw nothing has lse -inf and gets P = 0 from
             // e^(x - inf).

@@ -251,23 +251,36 @@ unsafe fn store<const R: usize, const FULL: bool>(acc: &[[__m512; 2]; R], scale:
             tile.store_from(&spill, NR, scale);
             return;
         }
+        // Every kernel is instantiated for its tile's row count: a loop over all R rows unrolls
+        // with the accumulators kept in registers.
+        if rows != R {
+            return;
+        }
+        // alpha = 1 with beta = 0 (attention's scores) or beta = 1 (every KC slice after the
+        // first, attention's P V) skip the multiplications.
+        let (set, add) = (scale.alpha == 1.0 && scale.beta == 0.0, scale.alpha == 1.0 && scale.beta == 1.0);
         let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
         let c = tile.data().as_mut_ptr();
-        for (i, acc_i) in acc.iter().enumerate().take(rows) {
+        for (i, acc_i) in acc.iter().enumerate() {
             for (h, (&v, &mask)) in acc_i.iter().zip(&masks).enumerate() {
                 if mask == 0 {
                     continue;
                 }
-                // Bounds: i < rows, and the
+                // Bounds: i < R = rows, and the
                 // mask enables lane l only when h * 16 + l < cols, so every accessed element
                 // (i, h * 16 + l) is inside the tile (col_stride is 1), lane 0 included since the
                 // mask is non-zero; masked-off lanes are not accessed and cannot fault.
                 {
                     let ptr = c.wrapping_add(i * rs + h * 16);
-                    let mut out = _mm512_mul_ps(v, alpha);
-                    if scale.beta != 0.0 {
-                        out = _mm512_fmadd_ps(load::<FULL>(mask, ptr), beta, out);
-                    }
+                    let out = if set {
+                        v
+                    } else if add {
+                        _mm512_add_ps(load::<FULL>(mask, ptr), v)
+                    } else if scale.beta == 0.0 {
+                        _mm512_mul_ps(v, alpha)
+                    } else {
+                        _mm512_fmadd_ps(load::<FULL>(mask, ptr), beta, _mm512_mul_ps(v, alpha))
+                    };
                     if FULL {
                         _mm512_storeu_ps(ptr, out);
                     } else {
