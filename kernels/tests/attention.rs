@@ -89,6 +89,33 @@ impl Case {
         };
         Case { shape, causal, scale: None, mask, q, k, v, dout }
     }
+
+    /// Forward, then backward from its outputs, on `opts`, into NaN-filled buffers so that an
+    /// element the kernel leaves unwritten shows.
+    fn run(&self, opts: &Opts) -> Outputs {
+        let attn = Attention::new(self.shape, self.params()).unwrap();
+        let nan = |len: usize| vec![f32::NAN; len];
+        let mut o = Outputs {
+            out: nan(self.q.len()),
+            lse: nan(self.q.len() / self.shape.head_dim),
+            dq: nan(self.q.len()),
+            dk: nan(self.k.len()),
+            dv: nan(self.v.len()),
+        };
+        attn.forward(self.qkv(), &mut o.out, &mut o.lse, opts).unwrap();
+        let grads = Grads { dq: &mut o.dq, dk: &mut o.dk, dv: &mut o.dv };
+        attn.backward(self.qkv(), &o.out, &o.lse, &self.dout, grads, opts).unwrap();
+        o
+    }
+}
+
+/// What [`Case::run`] computes.
+struct Outputs {
+    out: Vec<f32>,
+    lse: Vec<f32>,
+    dq: Vec<f32>,
+    dk: Vec<f32>,
+    dv: Vec<f32>,
 }
 
 /// The largest finite |x|.
@@ -120,10 +147,7 @@ fn check(
     want: &oracle::Forward,
     want_grads: &oracle::Backward,
 ) -> (f64, f64, f64) {
-    let attn = Attention::new(case.shape, case.params()).unwrap();
-    let mut out = vec![f32::NAN; case.q.len()];
-    let mut lse = vec![f32::NAN; want.lse.len()];
-    attn.forward(case.qkv(), &mut out, &mut lse, opts).unwrap();
+    let Outputs { out, lse, dq, dk, dv } = case.run(opts);
     // The largest |lse| is about the largest score, which sets the rounding error.
     let bound = TOL * (1.0 + max_abs(&want.lse) / 4.0);
     let e_out = rel_error(&format!("{what} out"), &out, &want.out, max_abs(&want.out));
@@ -144,10 +168,6 @@ fn check(
         .fold(0.0, f64::max);
     assert!(e_lse <= bound, "{what}: lse error {e_lse:e} > {bound:e}");
 
-    let (mut dq, mut dk, mut dv) =
-        (vec![f32::NAN; case.q.len()], vec![f32::NAN; case.k.len()], vec![f32::NAN; case.v.len()]);
-    let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
-    attn.backward(case.qkv(), &out, &lse, &case.dout, grads, opts).unwrap();
     let gbound = 4.0 * bound;
     let mut e_grad = 0.0f64;
     let g = want_grads;
@@ -308,22 +328,8 @@ fn threads_agree(isa: Isa) {
     let shape = Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 230, head_dim: 24 };
     for (causal, mask_kind) in [(true, 0), (false, 2)] {
         let case = Case::random(shape, causal, mask_kind, false, 1.0, 11);
-        let attn = Attention::new(shape, case.params()).unwrap();
         let run = |threads: usize| {
-            let opts = Opts { isa: Some(isa), threads };
-            let (mut out, mut lse) = (vec![0.0; case.q.len()], vec![0.0; 2 * 4 * 200]);
-            attn.forward(case.qkv(), &mut out, &mut lse, &opts).unwrap();
-            let (mut dq, mut dk, mut dv) =
-                (vec![0.0; case.q.len()], vec![0.0; case.k.len()], vec![0.0; case.v.len()]);
-            attn.backward(
-                case.qkv(),
-                &out,
-                &lse,
-                &case.dout,
-                Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv },
-                &opts,
-            )
-            .unwrap();
+            let Outputs { out, lse, dq, dk, dv } = case.run(&Opts { isa: Some(isa), threads });
             [out, lse, dq, dk, dv].map(|t| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
         };
         assert!(run(1) == run(2), "{isa}: 1 and 2 threads disagree (causal={causal})");
@@ -395,21 +401,7 @@ fn finite_differences(isa: Isa) {
         grid(&mut case.q);
         grid(&mut case.k);
         grid(&mut case.v);
-        let attn = Attention::new(shape, case.params()).unwrap();
-        let opts = Opts::single(isa);
-        let (mut out, mut lse) = (vec![0.0; case.q.len()], vec![0.0; case.q.len() / shape.head_dim]);
-        attn.forward(case.qkv(), &mut out, &mut lse, &opts).unwrap();
-        let (mut dq, mut dk, mut dv) =
-            (vec![0.0; case.q.len()], vec![0.0; case.k.len()], vec![0.0; case.v.len()]);
-        attn.backward(
-            case.qkv(),
-            &out,
-            &lse,
-            &case.dout,
-            Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv },
-            &opts,
-        )
-        .unwrap();
+        let Outputs { dq, dk, dv, .. } = case.run(&Opts::single(isa));
         for (name, which, got) in [("dq", 0, &dq), ("dk", 1, &dk), ("dv", 2, &dv)] {
             for (idx, &g) in got.iter().enumerate() {
                 let bump = |delta: f32| {
