@@ -105,28 +105,12 @@ impl Problem for Spec {
     }
 
     fn model(input: &Input) -> Vec<i32> {
-        let mut sum = Vec::new();
-        let mut carry = 0;
-        for i in 0..input.l1.len().max(input.l2.len()) {
-            let digit = |n: &Vec<i32>| n.get(i).copied().unwrap_or(0);
-            let s = digit(&input.l1) + digit(&input.l2) + carry;
-            sum.push(s % 10);
-            carry = s / 10;
-        }
-        if carry > 0 {
-            sum.push(carry);
-        }
-        sum
+        add_little_endian(&input.l1, &input.l2)
     }
 
     /// 1..=100 digits each, no leading zeros; often runs of nines so carries ripple.
     fn inputs() -> BoxedStrategy<Input> {
-        let number = prop_oneof![
-            1 => Just(vec![0]),
-            2 => digits_little_endian(0..=9),
-            2 => digits_little_endian(8..=9),
-        ];
-        (number.clone(), number).prop_map(|(l1, l2)| Input { l1, l2 }).boxed()
+        (number(), number()).prop_map(|(l1, l2)| Input { l1, l2 }).boxed()
     }
 
     /// 10^6 nines plus one: the carry ripples through every digit.
@@ -154,13 +138,31 @@ impl Problem for Spec {
     }
 }
 
-/// A number of 1..=100 digits drawn from `digits`, least significant first, whose most
-/// significant digit is not zero.
-pub fn digits_little_endian(
-    digits: std::ops::RangeInclusive<i32>,
-) -> impl Strategy<Value = Vec<i32>> + Clone {
-    (prop::collection::vec(digits, 0..=99), 1..=9).prop_map(|(mut number, top)| {
-        number.push(top);
-        number
-    })
+/// The digits of `a + b`, all three least significant first (the model of this problem and,
+/// reversed, of 445).
+pub fn add_little_endian(a: &[i32], b: &[i32]) -> Vec<i32> {
+    let mut sum = Vec::new();
+    let mut carry = 0;
+    for i in 0..a.len().max(b.len()) {
+        let s = a.get(i).unwrap_or(&0) + b.get(i).unwrap_or(&0) + carry;
+        sum.push(s % 10);
+        carry = s / 10;
+    }
+    if carry > 0 {
+        sum.push(carry);
+    }
+    sum
+}
+
+/// A number of 1..=100 digits, least significant first, no leading zero (0 itself included),
+/// often a run of 8s and 9s so that carries ripple: the inputs of this problem and, reversed,
+/// of 445.
+pub fn number() -> impl Strategy<Value = Vec<i32>> + Clone {
+    let digits = |range: std::ops::RangeInclusive<i32>| {
+        (prop::collection::vec(range, 0..=99), 1..=9).prop_map(|(mut number, top)| {
+            number.push(top);
+            number
+        })
+    };
+    prop_oneof![1 => Just(vec![0]), 2 => digits(0..=9), 2 => digits(8..=9)]
 }
