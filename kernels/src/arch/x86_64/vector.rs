@@ -1,11 +1,11 @@
-//! The vector operations the routines written once for every x86-64 ISA (`softmax_loop`,
-//! `attention_cols`) are written over; `avx2::softmax` and `avx512::softmax` implement them
-//! for 8 and 16 lanes.
+//! The vector operations that the routines written once for every x86-64 ISA
+//! (`softmax_loop`, `attention_cols`) are written over; `avx2::softmax` and `avx512::softmax`
+//! implement them for 8 and 16 lanes.
 
-/// One ISA's f32 vector and the operations the softmax and attention routines need, each `#[inline(always)]`
-/// so that it inherits the caller's target features. A value of the implementing type exists
-/// only once the CPU is known to run the ISA, so the register-only operations are safe; the
-/// loads and stores are `unsafe` for their bounds alone.
+/// One ISA's f32 vector and the operations the softmax and attention routines need, each
+/// `#[inline(always)]` so that it inherits the caller's target features. A value of the
+/// implementing type exists only once the CPU is known to run the ISA, so the register-only
+/// operations are safe; the loads and stores are `unsafe` for their bounds alone.
 pub(crate) trait Vector: Copy {
     /// A vector of `LANES` f32.
     type V: Copy;

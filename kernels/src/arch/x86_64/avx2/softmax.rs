@@ -1,6 +1,7 @@
-//! AVX2 + FMA vector operations for the softmax family of `x86_64::softmax_loop` (8 lanes),
-//! and the entry points that compile its routines for AVX2. Tails use `vmaskmovps` loads
-//! (blended with the fill value) and masked stores.
+//! AVX2 + FMA vector operations (`x86_64::vector::Vector`, 8 lanes), on which the softmax
+//! family (`x86_64::softmax_loop`) and attention's column sweeps run, and the entry points that
+//! compile the softmax routines for AVX2. Tails use `vmaskmovps` loads (blended with the fill
+//! value) and masked stores.
 
 use core::arch::x86_64::*;
 

@@ -70,9 +70,9 @@ impl GemmKernel for MatmulKernel {
         };
         macro_rules! by_rows {
             ($vecs:literal, $full:literal) => {
-                // SAFETY: CPU feature: `self` proves avx512f (`new_unchecked`). Bounds: `operands` are the in-bounds
-                // views `a`, `b` with rows <= MR, cols <= 16 * VECS (equal when FULL), B's column stride 1 (or
-                // one column), `masks` enabling exactly lanes j < cols, and the tile checked rows x cols.
+                // SAFETY: CPU feature: `self` proves avx512f. Bounds: `operands` are the in-bounds views
+                // `a`, `b`: rows <= MR, cols <= 16 * VECS (equal when FULL), B's column stride 1 (or one
+                // column), `masks` enabling exactly lanes j < cols; the tile was checked rows x cols.
                 unsafe {
                     match rows {
                         1 => tile_kernel::<1, $vecs, $full>(&operands, scale, &mut tile),

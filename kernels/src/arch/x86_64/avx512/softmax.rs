@@ -1,6 +1,7 @@
-//! AVX-512 vector operations for the softmax family of `x86_64::softmax_loop` (16 lanes), and
-//! the entry points that compile its routines for AVX-512. Tails use masked loads (filled
-//! with the fill value) and masked stores.
+//! AVX-512 vector operations (`x86_64::vector::Vector`, 16 lanes), on which the softmax family
+//! (`x86_64::softmax_loop`) and attention's column sweeps run, and the entry points that
+//! compile the softmax routines for AVX-512. Tails use masked loads (filled with the fill
+//! value) and masked stores.
 
 use core::arch::x86_64::*;
 
