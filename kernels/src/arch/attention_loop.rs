@@ -10,7 +10,7 @@
 //! Everything here is safe code, `#[inline(always)]` so that each ISA's `#[target_feature]`
 //! entry compiles the whole loop (and the element-wise steps) for that ISA.
 
-use crate::arch::gemm_loop::{self, GemmKernel, Job, Workspace};
+use crate::arch::gemm_loop::{self, GemmKernel, Job, LINE_FLOATS, Workspace, line_start};
 use crate::arch::scalar::exp::exp;
 use crate::attention::{Mask, Shape};
 use crate::{MatMut, MatRef};
@@ -138,9 +138,8 @@ struct Aligned {
 
 impl Aligned {
     fn zeros(len: usize) -> Self {
-        const LINE_FLOATS: usize = 16;
         let data = vec![0.0; len + LINE_FLOATS];
-        let start = data.as_ptr().align_offset(64).min(LINE_FLOATS);
+        let start = line_start(&data);
         Aligned { data, start, len }
     }
 }

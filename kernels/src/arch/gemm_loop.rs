@@ -148,15 +148,25 @@ pub(crate) struct Workspace {
     b: Vec<f32>,
 }
 
+/// Floats in a 64-byte cache line: the slack a buffer needs to hold `len` floats from a line
+/// boundary on.
+pub(crate) const LINE_FLOATS: usize = 16;
+
+/// The index of the first element of `buf` (at least `LINE_FLOATS` long) that starts a cache
+/// line.
+#[inline(always)]
+pub(crate) fn line_start(buf: &[f32]) -> usize {
+    buf.as_ptr().align_offset(64).min(LINE_FLOATS)
+}
+
 /// The 64-byte aligned prefix of `len` floats inside `buf`, growing it as needed: aligned
 /// panels let the kernels' vector loads never straddle a cache line.
 #[inline(always)]
 fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
-    const ALIGN_FLOATS: usize = 16;
-    if buf.len() < len + ALIGN_FLOATS {
-        buf.resize(len + ALIGN_FLOATS, 0.0);
+    if buf.len() < len + LINE_FLOATS {
+        buf.resize(len + LINE_FLOATS, 0.0);
     }
-    let offset = buf.as_ptr().align_offset(64).min(ALIGN_FLOATS);
+    let offset = line_start(buf);
     &mut buf[offset..offset + len]
 }
 
