@@ -63,7 +63,8 @@ pub(crate) struct Scale {
     pub beta: f32,
 }
 
-/// An `rows x cols` tile of C (at most `MR x NR`), every element inside `data`.
+/// An `rows x cols` tile of C (at most `MR x NR`, or a strip of any height), every element
+/// inside `data`.
 #[derive(Debug)]
 pub(crate) struct Tile<'a> {
     data: &'a mut [f32],
@@ -110,6 +111,16 @@ impl<'a> Tile<'a> {
         self.cols
     }
 
+    /// Rows `row..row + rows` of the tile, if they are inside it.
+    #[inline(always)]
+    pub(crate) fn rows_at(&mut self, row: usize, rows: usize) -> Option<Tile<'_>> {
+        if row.checked_add(rows)? > self.rows {
+            return None;
+        }
+        let data = self.data.get_mut(row * self.row_stride..)?;
+        Tile::new(data, self.row_stride, self.col_stride, rows, self.cols)
+    }
+
     /// Writes `scale.alpha * acc + scale.beta * C` for the tile's elements, reading `acc` as a
     /// row-major `_ x nr` block: the portable store every kernel can fall back to.
     #[inline(always)]
@@ -139,6 +150,19 @@ pub(crate) trait GemmKernel: Copy + Send + Sync {
     /// column stride is 1 (unless `cols == 1`), with `rows <= MR`, `cols <= NR` and the tile of
     /// the same `rows x cols` shape. Arguments breaking that leave the tile untouched.
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>);
+
+    /// [`kernel`](Self::kernel) for a strip of C as tall as `a` (any number of rows), one
+    /// `MR`-row tile after another. An ISA overrides it to run the whole strip inside its
+    /// target features, without a call and a dispatch per tile.
+    #[inline(always)]
+    fn strip(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut strip: Tile<'_>) {
+        for row in (0..a.rows()).step_by(Self::MR) {
+            let mr = Self::MR.min(a.rows() - row);
+            if let (Some(a), Some(tile)) = (a.block(row, mr, 0, a.cols()), strip.rows_at(row, mr)) {
+                self.kernel(a, b, scale, tile);
+            }
+        }
+    }
 }
 
 /// Packing buffers, kept per thread and reused across calls.
@@ -320,14 +344,8 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
         let Some(b) = b.block(0, k, col, nr) else {
             continue;
         };
-        for row in (0..m).step_by(K::MR) {
-            let mr = K::MR.min(m - row);
-            if let (Some(a), Some(tile)) = (
-                a.block(row, mr, 0, k),
-                c.get_mut(row * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
-            ) {
-                kernel.kernel(a, b, scale, tile);
-            }
+        if let Some(strip) = c.get_mut(col * csc..).and_then(|data| Tile::new(data, rsc, csc, m, nr)) {
+            kernel.strip(a, b, scale, strip);
         }
     }
 }
@@ -381,14 +399,10 @@ fn row_blocks<K: GemmKernel>(
             let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
                 continue;
             };
-            for row in (ic..ic + mc).step_by(K::MR) {
-                let mr = K::MR.min(m - row);
-                if let (Some(a), Some(tile)) = (
-                    a.block(row - ic, mr, 0, kc),
-                    c.get_mut(row * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mr, nr)),
-                ) {
-                    kernel.kernel(a, bpanel, scale, tile);
-                }
+            if let Some(strip) =
+                c.get_mut(ic * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mc, nr))
+            {
+                kernel.strip(a, bpanel, scale, strip);
             }
         }
     }

@@ -9,6 +9,7 @@
 
 pub(crate) mod attention;
 pub(crate) mod exp;
+mod full_tile;
 pub(crate) mod peak;
 pub(crate) mod softmax;
 
@@ -44,6 +45,38 @@ impl GemmKernel for MatmulKernel {
         // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
         // saw avx512f/avx2/fma. Bounds: `serial_avx512` is safe code with no other obligation.
         unsafe { serial_avx512(self, job, ws) }
+    }
+
+    #[inline(always)]
+    fn strip(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut strip: Tile<'_>) {
+        let (rows, k) = (a.rows(), a.cols());
+        let full = b.cols() == NR
+            && b.rows() == k
+            && b.col_stride() == 1
+            && strip.col_stride() == 1
+            && strip.rows() == rows
+            && strip.cols() == NR;
+        let tiles = if full { rows / MR } else { 0 };
+        if tiles > 0 {
+            let stream = full_tile::Stream {
+                a: a.as_slice().as_ptr(),
+                a_rs: a.row_stride() * 4,
+                a_cs: a.col_stride() * 4,
+                b: b.as_slice().as_ptr(),
+                b_rs: b.row_stride() * 4,
+            };
+            let c_rs = strip.row_stride();
+            // SAFETY: CPU feature: `self` proves avx512f. Bounds: `a` is a view of `rows >= tiles
+            // * MR` rows and k columns and `b` one of k rows and NR unit-stride columns, all
+            // inside their slices; the strip holds `rows` rows of NR floats inside its data.
+            unsafe { full_tile::strip(&stream, k, tiles, scale, strip.data().as_mut_ptr(), c_rs) };
+        }
+        for row in (tiles * MR..rows).step_by(MR) {
+            let mr = MR.min(rows - row);
+            if let (Some(a), Some(tile)) = (a.block(row, mr, 0, k), strip.rows_at(row, mr)) {
+                self.kernel(a, b, scale, tile);
+            }
+        }
     }
 
     #[inline(always)]
@@ -204,7 +237,7 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
 /// per `KC` slice, so it is usually in L3 or memory, and the prefetch hides that latency
 /// behind the FMAs.
 #[inline(always)]
-fn prefetch_tile(tile: &mut Tile<'_>) {
+pub(super) fn prefetch_tile(tile: &mut Tile<'_>) {
     let (rows, rs) = (tile.rows(), tile.row_stride());
     let c = tile.data().as_ptr();
     for i in 0..rows {
@@ -230,7 +263,11 @@ fn serial_avx512(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
 ///
 /// The CPU supports avx512f.
 #[inline(always)]
-unsafe fn store<const R: usize, const FULL: bool>(acc: &[[__m512; 2]; R], scale: Scale, tile: &mut Tile<'_>) {
+pub(super) unsafe fn store<const R: usize, const FULL: bool>(
+    acc: &[[__m512; 2]; R],
+    scale: Scale,
+    tile: &mut Tile<'_>,
+) {
     // SAFETY: CPU feature: the caller's avx512f obligation. Bounds: see the comment at each
     // memory access below; `Tile` keeps (i, j) inside its data for i < rows, j < cols.
     unsafe {
