@@ -335,6 +335,23 @@ fn threads_agree(isa: Isa) {
 /// nearly one-hot, so `dP - D` is close to 0 and dq is ~1e-3 while the products that make it
 /// are ~1. Found by `random_shapes`; the error must be judged against the terms, and stay
 /// within the bound there.
+/// Scores that climb key after key, by steps below and above the forward pass's rescaling
+/// margin: the running max is stale for a while, then has to move within a key block and
+/// across blocks, and the exponentials taken against a stale max must still add up exactly.
+fn climbing_scores(isa: Isa) {
+    let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 7, kv_len: 300, head_dim: 8 };
+    for step in [0.01f32, 0.1, 0.5, 3.0] {
+        let mut case = Case::random(shape, false, 0, false, 1.0, 11);
+        case.q.iter_mut().for_each(|x| *x = x.abs() + 0.5);
+        // Key j's score grows like j * step, plus the random spread of its direction.
+        let scale = (8f32).sqrt() / 8.0;
+        for (j, key) in case.k.chunks_mut(8).enumerate() {
+            key.iter_mut().for_each(|x| *x = (*x * 0.1 + j as f32 * step * scale) / 4.0);
+        }
+        check_against_oracle(&format!("{isa} climbing scores, step {step}"), &case, &Opts::single(isa));
+    }
+}
+
 fn cancelling_gradients(isa: Isa) {
     let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 49, kv_len: 3, head_dim: 64 };
     let case = Case::random(shape, true, 1, false, 8.0, 6596995578248620241);
@@ -428,6 +445,7 @@ test_each_isa!(
     threads_agree,
     random_shapes,
     cancelling_gradients,
+    climbing_scores,
     finite_differences
 );
 
