@@ -12,7 +12,7 @@ pub enum Isa {
     Scalar,
     /// 256-bit AVX2 with FMA.
     Avx2,
-    /// 512-bit AVX-512F (with AVX2 and FMA, which every AVX-512 CPU also has).
+    /// 512-bit AVX-512F and DQ (with AVX2 and FMA, which every such CPU also has).
     Avx512,
 }
 
@@ -49,7 +49,7 @@ impl Isa {
         match self {
             Isa::Scalar => &[],
             Isa::Avx2 => &["avx2", "fma"],
-            Isa::Avx512 => &["avx512f", "avx2", "fma"],
+            Isa::Avx512 => &["avx512f", "avx512dq", "avx2", "fma"],
         }
     }
 
@@ -74,7 +74,7 @@ fn probe() -> Vec<Isa> {
     let avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
     if avx2 {
         found.push(Isa::Avx2);
-        if is_x86_feature_detected!("avx512f") {
+        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq") {
             found.push(Isa::Avx512);
         }
     }

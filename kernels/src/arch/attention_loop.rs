@@ -7,11 +7,15 @@
 //! query block. The online softmax then works on columns: a lane per query, reductions over
 //! keys are vertical vector operations with no horizontal sums.
 //!
+//! Scores are kept in base 2: the transposed query block is multiplied by `scale * log2(e)`
+//! (and the mask by `log2(e)`), so each probability is a `2^x`, whose reduction is one
+//! instruction cheaper than e^x's, and only the lse is converted back to base e.
+//!
 //! Everything here is safe code, `#[inline(always)]` so that each ISA's `#[target_feature]`
 //! entry compiles the whole loop (and the element-wise steps) for that ISA.
 
 use crate::arch::gemm_loop::{self, GemmKernel, Job, LINE_FLOATS, Workspace, line_start};
-use crate::arch::scalar::exp::exp;
+use crate::arch::scalar::exp::{LOG2E, exp2_small};
 use crate::attention::{Mask, Shape};
 use crate::{MatMut, MatRef};
 
@@ -24,8 +28,8 @@ pub(crate) const BR: usize = 96;
 /// the Q block; measured single-threaded at S = 2048, D = 64: 96 keys ran ~40% slower, 24 ~10%.
 pub(crate) const BC: usize = 48;
 
-/// How far (in units of the scaled scores) a score may exceed the running max of its query
-/// before the forward pass rescales that query's sum and output: `e^8` ~ 3000 bounds every
+/// How far (in base-2 units of the scaled scores) a score may exceed the running max of its
+/// query before the forward pass rescales that query's sum and output: `2^8` bounds every
 /// exponential, far from f32 overflow for any realistic sequence length.
 const RESCALE_MARGIN: f32 = 8.0;
 
@@ -97,7 +101,7 @@ pub(crate) struct GroupTask<'a> {
 /// Per-thread buffers, all O(block^2): nothing grows with the sequence length.
 #[derive(Debug)]
 pub(crate) struct Scratch {
-    /// Q block transposed and multiplied by the scale, `head_dim x BR`.
+    /// Q block transposed and multiplied by `scale * log2(e)`, `head_dim x BR`.
     qt: Aligned,
     /// dO block transposed, `head_dim x BR` (backward).
     dot: Aligned,
@@ -171,7 +175,7 @@ pub(crate) trait AttnKernel: GemmKernel {
     fn backward_group(self, p: &Problem<'_>, task: GroupTask<'_>, scratch: &mut Scratch);
 
     /// For the `rows x cols` tile at the start of `st` (row stride `ld`): replaces each element
-    /// `x` of column `i` by `e^(x - shift[i])` and adds the column's new values to `sum[i]`.
+    /// `x` of column `i` by `2^(x - shift[i])` and adds the column's new values to `sum[i]`.
     /// A `-inf` difference gives exactly 0. Arguments that do not fit leave `st` untouched.
     fn exp_cols(self, st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]);
 
@@ -217,9 +221,9 @@ fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32]
     }
 }
 
-/// `S^T` for keys `k0..k0 + bc` and the block's `br` queries from `q0`: scaled scores (`qt`
-/// holds the queries already multiplied by the scale), plus the additive mask, with causally
-/// hidden entries set to -inf.
+/// `S^T` for keys `k0..k0 + bc` and the block's `br` queries from `q0`, in base 2: scaled
+/// scores (`qt` holds the queries already multiplied by `scale * log2(e)`), plus the additive
+/// mask times `log2(e)`, with causally hidden entries set to -inf.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn scores<K: GemmKernel>(
@@ -243,7 +247,7 @@ fn scores<K: GemmKernel>(
         let key = k0 + j;
         if let Some(mask) = mask {
             for (i, s) in row.iter_mut().enumerate() {
-                *s += mask[(q0 + i) * kv_len + key];
+                *s += LOG2E * mask[(q0 + i) * kv_len + key];
             }
         }
         if p.causal {
@@ -269,7 +273,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         return;
     };
     let mask = p.mask_of(b);
-    transpose(q, br, d, p.scale, &mut s.qt, BR);
+    transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
     let o = &mut s.o[..br * d];
     o.fill(0.0);
     let (m, l) = (&mut s.m[..br], &mut s.l[..br]);
@@ -294,7 +298,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
             // exponential and a pass over its output row (and the branches stay predictable).
             // Exponentials of scores up to the margin above the max stay far from overflow.
             if block_max > *mi + RESCALE_MARGIN || (*mi == f32::NEG_INFINITY && block_max > *mi) {
-                *al = exp(*mi - block_max);
+                *al = exp2_small(*mi - block_max);
                 *li *= *al;
                 *mi = block_max;
             } else {
@@ -322,7 +326,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
             for (y, &x) in out.iter_mut().zip(row) {
                 *y = x * inv;
             }
-            *lse = mi + li.ln();
+            *lse = mi * core::f32::consts::LN_2 + li.ln();
         } else {
             // The query saw no key.
             out.fill(0.0);
@@ -363,22 +367,22 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             ) else {
                 continue;
             };
-            transpose(q, br, d, p.scale, &mut s.qt, BR);
+            transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
             transpose(d_o, br, d, 1.0, &mut s.dot, BR);
             let (dd, shift) = (&mut s.dd[..br], &mut s.shift[..br]);
-            // D = rowsum(dO * O); a query that saw nothing has lse -inf and gets P = 0 from
-            // e^(x - inf).
+            // D = rowsum(dO * O); the shift is the lse in base 2. A query that saw nothing has
+            // lse -inf and gets P = 0 from 2^(x - inf).
             for ((di, (o, d_o)), (sh, &ls)) in
                 dd.iter_mut().zip(o.chunks_exact(d).zip(d_o.chunks_exact(d))).zip(shift.iter_mut().zip(lse))
             {
                 *di = o.iter().zip(d_o).map(|(&x, &y)| x * y).sum();
-                *sh = if ls == f32::NEG_INFINITY { f32::INFINITY } else { ls };
+                *sh = if ls == f32::NEG_INFINITY { f32::INFINITY } else { ls * LOG2E };
             }
             let kv_end = p.visible(q0 + br - 1);
             for k0 in (0..kv_end).step_by(BC) {
                 let bc = BC.min(kv_end - k0);
                 scores(kernel, p, mask, k, &s.qt, &mut s.st, (q0, br), (k0, bc));
-                // P^T = e^(S^T - lse), the column sums are not needed.
+                // P^T = 2^(S^T - lse log2(e)), the column sums are not needed.
                 kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.alpha[..br]);
                 let k_blk = || k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
                 // dV += P^T dO
@@ -398,6 +402,65 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
                 // dK += scale * dS^T Q
                 let dk_blk = dk.get_mut(k0 * d..).and_then(|dk| view_mut(dk, bc, d, d));
                 gemm(kernel, p.scale, view(&s.dpt, bc, br, BR, 1), view(q, br, d, d, 1), 1.0, dk_blk);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Isa;
+    use crate::arch::{KernelTask, with_kernel};
+
+    /// Runs one ISA's `exp_cols` on a tile and returns the tile and the column sums.
+    struct ExpCols {
+        st: Vec<f32>,
+        rows: usize,
+        cols: usize,
+        shift: Vec<f32>,
+    }
+
+    impl KernelTask for ExpCols {
+        type Output = (Vec<f32>, Vec<f32>);
+        fn run<K: AttnKernel>(mut self, kernel: K) -> Self::Output {
+            let mut sum = vec![1.0; self.cols];
+            kernel.exp_cols(&mut self.st, self.rows, self.cols, self.cols, &self.shift, &mut sum);
+            (self.st, sum)
+        }
+    }
+
+    /// Every ISA's base-2 exponentials over the whole range they accept, within 2 ULP of
+    /// f64, with -inf and results below 2^-126 giving exactly 0 and NaN staying NaN; the
+    /// column sums add to what was there.
+    #[test]
+    fn exp_cols_is_base_2_and_accurate() {
+        let (rows, cols) = (2003, 19);
+        let mut st: Vec<f32> =
+            (0..rows * cols).map(|i| -135.0 + 143.0 * i as f32 / (rows * cols) as f32).collect();
+        st[5] = f32::NEG_INFINITY;
+        st[6] = f32::NAN;
+        let shift: Vec<f32> = (0..cols).map(|i| if i % 2 == 0 { 0.0 } else { 0.25 }).collect();
+        for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+            let (got, sum) = with_kernel(isa, ExpCols { st: st.clone(), rows, cols, shift: shift.clone() });
+            let mut want_sum = vec![1.0f64; cols];
+            for (i, (&x, &y)) in st.iter().zip(&got).enumerate() {
+                let d = f64::from(x - shift[i % cols]);
+                if x.is_nan() {
+                    assert!(y.is_nan(), "{isa}: 2^NaN gave {y}");
+                    continue;
+                }
+                let want = if d < -126.0 { 0.0 } else { d.exp2() };
+                want_sum[i % cols] += f64::from(y);
+                let ulp = f64::from(f32::MIN_POSITIVE).max(want * f64::from(f32::EPSILON));
+                assert!((f64::from(y) - want).abs() <= 2.0 * ulp, "{isa}: 2^{d} = {y}, want {want}");
+            }
+            for (c, (&s, &w)) in sum.iter().zip(&want_sum).enumerate() {
+                if c == 6 % cols {
+                    assert!(s.is_nan(), "{isa}: the NaN column's sum is {s}");
+                } else {
+                    assert!((f64::from(s) - w).abs() <= 1e-5 * w, "{isa}: column {c} sums to {s}, want {w}");
+                }
             }
         }
     }

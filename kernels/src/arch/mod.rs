@@ -32,7 +32,7 @@ pub(crate) fn with_kernel<T: KernelTask>(isa: Isa, task: T) -> T::Output {
         // Bounds: none here; the kernels index through views their entry points checked.
         Isa::Avx2 => task.run(unsafe { x86_64::avx2::MatmulKernel::new_unchecked() }),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: asserted just above (avx512f, avx2 and fma). Bounds: none here;
+        // SAFETY: CPU feature: asserted just above (avx512f, avx512dq, avx2, fma). Bounds: none;
         // the kernels index through views their entry points checked.
         Isa::Avx512 => task.run(unsafe { x86_64::avx512::MatmulKernel::new_unchecked() }),
         #[cfg(not(target_arch = "x86_64"))]

@@ -29,6 +29,42 @@ pub(crate) const EXP_LO: f32 = -87.336_54;
 /// Upper clamp for the AVX-512 kernel: e^89 overflows to inf like every larger input.
 pub(crate) const EXP_CLAMP_HI: f32 = 89.0;
 
+/// 2^r ~ 1 + P1 r + ... + P6 r^6 on 0 <= r < 1, for attention's base-2 exponentials (the
+/// reduction is `r = x - floor(x)`, exact): a relative-error minimax fit with the constant
+/// pinned to 1 and each coefficient refitted after rounding the previous ones to f32. Its own
+/// error is 3.3e-9 relative; evaluated by Horner in f32 the result is within 1.3 ULP.
+pub(crate) const P1: f32 = 0.693_147_06;
+pub(crate) const P2: f32 = 0.240_229_1;
+pub(crate) const P3: f32 = 0.055_485_99;
+pub(crate) const P4: f32 = 0.009_674_483;
+pub(crate) const P5: f32 = 0.001_247_249_9;
+pub(crate) const P6: f32 = 0.000_216_116_46;
+/// Smallest exponent whose 2^x is a normal f32; anything below is flushed to zero.
+pub(crate) const EXP2_LO: f32 = -126.0;
+/// Largest exponent [`exp2_small`] and the SIMD versions accept (their scaling step does not
+/// handle overflow); attention's exponents stay below a small margin.
+pub(crate) const EXP2_HI: f32 = 64.0;
+
+/// 2^x for x <= `EXP2_HI` (larger x are clamped there), +0 below the normal range, NaN for NaN:
+/// the reduction and polynomial of the SIMD versions, without FMA.
+#[inline(always)]
+pub(crate) fn exp2_small(x: f32) -> f32 {
+    let xc = x.clamp(EXP2_LO, EXP2_HI);
+    let xc = if xc.is_nan() { 0.0 } else { xc };
+    let n = xc.floor();
+    let r = xc - n;
+    let p = (((((P6 * r + P5) * r + P4) * r + P3) * r + P2) * r + P1) * r + 1.0;
+    // p is in [1, 2) and n in [-126, 64]: adding n to p's exponent field builds p * 2^n.
+    let scaled = f32::from_bits(p.to_bits().wrapping_add(((n as i32) << 23) as u32));
+    if x.is_nan() {
+        x
+    } else if x < EXP2_LO {
+        0.0
+    } else {
+        scaled
+    }
+}
+
 /// e^x for one f32, same reduction and polynomial as the SIMD kernels but without FMA (so it
 /// uses the exact split of ln 2). Subnormal results flush to 0.
 #[inline(always)]
@@ -80,6 +116,24 @@ mod tests {
         assert_eq!(LN2_LO, (ln2 - f64::from(LN2_HI)) as f32);
         assert_eq!(LN2_HI_EXACT.to_bits() & 0x7FFF, 0);
         assert_eq!(LN2_LO_EXACT, (ln2 - f64::from(LN2_HI_EXACT)) as f32);
+    }
+
+    #[test]
+    fn exp2_small_is_within_two_ulp() {
+        let mut worst = 0.0f64;
+        for i in 0..=2_000_000 {
+            let x = -126.0 + 190.0 * f64::from(i) / 2_000_000.0;
+            let x = x as f32;
+            let want = f64::from(x).exp2();
+            let ulp = f64::from(f32::from_bits((want as f32).to_bits() + 1)) - f64::from(want as f32);
+            worst = worst.max((f64::from(exp2_small(x)) - want).abs() / ulp);
+        }
+        assert!(worst <= 2.0, "{worst} ULP");
+        assert_eq!(exp2_small(0.0), 1.0);
+        assert_eq!(exp2_small(-3.0), 0.125);
+        assert_eq!(exp2_small(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp2_small(-126.5), 0.0);
+        assert!(exp2_small(f32::NAN).is_nan());
     }
 
     #[test]

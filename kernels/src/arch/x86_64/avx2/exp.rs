@@ -6,7 +6,9 @@
 
 use core::arch::x86_64::*;
 
-use crate::arch::scalar::exp::{C2, C3, C4, C5, C6, EXP_HI, EXP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC};
+use crate::arch::scalar::exp::{
+    C2, C3, C4, C5, C6, EXP_HI, EXP_LO, EXP2_LO, LN2_HI, LN2_LO, LOG2E, P1, P2, P3, P4, P5, P6, ROUND_MAGIC,
+};
 
 /// p * 2^n per lane where the result is a normal f32, garbage elsewhere (x > EXP_HI,
 /// x < EXP_LO, NaN); the callers blend those lanes.
@@ -70,6 +72,35 @@ pub(crate) unsafe fn exp_nonpositive(x: __m256) -> __m256 {
         let y = exp_core(x);
         let y = _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP_LO)), y);
         _mm256_blendv_ps(y, x, _mm256_cmp_ps::<_CMP_UNORD_Q>(x, x))
+    }
+}
+
+/// 2^x per lane for x <= `EXP2_HI` or NaN (attention's base-2 scores minus their running
+/// max): the degree-6 polynomial of 2^r on r = x - floor(x), then floor(x) added into the
+/// exponent field. +0 below 2^-126, NaN for NaN (its bits pass the exponent addition
+/// unchanged); no overflow handling.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA; call it only from a function compiled with
+/// `#[target_feature(enable = "avx2,fma")]` so it inlines into that code.
+#[inline(always)]
+pub(crate) unsafe fn exp2_small(x: __m256) -> __m256 {
+    // SAFETY: avx2+fma is this function's contract; these intrinsics only compute on
+    // registers, no memory is touched.
+    unsafe {
+        let n = _mm256_floor_ps(x);
+        let r = _mm256_sub_ps(x, n);
+        let mut p = _mm256_fmadd_ps(_mm256_set1_ps(P6), r, _mm256_set1_ps(P5));
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P4));
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P3));
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P2));
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P1));
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0));
+        // p is in [1, 2): adding n to its exponent field gives p * 2^n while that is normal.
+        // NaN and -inf convert to 0x8000_0000, which the shift turns into 0.
+        let scale = _mm256_slli_epi32::<23>(_mm256_cvttps_epi32(n));
+        let y = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), scale));
+        _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP2_LO)), y)
     }
 }
 

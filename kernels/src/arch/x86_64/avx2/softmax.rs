@@ -5,7 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::exp::{exp, exp_nonpositive, tail_mask};
+use super::exp::{exp, exp_nonpositive, exp2_small, tail_mask};
 use crate::arch::x86_64::softmax_loop;
 use crate::arch::x86_64::vector::Vector;
 
@@ -114,6 +114,10 @@ impl Vector for F32x8 {
     #[inline(always)]
     fn exp_nonpositive(self, v: __m256) -> __m256 {
         avx2!(exp_nonpositive(v))
+    }
+    #[inline(always)]
+    fn exp2_small(self, v: __m256) -> __m256 {
+        avx2!(exp2_small(v))
     }
 
     #[inline(always)]

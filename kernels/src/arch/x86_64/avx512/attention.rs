@@ -11,7 +11,7 @@ impl AttnKernel for MatmulKernel {
     #[inline]
     fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
         // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx2/fma. Bounds: `forward_avx512` is safe code with no other obligation.
+        // saw avx512f/avx512dq/avx2/fma. Bounds: `forward_avx512` is safe code with no other obligation.
         unsafe { forward_avx512(self, p, blk, scratch) }
     }
 
@@ -33,13 +33,13 @@ impl AttnKernel for MatmulKernel {
 }
 
 /// The forward loop compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx2,fma")]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
 fn forward_avx512(kernel: MatmulKernel, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
     attention_loop::forward_block(kernel, p, blk, scratch);
 }
 
 /// The backward loop compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx2,fma")]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
 fn backward_avx512(kernel: MatmulKernel, p: &Problem<'_>, task: GroupTask<'_>, scratch: &mut Scratch) {
     attention_loop::backward_group(kernel, p, task, scratch);
 }
@@ -48,6 +48,6 @@ fn backward_avx512(kernel: MatmulKernel, p: &Problem<'_>, task: GroupTask<'_>, s
 #[inline(always)]
 fn vector(_proof: MatmulKernel) -> F32x16 {
     // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller saw
-    // avx512f, all that `F32x16` stands for. Bounds: no memory is touched.
+    // avx512f and avx512dq, all that `F32x16` stands for. Bounds: no memory is touched.
     unsafe { F32x16::new_unchecked() }
 }

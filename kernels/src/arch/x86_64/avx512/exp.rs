@@ -8,7 +8,8 @@
 use core::arch::x86_64::*;
 
 use crate::arch::scalar::exp::{
-    C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_LO, LN2_HI, LN2_LO, LOG2E, ROUND_MAGIC,
+    C2, C3, C4, C5, C6, EXP_CLAMP_HI, EXP_LO, EXP2_LO, LN2_HI, LN2_LO, LOG2E, P1, P2, P3, P4, P5, P6,
+    ROUND_MAGIC,
 };
 
 /// e^x per lane for x <= EXP_CLAMP_HI or NaN, and +0 in the lanes outside `keep` (which
@@ -70,6 +71,33 @@ pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
         // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
         let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO));
         exp_clamped(x, keep)
+    }
+}
+
+/// 2^x per lane for x <= `EXP2_HI` or NaN (attention's base-2 scores minus their running
+/// max): `vreduceps` gives x - floor(x) in one instruction, the degree-6 polynomial takes 2^
+/// of that on [0, 1), and `vscalefps` multiplies by 2^floor(x). +0 below 2^-126 (where the
+/// result is no longer a normal f32), NaN for NaN; no overflow handling.
+///
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512DQ; call it only from a function compiled with
+/// both enabled so it inlines into that code.
+#[inline(always)]
+pub(crate) unsafe fn exp2_small(x: __m512) -> __m512 {
+    // SAFETY: avx512f and avx512dq are this function's contract; these intrinsics only compute
+    // on registers, no memory is touched.
+    unsafe {
+        // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP2_LO));
+        // imm8 0x09: keep 0 fraction bits, round down, suppress the precision exception.
+        let r = _mm512_reduce_ps::<0x09>(x);
+        let mut p = _mm512_fmadd_ps(_mm512_set1_ps(P6), r, _mm512_set1_ps(P5));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P3));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P2));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P1));
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
+        _mm512_maskz_scalef_ps(keep, p, x)
     }
 }
 

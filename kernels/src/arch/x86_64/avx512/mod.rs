@@ -21,7 +21,7 @@ use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
 const MR: usize = 12;
 const NR: usize = 32;
 
-/// Proof that this CPU runs avx512f, avx2 and fma; the only way to reach this module's kernels.
+/// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this module's kernels.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct MatmulKernel {
     _proof: (),
@@ -30,7 +30,7 @@ pub(crate) struct MatmulKernel {
 impl MatmulKernel {
     /// # Safety
     ///
-    /// The CPU must support `avx512f`, `avx2` and `fma` (`Isa::Avx512` is available).
+    /// The CPU must support `avx512f`, `avx512dq`, `avx2` and `fma` (`Isa::Avx512` is available).
     pub(crate) unsafe fn new_unchecked() -> Self {
         MatmulKernel { _proof: () }
     }
@@ -43,7 +43,7 @@ impl GemmKernel for MatmulKernel {
     #[inline]
     fn serial(self, job: Job<'_>, ws: &mut Workspace) {
         // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx2/fma. Bounds: `serial_avx512` is safe code with no other obligation.
+        // saw avx512f/avx512dq/avx2/fma. Bounds: `serial_avx512` is safe code with no other obligation.
         unsafe { serial_avx512(self, job, ws) }
     }
 

@@ -5,11 +5,11 @@
 
 use core::arch::x86_64::*;
 
-use super::exp::{exp, exp_nonpositive};
+use super::exp::{exp, exp_nonpositive, exp2_small};
 use crate::arch::x86_64::softmax_loop;
 use crate::arch::x86_64::vector::Vector;
 
-/// Proof that this CPU runs avx512f, and the operations on its 16-lane vectors.
+/// Proof that this CPU runs avx512f and avx512dq, and the operations on its 16-lane vectors.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct F32x16 {
     _proof: (),
@@ -17,7 +17,7 @@ pub(crate) struct F32x16 {
 
 impl F32x16 {
     /// # Safety
-    /// The CPU must support `avx512f` (`Isa::Avx512` is available).
+    /// The CPU must support `avx512f` and `avx512dq` (`Isa::Avx512` is available).
     #[inline(always)]
     pub(super) unsafe fn new_unchecked() -> Self {
         F32x16 { _proof: () }
@@ -35,7 +35,8 @@ fn tail_mask(len: usize) -> __mmask16 {
 macro_rules! avx512 {
     ($e:expr) => {
         // SAFETY: CPU feature: an `F32x16` exists only after `new_unchecked`, whose caller
-        // runs with avx512f enabled. Bounds: registers only, no memory is touched.
+        // runs with avx512f enabled (and avx512dq for `exp2_small`: attention's entry points).
+        // Bounds: registers only, no memory is touched.
         unsafe { $e }
     };
 }
@@ -112,6 +113,10 @@ impl Vector for F32x16 {
     #[inline(always)]
     fn exp_nonpositive(self, v: __m512) -> __m512 {
         avx512!(exp_nonpositive(v))
+    }
+    #[inline(always)]
+    fn exp2_small(self, v: __m512) -> __m512 {
+        avx512!(exp2_small(v))
     }
 
     #[inline(always)]
