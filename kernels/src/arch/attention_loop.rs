@@ -111,12 +111,13 @@ pub(crate) struct Scratch {
     dpt: Aligned,
     /// Output accumulator, `BR x head_dim` (forward).
     o: Aligned,
-    /// Per query: running max, running sum, the exp shift, the rescale factor; D (backward).
+    /// Per query: running max, running sum, the exponent shift; backward, D and the column
+    /// sums of P that it does not need.
     m: Vec<f32>,
     l: Vec<f32>,
     shift: Vec<f32>,
-    alpha: Vec<f32>,
     dd: Vec<f32>,
+    unused_sums: Vec<f32>,
 }
 
 impl Scratch {
@@ -130,8 +131,8 @@ impl Scratch {
             m: vec![0.0; BR],
             l: vec![0.0; BR],
             shift: vec![0.0; BR],
-            alpha: vec![0.0; BR],
             dd: vec![0.0; BR],
+            unused_sums: vec![0.0; BR],
         }
     }
 }
@@ -279,7 +280,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
     let (m, l) = (&mut s.m[..br], &mut s.l[..br]);
     m.fill(f32::NEG_INFINITY);
     l.fill(0.0);
-    let (shift, alpha) = (&mut s.shift[..br], &mut s.alpha[..br]);
+    let shift = &mut s.shift[..br];
 
     // Keys past the last row's horizon are hidden from the whole block: never computed.
     let kv_end = p.visible(q0 + br - 1);
@@ -290,29 +291,24 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         // The block's maximum per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
         kernel.max_cols(&s.st, bc, br, BR, shift);
-        for ((mi, li), (sh, al)) in m.iter_mut().zip(l.iter_mut()).zip(shift.iter_mut().zip(alpha.iter_mut()))
+        for ((mi, li), (sh, o_row)) in
+            m.iter_mut().zip(l.iter_mut()).zip(shift.iter_mut().zip(o.chunks_exact_mut(d)))
         {
             let block_max = *sh;
             // Lazy rescaling: the running max moves only when a score passes it by more than
             // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
-            // exponential and a pass over its output row (and the branches stay predictable).
+            // exponential and a pass over its output row (and the branch stays predictable).
             // Exponentials of scores up to the margin above the max stay far from overflow.
             if block_max > *mi + RESCALE_MARGIN || (*mi == f32::NEG_INFINITY && block_max > *mi) {
-                *al = exp2_small(*mi - block_max);
-                *li *= *al;
+                let alpha = exp2_small(*mi - block_max);
+                *li *= alpha;
+                o_row.iter_mut().for_each(|x| *x *= alpha);
                 *mi = block_max;
-            } else {
-                *al = 1.0;
             }
             // A query that has seen only -inf so far subtracts 0, never -inf - -inf.
             *sh = if *mi == f32::NEG_INFINITY { 0.0 } else { *mi };
         }
         kernel.exp_cols(&mut s.st, bc, br, BR, shift, l);
-        for (row, &al) in o.chunks_exact_mut(d).zip(alpha.iter()) {
-            if al != 1.0 {
-                row.iter_mut().for_each(|x| *x *= al);
-            }
-        }
         // O += P V, P = (S^T)^T read through a transposed view.
         let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
         gemm(kernel, 1.0, view(&s.st, br, bc, 1, BR), v_blk, 1.0, view_mut(o, br, d, d));
@@ -383,7 +379,7 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
                 let bc = BC.min(kv_end - k0);
                 scores(kernel, p, mask, k, &s.qt, &mut s.st, (q0, br), (k0, bc));
                 // P^T = 2^(S^T - lse log2(e)), the column sums are not needed.
-                kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.alpha[..br]);
+                kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.unused_sums[..br]);
                 let k_blk = || k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
                 // dV += P^T dO
                 let dv_blk = dv.get_mut(k0 * d..).and_then(|dv| view_mut(dv, bc, d, d));
