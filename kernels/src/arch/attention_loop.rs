@@ -291,22 +291,29 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         // The block's maximum per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
         kernel.max_cols(&s.st, bc, br, BR, shift);
-        for ((mi, li), (sh, o_row)) in
-            m.iter_mut().zip(l.iter_mut()).zip(shift.iter_mut().zip(o.chunks_exact_mut(d)))
-        {
-            let block_max = *sh;
-            // Lazy rescaling: the running max moves only when a score passes it by more than
-            // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
-            // exponential and a pass over its output row (and the branch stays predictable).
-            // Exponentials of scores up to the margin above the max stay far from overflow.
-            if block_max > *mi + RESCALE_MARGIN || (*mi == f32::NEG_INFINITY && block_max > *mi) {
-                let alpha = exp2_small(*mi - block_max);
-                *li *= alpha;
-                o_row.iter_mut().for_each(|x| *x *= alpha);
-                *mi = block_max;
+        // Lazy rescaling: the running max moves only when a score passes it by more than
+        // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
+        // exponential and a pass over its output row, and a block usually skips the loop.
+        // Exponentials of scores up to the margin above the max stay far from overflow.
+        let moves = |mi: f32, block_max: f32| {
+            block_max > mi + RESCALE_MARGIN || (mi == f32::NEG_INFINITY && block_max > mi)
+        };
+        // A fold, not `any`, so that the check is one vectorised pass.
+        if m.iter().zip(shift.iter()).fold(false, |seen, (&mi, &bm)| seen | moves(mi, bm)) {
+            for ((mi, li), (&block_max, o_row)) in
+                m.iter_mut().zip(l.iter_mut()).zip(shift.iter().zip(o.chunks_exact_mut(d)))
+            {
+                if moves(*mi, block_max) {
+                    let alpha = exp2_small(*mi - block_max);
+                    *li *= alpha;
+                    o_row.iter_mut().for_each(|x| *x *= alpha);
+                    *mi = block_max;
+                }
             }
-            // A query that has seen only -inf so far subtracts 0, never -inf - -inf.
-            *sh = if *mi == f32::NEG_INFINITY { 0.0 } else { *mi };
+        }
+        // A query that has seen only -inf so far subtracts 0, never -inf - -inf.
+        for (sh, &mi) in shift.iter_mut().zip(m.iter()) {
+            *sh = if mi == f32::NEG_INFINITY { 0.0 } else { mi };
         }
         kernel.exp_cols(&mut s.st, bc, br, BR, shift, l);
         // O += P V, P = (S^T)^T read through a transposed view.
