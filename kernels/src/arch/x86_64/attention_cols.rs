@@ -120,10 +120,18 @@ unsafe fn max_group<K: Vector, const FULL: bool>(
 ) {
     // SAFETY: the caller's bounds, accessed through `load` and `store` with the same `len`.
     unsafe {
-        let mut acc = load::<K, FULL>(k, max, len);
-        for j in 0..rows {
-            acc = k.max(acc, load::<K, FULL>(k, st.add(j * ld), len));
+        // Four running maxima: a single chain would wait on `max`'s latency at every row.
+        let mut acc = [load::<K, FULL>(k, max, len); 4];
+        let quads = rows / 4;
+        for q in 0..quads {
+            for (i, acc) in acc.iter_mut().enumerate() {
+                *acc = k.max(*acc, load::<K, FULL>(k, st.add((4 * q + i) * ld), len));
+            }
         }
+        for j in 4 * quads..rows {
+            acc[0] = k.max(acc[0], load::<K, FULL>(k, st.add(j * ld), len));
+        }
+        let acc = k.max(k.max(acc[0], acc[1]), k.max(acc[2], acc[3]));
         store::<K, FULL>(k, max, len, acc);
     }
 }
