@@ -183,6 +183,14 @@ pub(crate) trait AttnKernel: GemmKernel {
     /// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: the column maxima
     /// of a score tile folded into the running maxima. Arguments that do not fit are ignored.
     fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]);
+
+    /// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`: the
+    /// query (and dO) blocks turned into the `B` operand of the score products. Elements that
+    /// do not fit are skipped. An ISA may override it with an in-register transpose.
+    #[inline(always)]
+    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+        transpose(src, rows, cols, factor, dst, ld);
+    }
 }
 
 fn view(data: &[f32], rows: usize, cols: usize, rs: usize, cs: usize) -> Option<MatRef<'_>> {
@@ -210,9 +218,10 @@ fn gemm<K: GemmKernel>(
     }
 }
 
-/// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`.
+/// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`,
+/// skipping elements that do not fit.
 #[inline(always)]
-fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+pub(crate) fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
     for (r, row) in src.chunks_exact(cols).take(rows).enumerate() {
         for (c, &x) in row.iter().enumerate() {
             if let Some(slot) = dst.get_mut(c * ld + r) {
@@ -274,7 +283,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         return;
     };
     let mask = p.mask_of(b);
-    transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
+    kernel.transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
     let o = &mut s.o[..br * d];
     o.fill(0.0);
     let (m, l) = (&mut s.m[..br], &mut s.l[..br]);
@@ -370,8 +379,8 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             ) else {
                 continue;
             };
-            transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
-            transpose(d_o, br, d, 1.0, &mut s.dot, BR);
+            kernel.transpose(q, br, d, p.scale * LOG2E, &mut s.qt, BR);
+            kernel.transpose(d_o, br, d, 1.0, &mut s.dot, BR);
             let (dd, shift) = (&mut s.dd[..br], &mut s.shift[..br]);
             // D = rowsum(dO * O); the shift is the lse in base 2. A query that saw nothing has
             // lse -inf and gets P = 0 from 2^(x - inf).
@@ -430,6 +439,47 @@ mod tests {
             let mut sum = vec![1.0; self.cols];
             kernel.exp_cols(&mut self.st, self.rows, self.cols, self.cols, &self.shift, &mut sum);
             (self.st, sum)
+        }
+    }
+
+    /// Runs one ISA's `transpose` into a NaN-filled buffer.
+    struct Transpose {
+        rows: usize,
+        cols: usize,
+        ld: usize,
+    }
+
+    impl KernelTask for Transpose {
+        type Output = (Vec<f32>, Vec<f32>);
+        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+            let Transpose { rows, cols, ld } = self;
+            let src: Vec<f32> = (0..rows * cols).map(|i| i as f32).collect();
+            let mut dst = vec![f32::NAN; cols * ld];
+            kernel.transpose(&src, rows, cols, 0.5, &mut dst, ld);
+            (src, dst)
+        }
+    }
+
+    /// Every ISA's transpose (AVX-512's in-register 16 x 16 blocks and its edges) against
+    /// the definition, leaving the padding of each destination row alone.
+    #[test]
+    fn transpose_matches_the_definition() {
+        for (rows, cols, ld) in
+            [(96, 64, 96), (32, 64, 96), (17, 33, 20), (16, 16, 16), (5, 3, 7), (48, 128, 96)]
+        {
+            for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+                let (src, dst) = with_kernel(isa, Transpose { rows, cols, ld });
+                for c in 0..cols {
+                    for r in 0..ld {
+                        let got = dst[c * ld + r];
+                        if r < rows {
+                            assert_eq!(got, 0.5 * src[r * cols + c], "{isa} {rows}x{cols} ({r}, {c})");
+                        } else {
+                            assert!(got.is_nan(), "{isa} {rows}x{cols}: padding ({r}, {c}) written");
+                        }
+                    }
+                }
+            }
         }
     }
 

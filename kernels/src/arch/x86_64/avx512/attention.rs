@@ -30,6 +30,11 @@ impl AttnKernel for MatmulKernel {
     fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
         attention_cols::max_cols(vector(self), st, rows, cols, ld, max);
     }
+
+    #[inline(always)]
+    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+        transpose(src, rows, cols, factor, dst, ld);
+    }
 }
 
 /// The forward loop compiled for AVX-512.
@@ -50,4 +55,85 @@ fn vector(_proof: MatmulKernel) -> F32x16 {
     // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller saw
     // avx512f and avx512dq, all that `F32x16` stands for. Bounds: no memory is touched.
     unsafe { F32x16::new_unchecked() }
+}
+
+/// [`AttnKernel::transpose`] with every full 16 x 16 block transposed in registers and the
+/// edges by the generic loop.
+#[inline(always)]
+fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+    let fits = ld >= rows && src.len() >= rows * cols && (cols == 0 || dst.len() >= (cols - 1) * ld + rows);
+    if !fits {
+        return attention_loop::transpose(src, rows, cols, factor, dst, ld);
+    }
+    let (full_rows, full_cols) = (rows / 16 * 16, cols / 16 * 16);
+    for r0 in (0..full_rows).step_by(16) {
+        for c0 in (0..full_cols).step_by(16) {
+            // SAFETY: CPU feature: called only from the AVX-512 entry points. Bounds: rows
+            // r0..r0 + 16 <= rows of src hold columns c0..c0 + 16 <= cols (src has rows * cols
+            // elements), and dst rows c0..c0 + 16 <= cols hold elements r0..r0 + 16 <= rows <= ld.
+            unsafe {
+                block16(
+                    src.as_ptr().add(r0 * cols + c0),
+                    cols,
+                    factor,
+                    dst.as_mut_ptr().add(c0 * ld + r0),
+                    ld,
+                );
+            }
+        }
+    }
+    // The edges: the last rows % 16 rows, and the last cols % 16 columns of the full rows.
+    for r in full_rows..rows {
+        for c in 0..cols {
+            dst[c * ld + r] = factor * src[r * cols + c];
+        }
+    }
+    for r in 0..full_rows {
+        for c in full_cols..cols {
+            dst[c * ld + r] = factor * src[r * cols + c];
+        }
+    }
+}
+
+/// `dst[c * ld + r] = factor * src[r * src_ld + c]` for `r, c < 16`: 16 loads, four rounds
+/// of 16 shuffles (32-bit, 64-bit and twice 128-bit interleaves) and 16 stores.
+///
+/// # Safety
+/// The CPU supports avx512f; 16 floats at `src + r * src_ld` are readable and 16 floats at
+/// `dst + c * ld` writable for every `r, c < 16`.
+#[target_feature(enable = "avx512f")]
+#[inline]
+unsafe fn block16(src: *const f32, src_ld: usize, factor: f32, dst: *mut f32, ld: usize) {
+    use core::arch::x86_64::*;
+    // SAFETY: CPU feature: this function's avx512f. Bounds: the 16 loads and 16 stores are
+    // the caller's rows of 16 floats.
+    unsafe {
+        let f = _mm512_set1_ps(factor);
+        let r: [__m512; 16] =
+            core::array::from_fn(|i| _mm512_mul_ps(f, _mm512_loadu_ps(src.add(i * src_ld))));
+        // t[2k], t[2k + 1]: rows 2k and 2k + 1 interleaved element by element.
+        let t: [__m512; 16] = core::array::from_fn(|i| {
+            let (a, b) = (r[i & !1], r[i | 1]);
+            if i % 2 == 0 { _mm512_unpacklo_ps(a, b) } else { _mm512_unpackhi_ps(a, b) }
+        });
+        // u[4k + j], 128-bit lane l: column 4l + j of rows 4k..4k + 4.
+        let u: [__m512; 16] = core::array::from_fn(|i| {
+            let (k, j) = (i / 4, i % 4);
+            let (a, b) = (_mm512_castps_pd(t[4 * k + j / 2]), _mm512_castps_pd(t[4 * k + 2 + j / 2]));
+            _mm512_castpd_ps(if j % 2 == 0 { _mm512_unpacklo_pd(a, b) } else { _mm512_unpackhi_pd(a, b) })
+        });
+        // v[j] (lanes 0 and 2 of u[j] and u[4 + j]), w[j] (lanes 1 and 3), and the same for
+        // u[8 + j], u[12 + j] in v[4 + j], w[4 + j].
+        for j in 0..4 {
+            let v_lo = _mm512_shuffle_f32x4::<0x88>(u[j], u[4 + j]);
+            let w_lo = _mm512_shuffle_f32x4::<0xDD>(u[j], u[4 + j]);
+            let v_hi = _mm512_shuffle_f32x4::<0x88>(u[8 + j], u[12 + j]);
+            let w_hi = _mm512_shuffle_f32x4::<0xDD>(u[8 + j], u[12 + j]);
+            // Columns j, 4 + j, 8 + j, 12 + j, each all 16 rows.
+            _mm512_storeu_ps(dst.add(j * ld), _mm512_shuffle_f32x4::<0x88>(v_lo, v_hi));
+            _mm512_storeu_ps(dst.add((4 + j) * ld), _mm512_shuffle_f32x4::<0x88>(w_lo, w_hi));
+            _mm512_storeu_ps(dst.add((8 + j) * ld), _mm512_shuffle_f32x4::<0xDD>(v_lo, v_hi));
+            _mm512_storeu_ps(dst.add((12 + j) * ld), _mm512_shuffle_f32x4::<0xDD>(w_lo, w_hi));
+        }
+    }
 }
