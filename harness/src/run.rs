@@ -57,7 +57,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Some(isa) = args.isa
         && !isa.is_available()
     {
-        bail!("this CPU cannot run {isa} (it lacks {})", isa.required_features().join("+"));
+        bail!("this CPU cannot run {isa} (it lacks {})", isa.missing_features().join("+"));
     }
     let config = args.check.config();
     let kernel_config = KernelConfig { seed: config.seed, exhaustive: args.exhaustive, isa: args.isa };

@@ -42,8 +42,8 @@ impl fmt::Display for Error {
                 write!(f, "{op}: {message}")
             }
             Error::IsaUnavailable { op, isa } => {
-                let needs = isa.required_features().join("+");
-                write!(f, "{op}: this CPU cannot run {isa} (it lacks {needs}); available: ")?;
+                let lacks = isa.missing_features().join("+");
+                write!(f, "{op}: this CPU cannot run {isa} (it lacks {lacks}); available: ")?;
                 let available: Vec<&str> = Isa::available().iter().map(|i| i.name()).collect();
                 f.write_str(&available.join(", "))
             }

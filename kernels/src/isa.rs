@@ -62,28 +62,34 @@ impl Isa {
         }
     }
 
+    /// The features of [`required_features`](Self::required_features) this CPU lacks: empty
+    /// exactly when it runs the ISA.
+    pub fn missing_features(self) -> Vec<&'static str> {
+        self.required_features().iter().copied().filter(|&name| !has_feature(name)).collect()
+    }
+
     fn cached() -> &'static [Isa] {
         static AVAILABLE: OnceLock<Vec<Isa>> = OnceLock::new();
-        AVAILABLE.get_or_init(probe)
+        AVAILABLE
+            .get_or_init(|| Isa::ALL.into_iter().filter(|isa| isa.missing_features().is_empty()).collect())
     }
 }
 
+/// Whether this CPU has one of the features `required_features` names.
 #[cfg(target_arch = "x86_64")]
-fn probe() -> Vec<Isa> {
-    let mut found = vec![Isa::Scalar];
-    let avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
-    if avx2 {
-        found.push(Isa::Avx2);
-        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq") {
-            found.push(Isa::Avx512);
-        }
+fn has_feature(name: &str) -> bool {
+    match name {
+        "avx2" => is_x86_feature_detected!("avx2"),
+        "fma" => is_x86_feature_detected!("fma"),
+        "avx512f" => is_x86_feature_detected!("avx512f"),
+        "avx512dq" => is_x86_feature_detected!("avx512dq"),
+        _ => false,
     }
-    found
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn probe() -> Vec<Isa> {
-    vec![Isa::Scalar]
+fn has_feature(_name: &str) -> bool {
+    false
 }
 
 impl fmt::Display for Isa {
@@ -127,6 +133,17 @@ mod tests {
             assert_eq!(isa.name().parse::<Isa>(), Ok(isa));
         }
         assert!("neon".parse::<Isa>().is_err());
+    }
+
+    #[test]
+    fn available_exactly_when_nothing_is_missing() {
+        assert!(Isa::Scalar.missing_features().is_empty());
+        for isa in Isa::ALL {
+            assert_eq!(isa.is_available(), isa.missing_features().is_empty(), "{isa}");
+            for name in isa.missing_features() {
+                assert!(isa.required_features().contains(&name), "{isa}: {name}");
+            }
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                 vec![Line {
                     label: "all".into(),
                     status: Status::Skipped,
-                    detail: format!("host lacks {}", isa.required_features().join("+")),
+                    detail: format!("host lacks {}", isa.missing_features().join("+")),
                     elapsed: Default::default(),
                     failure: None,
                     random: false,
@@ -90,7 +90,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
             let summary = match isa {
                 Isa::Scalar => "portable fallback",
                 Isa::Avx2 => "256-bit AVX2 + FMA",
-                Isa::Avx512 => "512-bit AVX-512F",
+                Isa::Avx512 => "512-bit AVX-512F + DQ",
             };
             Group { name: isa.name().to_string(), summary: summary.to_string(), lines }
         })

@@ -15,7 +15,7 @@ pub fn runs_on_host(isa: Isa) -> bool {
     if isa.is_available() {
         return true;
     }
-    let lacks = isa.required_features().first().copied().unwrap_or("nothing");
+    let lacks = isa.missing_features().join("+");
     if let Ok(required) = std::env::var("KERNELS_REQUIRE_ISA") {
         let required: Isa = required.parse().unwrap_or_else(|e| panic!("KERNELS_REQUIRE_ISA: {e}"));
         assert!(
