@@ -42,8 +42,14 @@ impl fmt::Display for Error {
                 write!(f, "{op}: {message}")
             }
             Error::IsaUnavailable { op, isa } => {
-                let lacks = isa.missing_features().join("+");
-                write!(f, "{op}: this CPU cannot run {isa} (it lacks {lacks}); available: ")?;
+                // The features this CPU lacks, or (for an error built by hand on a CPU that has
+                // them) all those the ISA needs.
+                let (verb, features) = match isa.missing_features() {
+                    missing if missing.is_empty() => ("needs", isa.required_features().to_vec()),
+                    missing => ("lacks", missing),
+                };
+                let features = features.join("+");
+                write!(f, "{op}: this CPU cannot run {isa} (it {verb} {features}); available: ")?;
                 let available: Vec<&str> = Isa::available().iter().map(|i| i.name()).collect();
                 f.write_str(&available.join(", "))
             }

@@ -422,6 +422,15 @@ fn unavailable_isa_is_an_error() {
             assert!(err.to_string().contains("cannot run"), "{err}");
         }
     }
-    let err = Error::IsaUnavailable { op: "matmul", isa: Isa::Avx512 };
-    assert!(err.to_string().starts_with("matmul: this CPU cannot run avx512 (it lacks avx512f"));
+    let err = Error::IsaUnavailable { op: "matmul", isa: Isa::Avx512 }.to_string();
+    let missing = Isa::Avx512.missing_features();
+    let named = if missing.is_empty() {
+        "needs avx512f+avx512dq+avx2+fma".to_string()
+    } else {
+        format!("lacks {}", missing.join("+"))
+    };
+    assert!(
+        err.starts_with(&format!("matmul: this CPU cannot run avx512 (it {named}); available: scalar")),
+        "{err}"
+    );
 }
