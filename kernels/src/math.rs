@@ -87,7 +87,8 @@ fn exp_on(isa: Isa, x: &[f32], y: &mut [f32]) {
         // Bounds: x and y are live slices of x.len() elements (checked equal above).
         Isa::Avx2 => unsafe { arch::x86_64::avx2::exp::exp_slice(x.as_ptr(), y.as_mut_ptr(), x.len()) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and avx512dq.
+        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
+        // avx512dq.
         // Bounds: x and y are live slices of x.len() elements (checked equal above).
         Isa::Avx512 => unsafe { arch::x86_64::avx512::exp::exp_slice(x.as_ptr(), y.as_mut_ptr(), x.len()) },
         #[cfg(not(target_arch = "x86_64"))]

@@ -39,7 +39,8 @@ fn run(isa: Isa, rounds: u64) -> u64 {
         // Bounds: the loop touches registers only, no memory.
         Isa::Avx2 => unsafe { arch::x86_64::avx2::peak::fma_chains(rounds) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and avx512dq.
+        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
+        // avx512dq.
         // Bounds: the loop touches registers only, no memory.
         Isa::Avx512 => unsafe { arch::x86_64::avx512::peak::fma_chains(rounds) },
         #[cfg(not(target_arch = "x86_64"))]

@@ -11,7 +11,8 @@ impl AttnKernel for MatmulKernel {
     #[inline]
     fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
         // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx512dq/avx2/fma. Bounds: `forward_avx512` is safe code with no other obligation.
+        // saw avx512f/avx512dq/avx2/fma. Bounds: `forward_avx512` is safe code, no other
+        // obligation.
         unsafe { forward_avx512(self, p, blk, scratch) }
     }
 

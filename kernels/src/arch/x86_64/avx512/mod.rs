@@ -25,7 +25,8 @@ use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
 const MR: usize = 12;
 const NR: usize = 32;
 
-/// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this module's kernels.
+/// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this
+/// module's kernels.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct MatmulKernel {
     _proof: (),
@@ -47,7 +48,8 @@ impl GemmKernel for MatmulKernel {
     #[inline]
     fn serial(self, job: Job<'_>, ws: &mut Workspace) {
         // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx512dq/avx2/fma. Bounds: `serial_avx512` is safe code with no other obligation.
+        // saw avx512f/avx512dq/avx2/fma. Bounds: `serial_avx512` is safe code, no other
+        // obligation.
         unsafe { serial_avx512(self, job, ws) }
     }
 
