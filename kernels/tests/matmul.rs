@@ -345,7 +345,26 @@ fn quickcheck_laws(isa: Isa) {
     quickcheck::QuickCheck::new().tests(40).quickcheck(prop);
 }
 
+/// With k = 1, A's column stride and B's row stride never move to a second element, so a view
+/// may carry any value there, even usize::MAX: the kernels must not do arithmetic on it that
+/// overflows (a panic in debug builds).
+fn unused_strides_may_be_huge(isa: Isa) {
+    let (m, n) = (25, 70);
+    let a_data: Vec<f32> = (0..m).map(|i| i as f32).collect();
+    let b_data: Vec<f32> = (0..n).map(|j| 1.0 + j as f32).collect();
+    let a = MatRef::with_strides(&a_data, m, 1, 1, usize::MAX).unwrap();
+    let b = MatRef::with_strides(&b_data, 1, n, usize::MAX, 1).unwrap();
+    let mut c = vec![0.0; m * n];
+    matmul(a, b, MatMut::new(&mut c, m, n).unwrap(), &Opts::single(isa)).unwrap();
+    for (i, row) in c.chunks(n).enumerate() {
+        for (j, &x) in row.iter().enumerate() {
+            assert_eq!(x, i as f32 * (1.0 + j as f32), "{isa} ({i}, {j})");
+        }
+    }
+}
+
 test_each_isa!(
+    unused_strides_may_be_huge,
     shape_sweep,
     large_shapes,
     layouts,

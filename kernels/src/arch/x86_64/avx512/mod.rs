@@ -64,12 +64,15 @@ impl GemmKernel for MatmulKernel {
             && strip.cols() == NR;
         let tiles = if full { rows / MR } else { 0 };
         if tiles > 0 {
+            // Strides in bytes. With k = 1 a view may carry any column stride of A and row
+            // stride of B (they never reach a second element), so those wrap: the loop only adds
+            // them to pointers it does not dereference again.
             let stream = full_tile::Stream {
                 a: a.as_slice().as_ptr(),
                 a_rs: a.row_stride() * 4,
-                a_cs: a.col_stride() * 4,
+                a_cs: a.col_stride().wrapping_mul(4),
                 b: b.as_slice().as_ptr(),
-                b_rs: b.row_stride() * 4,
+                b_rs: b.row_stride().wrapping_mul(4),
             };
             let c_rs = strip.row_stride();
             // SAFETY: CPU feature: `self` proves avx512f. Bounds: `a` is a view of `rows >= tiles
