@@ -331,10 +331,6 @@ fn threads_agree(isa: Isa) {
     }
 }
 
-/// Gradients that cancel: with logits x8 and at most three visible keys, each softmax row is
-/// nearly one-hot, so `dP - D` is close to 0 and dq is ~1e-3 while the products that make it
-/// are ~1. Found by `random_shapes`; the error must be judged against the terms, and stay
-/// within the bound there.
 /// Scores that climb key after key, by steps below and above the forward pass's rescaling
 /// margin: the running max is stale for a while, then has to move within a key block and
 /// across blocks, and the exponentials taken against a stale max must still add up exactly.
@@ -350,6 +346,31 @@ fn climbing_scores(isa: Isa) {
         }
         check_against_oracle(&format!("{isa} climbing scores, step {step}"), &case, &Opts::single(isa));
     }
+}
+
+/// Gradients that cancel: with logits x8 and at most three visible keys, each softmax row is
+/// nearly one-hot, so `dP - D` is close to 0 and dq is ~1e-3 while the products that make it
+/// are ~1. Found by `random_shapes`; the error must be judged against the terms, and stay
+/// within the bound there.
+/// `f32::MIN` as the additive mask (what many models use for "masked"): a finite mask, so a row
+/// masked that way everywhere still averages the values, with an lse near `f32::MIN`, as the
+/// f64 reference (and PyTorch) has it; rows masked that way in part ignore those keys.
+fn huge_finite_mask(isa: Isa) {
+    let shape = Shape { batch: 1, heads: 2, kv_heads: 2, q_len: 5, kv_len: 70, head_dim: 8 };
+    let mut case = Case::random(shape, false, 1, false, 1.0, 21);
+    let (_, mask) = case.mask.as_mut().unwrap();
+    for (row, values) in mask.chunks_mut(70).enumerate() {
+        for (key, m) in values.iter_mut().enumerate() {
+            *m = if row == 0 || (row + key) % 3 == 0 { f32::MIN } else { 0.0 };
+        }
+    }
+    let out = case.run(&Opts::single(isa));
+    for h in 0..2 {
+        let lse = out.lse[h * 5];
+        assert!(lse.is_finite() && lse < -3e38, "{isa}: head {h}, fully masked row: lse {lse}");
+        assert!(out.out[h * 5 * 8..][..8].iter().any(|&x| x != 0.0), "{isa}: fully masked row is 0");
+    }
+    check_against_oracle(&format!("{isa} f32::MIN mask"), &case, &Opts::single(isa));
 }
 
 fn cancelling_gradients(isa: Isa) {
@@ -446,6 +467,7 @@ test_each_isa!(
     random_shapes,
     cancelling_gradients,
     climbing_scores,
+    huge_finite_mask,
     finite_differences
 );
 

@@ -2,18 +2,17 @@
 //! the shared loops in `arch::attention_loop` (no target features to enable here).
 
 use super::MatmulKernel;
-use super::exp::exp2_small;
+use super::exp::exp_small;
 use crate::arch::attention_loop::{self, AttnKernel, GroupTask, Problem, QueryBlock, Scratch};
 
-/// `st[j * ld + i] = 2^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols` (scores in
-/// base 2), adding each column's values to `sum[i]` in row order. -inf differences give
-/// exactly 0.
+/// `st[j * ld + i] = e^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols`, adding each
+/// column's values to `sum[i]` in row order. -inf differences give exactly 0.
 pub(crate) fn exp_cols(st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]) {
     let n = cols.min(shift.len()).min(sum.len());
     let (shift, sum) = (&shift[..n], &mut sum[..n]);
     for row in st.chunks_mut(ld).take(rows) {
         for ((x, &sh), acc) in row.iter_mut().zip(shift).zip(sum.iter_mut()) {
-            *x = exp2_small(*x - sh);
+            *x = exp_small(*x - sh);
             *acc += *x;
         }
     }

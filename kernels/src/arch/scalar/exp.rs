@@ -29,8 +29,8 @@ pub(crate) const EXP_LO: f32 = -87.336_54;
 /// Upper clamp for the AVX-512 kernel: e^89 overflows to inf like every larger input.
 pub(crate) const EXP_CLAMP_HI: f32 = 89.0;
 
-/// 2^r ~ 1 + P1 r + ... + P6 r^6 on 0 <= r < 1, for attention's base-2 exponentials (the
-/// reduction is `r = x - floor(x)`, exact): a relative-error minimax fit with the constant
+/// 2^r ~ 1 + P1 r + ... + P6 r^6 on 0 <= r < 1, for attention's exponentials, taken as
+/// `2^(x log2 e)` (the reduction is `r = t - floor(t)`, exact): a relative-error minimax fit with the constant
 /// pinned to 1 and each coefficient refitted after rounding the previous ones to f32. Its own
 /// error is 3.3e-9 relative; evaluated by Horner in f32 the result is within 1.3 ULP.
 pub(crate) const P1: f32 = 0.693_147_06;
@@ -41,14 +41,23 @@ pub(crate) const P5: f32 = 0.001_247_249_9;
 pub(crate) const P6: f32 = 0.000_216_116_46;
 /// Smallest exponent whose 2^x is a normal f32; anything below is flushed to zero.
 pub(crate) const EXP2_LO: f32 = -126.0;
-/// Largest exponent [`exp2_small`] and the SIMD versions accept (their scaling step does not
+/// Largest exponent `exp2_small` and the SIMD versions accept (their scaling step does not
 /// handle overflow); attention's exponents stay below a small margin.
 pub(crate) const EXP2_HI: f32 = 64.0;
+
+/// e^x as `2^(x log2 e)` for x <= `EXP2_HI` ln 2 (~44): the attention kernels' exponential.
+/// The product's rounding makes the relative error grow with |x|, to about (1.3 + |x|) ULP,
+/// which only matters for terms that are already small against the row's largest. +0 below
+/// the normal range, NaN for NaN.
+#[inline(always)]
+pub(crate) fn exp_small(x: f32) -> f32 {
+    exp2_small(x * LOG2E)
+}
 
 /// 2^x for x <= `EXP2_HI` (larger x are clamped there), +0 below the normal range, NaN for NaN:
 /// the reduction and polynomial of the SIMD versions, without FMA.
 #[inline(always)]
-pub(crate) fn exp2_small(x: f32) -> f32 {
+fn exp2_small(x: f32) -> f32 {
     let xc = x.clamp(EXP2_LO, EXP2_HI);
     let xc = if xc.is_nan() { 0.0 } else { xc };
     let n = xc.floor();
@@ -134,6 +143,9 @@ mod tests {
         assert_eq!(exp2_small(f32::NEG_INFINITY), 0.0);
         assert_eq!(exp2_small(-126.5), 0.0);
         assert!(exp2_small(f32::NAN).is_nan());
+        assert_eq!(exp_small(0.0), 1.0);
+        assert_eq!(exp_small(f32::NEG_INFINITY), 0.0);
+        assert!(exp_small(f32::NAN).is_nan());
     }
 
     #[test]

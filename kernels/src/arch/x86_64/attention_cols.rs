@@ -19,11 +19,11 @@ fn fits(st_len: usize, rows: usize, cols: usize, ld: usize, per_column: &[usize]
         && per_column.iter().all(|&n| n >= cols)
 }
 
-/// `st[j * ld + i] = 2^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols` (scores in
-/// base 2), adding each column's new values to `sum[i]` in row order. A `-inf` difference
-/// gives exactly 0, as does any result below the normal range (the ISA's `exp2_small`; every
-/// difference is at most attention's rescaling margin above 0, the shift being the running
-/// max or the lse). Arguments that do not fit leave `st` untouched.
+/// `st[j * ld + i] = e^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols`, adding each
+/// column's new values to `sum[i]` in row order. A `-inf` difference gives exactly 0, as does
+/// any result below the normal range (the ISA's `exp_small`; every difference is at most
+/// attention's rescaling margin above 0, the shift being the running max or the lse).
+/// Arguments that do not fit leave `st` untouched.
 #[inline(always)]
 pub(crate) fn exp_cols<K: Vector>(
     k: K,
@@ -97,7 +97,7 @@ unsafe fn exp_group<K: Vector, const FULL: bool>(
         let mut acc = k.splat(0.0);
         for j in 0..rows {
             let row = st.add(j * ld);
-            let e = k.exp2_small(k.sub(load::<K, FULL>(k, row, len), sh));
+            let e = k.exp_small(k.sub(load::<K, FULL>(k, row, len), sh));
             store::<K, FULL>(k, row, len, e);
             acc = k.add(acc, e);
         }

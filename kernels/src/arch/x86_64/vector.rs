@@ -39,8 +39,9 @@ pub(crate) trait Vector: Copy {
     fn exp(self, v: Self::V) -> Self::V;
     /// The ISA's vector e^x for lanes `<= 0` or NaN.
     fn exp_nonpositive(self, v: Self::V) -> Self::V;
-    /// The ISA's vector 2^x for lanes `<= EXP2_HI` or NaN (`arch::scalar::exp::exp2_small`).
-    fn exp2_small(self, v: Self::V) -> Self::V;
+    /// The ISA's vector e^x as 2^(x log2 e), for lanes `<= EXP2_HI ln 2` or NaN
+    /// (`arch::scalar::exp::exp_small`).
+    fn exp_small(self, v: Self::V) -> Self::V;
 
     /// # Safety
     /// `p` valid for `LANES` reads.

@@ -75,21 +75,23 @@ pub(crate) unsafe fn exp_nonpositive(x: __m256) -> __m256 {
     }
 }
 
-/// 2^x per lane for x <= `EXP2_HI` or NaN (attention's base-2 scores minus their running
-/// max): the degree-6 polynomial of 2^r on r = x - floor(x), then floor(x) added into the
-/// exponent field. +0 below 2^-126, NaN for NaN (its bits pass the exponent addition
-/// unchanged); no overflow handling.
+/// e^x per lane as 2^t, t = x log2(e), for x <= `EXP2_HI` ln 2 or NaN (attention's scores
+/// minus their running max; the error grows with |x| as in `scalar::exp::exp_small`): the
+/// degree-6 polynomial of 2^r on r = t - floor(t), then floor(t) added into the exponent
+/// field. +0 below 2^-126, NaN for NaN (its bits pass the exponent addition unchanged); no
+/// overflow handling.
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA; call it only from a function compiled with
 /// `#[target_feature(enable = "avx2,fma")]` so it inlines into that code.
 #[inline(always)]
-pub(crate) unsafe fn exp2_small(x: __m256) -> __m256 {
+pub(crate) unsafe fn exp_small(x: __m256) -> __m256 {
     // SAFETY: avx2+fma is this function's contract; these intrinsics only compute on
     // registers, no memory is touched.
     unsafe {
-        let n = _mm256_floor_ps(x);
-        let r = _mm256_sub_ps(x, n);
+        let t = _mm256_mul_ps(x, _mm256_set1_ps(LOG2E));
+        let n = _mm256_floor_ps(t);
+        let r = _mm256_sub_ps(t, n);
         let mut p = _mm256_fmadd_ps(_mm256_set1_ps(P6), r, _mm256_set1_ps(P5));
         p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P4));
         p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P3));
@@ -100,7 +102,7 @@ pub(crate) unsafe fn exp2_small(x: __m256) -> __m256 {
         // NaN and -inf convert to 0x8000_0000, which the shift turns into 0.
         let scale = _mm256_slli_epi32::<23>(_mm256_cvttps_epi32(n));
         let y = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), scale));
-        _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP2_LO)), y)
+        _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(t, _mm256_set1_ps(EXP2_LO)), y)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::exp::{exp, exp_nonpositive, exp2_small, tail_mask};
+use super::exp::{exp, exp_nonpositive, exp_small, tail_mask};
 use crate::arch::x86_64::softmax_loop;
 use crate::arch::x86_64::vector::Vector;
 
@@ -116,8 +116,8 @@ impl Vector for F32x8 {
         avx2!(exp_nonpositive(v))
     }
     #[inline(always)]
-    fn exp2_small(self, v: __m256) -> __m256 {
-        avx2!(exp2_small(v))
+    fn exp_small(self, v: __m256) -> __m256 {
+        avx2!(exp_small(v))
     }
 
     #[inline(always)]

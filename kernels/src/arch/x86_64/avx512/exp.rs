@@ -74,30 +74,32 @@ pub(crate) unsafe fn exp_nonpositive(x: __m512) -> __m512 {
     }
 }
 
-/// 2^x per lane for x <= `EXP2_HI` or NaN (attention's base-2 scores minus their running
-/// max): `vreduceps` gives x - floor(x) in one instruction, the degree-6 polynomial takes 2^
-/// of that on [0, 1), and `vscalefps` multiplies by 2^floor(x). +0 below 2^-126 (where the
-/// result is no longer a normal f32), NaN for NaN; no overflow handling.
+/// e^x per lane as 2^t, t = x log2(e), for x <= `EXP2_HI` ln 2 or NaN (attention's scores
+/// minus their running max; the error grows with |x| as in `scalar::exp::exp_small`):
+/// `vreduceps` gives t - floor(t) in one instruction, the degree-6 polynomial takes 2^ of that
+/// on [0, 1), and `vscalefps` multiplies by 2^floor(t). +0 below 2^-126 (where the result is
+/// no longer a normal f32), NaN for NaN; no overflow handling.
 ///
 /// # Safety
 /// The CPU must support AVX-512F and AVX-512DQ; call it only from a function compiled with
 /// both enabled so it inlines into that code.
 #[inline(always)]
-pub(crate) unsafe fn exp2_small(x: __m512) -> __m512 {
+pub(crate) unsafe fn exp_small(x: __m512) -> __m512 {
     // SAFETY: avx512f and avx512dq are this function's contract; these intrinsics only compute
     // on registers, no memory is touched.
     unsafe {
+        let t = _mm512_mul_ps(x, _mm512_set1_ps(LOG2E));
         // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
-        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP2_LO));
+        let keep = _mm512_cmp_ps_mask::<_CMP_NLT_UQ>(t, _mm512_set1_ps(EXP2_LO));
         // imm8 0x09: keep 0 fraction bits, round down, suppress the precision exception.
-        let r = _mm512_reduce_ps::<0x09>(x);
+        let r = _mm512_reduce_ps::<0x09>(t);
         let mut p = _mm512_fmadd_ps(_mm512_set1_ps(P6), r, _mm512_set1_ps(P5));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P3));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P2));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P1));
         p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0));
-        _mm512_maskz_scalef_ps(keep, p, x)
+        _mm512_maskz_scalef_ps(keep, p, t)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::exp::{exp, exp_nonpositive, exp2_small};
+use super::exp::{exp, exp_nonpositive, exp_small};
 use crate::arch::x86_64::softmax_loop;
 use crate::arch::x86_64::vector::Vector;
 
@@ -35,7 +35,7 @@ fn tail_mask(len: usize) -> __mmask16 {
 macro_rules! avx512 {
     ($e:expr) => {
         // SAFETY: CPU feature: an `F32x16` exists only after `new_unchecked`, whose caller
-        // runs with avx512f enabled (and avx512dq for `exp2_small`: attention's entry points).
+        // runs with avx512f enabled (and avx512dq for `exp_small`: attention's entry points).
         // Bounds: registers only, no memory is touched.
         unsafe { $e }
     };
@@ -115,8 +115,8 @@ impl Vector for F32x16 {
         avx512!(exp_nonpositive(v))
     }
     #[inline(always)]
-    fn exp2_small(self, v: __m512) -> __m512 {
-        avx512!(exp2_small(v))
+    fn exp_small(self, v: __m512) -> __m512 {
+        avx512!(exp_small(v))
     }
 
     #[inline(always)]
