@@ -62,7 +62,7 @@ pub fn gemm(
     check_shapes(OP, &a, &b, &c)?;
     let isa = opts.resolve_isa(OP)?;
     let threads = opts.thread_count();
-    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c, packed_b: None };
+    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c, packed_b: None, c_first: false };
     arch::with_kernel(isa, Gemm { job, threads });
     Ok(())
 }

@@ -363,7 +363,20 @@ fn unused_strides_may_be_huge(isa: Isa) {
     }
 }
 
+/// beta * C is added after the products, as in the reference: 3e38 + (3e38 - 3e38) is 3e38,
+/// where starting the sum from C would overflow to inf.
+fn c_is_added_after_the_products(isa: Isa) {
+    let (m, n) = (24, 64);
+    let a = vec![1.0; m * 2];
+    let b: Vec<f32> = (0..2 * n).map(|i| if i < n { 3e38 } else { -3e38 }).collect();
+    let mut c = vec![3e38; m * n];
+    let views = (MatRef::new(&a, m, 2).unwrap(), MatRef::new(&b, 2, n).unwrap());
+    gemm(1.0, views.0, views.1, 1.0, MatMut::new(&mut c, m, n).unwrap(), &Opts::single(isa)).unwrap();
+    assert!(c.iter().all(|&x| x == 3e38), "{isa}: {:?}", c.iter().find(|&&x| x != 3e38));
+}
+
 test_each_isa!(
+    c_is_added_after_the_products,
     unused_strides_may_be_huge,
     shape_sweep,
     large_shapes,

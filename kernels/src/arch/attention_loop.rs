@@ -213,7 +213,7 @@ fn gemm<K: GemmKernel>(
     c: Option<MatMut<'_>>,
 ) {
     if let (Some(a), Some(b), Some(c)) = (a, b, c) {
-        let job = Job { direct: true, alpha, a, b, beta, c, packed_b: None };
+        let job = Job { direct: true, alpha, a, b, beta, c, packed_b: None, c_first: true };
         gemm_loop::serial(kernel, job, &mut Workspace::default());
     }
 }

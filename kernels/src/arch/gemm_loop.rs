@@ -44,6 +44,8 @@ pub(crate) struct Job<'a> {
     /// One `(jc, pc)` block of B already packed (shared by every thread): [`blocked`] then
     /// runs only that block, without packing.
     pub packed_b: Option<PackedB<'a>>,
+    /// See [`Scale::c_first`]; only the direct path passes it on.
+    pub c_first: bool,
 }
 
 /// Rows `pc..pc + kc` of B, from column `jc` on (at most `NC` columns), packed by [`pack_b`].
@@ -61,6 +63,10 @@ pub(crate) struct Scale {
     pub alpha: f32,
     /// 0 means "do not read C".
     pub beta: f32,
+    /// With alpha = beta = 1, the kernel may start its sums from C instead of adding C at the
+    /// end: for a caller whose C is hot in L1 and who does not mind that order (attention's
+    /// P V). The public GEMM keeps C's addition last, as every ISA does.
+    pub c_first: bool,
 }
 
 /// An `rows x cols` tile of C (at most `MR x NR`, or a strip of any height), every element
@@ -238,7 +244,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     // second thread costs more than it saves.
     let threads = if m * n * k < PARALLEL_MIN_MNK { 1 } else { threads };
     if threads <= 1 {
-        let job = Job { direct, alpha, a, b, beta, c, packed_b: None };
+        let job = Job { direct, alpha, a, b, beta, c, packed_b: None, c_first: false };
         if direct {
             // Nothing to pack: skip the thread-local lookup, a measurable cost at n = 16.
             return kernel.serial(job, &mut Workspace::default());
@@ -266,7 +272,7 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     if direct {
         let one = |(start, c): (usize, MatMut<'_>)| {
             if let Some(a) = a.block(start, c.rows(), 0, k) {
-                let job = Job { direct, alpha, a, b, beta, c, packed_b: None };
+                let job = Job { direct, alpha, a, b, beta, c, packed_b: None, c_first: false };
                 kernel.serial(job, &mut Workspace::default());
             }
         };
@@ -293,7 +299,8 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
                     let packed_b = Some(PackedB { data: bpack, jc, pc, kc });
                     bands.par_iter_mut().for_each(|(start, c)| {
                         if let Some(a) = a.block(*start, c.rows(), 0, k) {
-                            let job = Job { direct, alpha, a, b, beta, c: c.rb_mut(), packed_b };
+                            let job =
+                                Job { direct, alpha, a, b, beta, c: c.rb_mut(), packed_b, c_first: false };
                             with_workspace(|ws| kernel.serial(job, ws));
                         }
                     });
@@ -334,11 +341,11 @@ pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace)
 /// Small problems: one kernel call per `MR x NR` tile, reading A and B where they are.
 #[inline(always)]
 fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
-    let Job { alpha, a, b, beta, mut c, .. } = job;
+    let Job { alpha, a, b, beta, mut c, c_first, .. } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());
     let c = c.data_mut();
-    let scale = Scale { alpha, beta };
+    let scale = Scale { alpha, beta, c_first };
     for col in (0..n).step_by(K::NR) {
         let nr = K::NR.min(n - col);
         let Some(b) = b.block(0, k, col, nr) else {
@@ -387,7 +394,7 @@ fn row_blocks<K: GemmKernel>(
     let (m, n) = (c.rows(), c.cols());
     let (rsc, csc) = (c.row_stride(), c.col_stride());
     let c = c.data_mut();
-    let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 } };
+    let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 }, c_first: false };
     for ic in (0..m).step_by(MC) {
         let mc = MC.min(m - ic);
         let Some(a) = copy_a(ws_a, a, ic, mc, pc, kc) else {

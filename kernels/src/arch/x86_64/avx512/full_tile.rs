@@ -37,11 +37,11 @@ pub(super) struct Stream {
 pub(super) unsafe fn strip(s: &Stream, k: usize, tiles: usize, scale: Scale, c: *mut f32, c_rs: usize) {
     // Fetch C 64 steps before the end (as the intrinsics kernel does).
     let prefetch_at = k.saturating_sub(64);
-    // C += A B over a short k (attention's P V): start the accumulators from C instead of
-    // adding it at the end, which saves 24 additions per tile on the FMA ports. With a long
-    // k, C is still in a far cache level at the start, so it is added at the end.
-    let from_c = prefetch_at == 0 && scale.alpha == 1.0 && scale.beta == 1.0;
-    let store_scale = if from_c { Scale { alpha: 1.0, beta: 0.0 } } else { scale };
+    // C += A B where the caller allows it (attention's P V, C hot in L1): start the
+    // accumulators from C instead of adding it at the end, which saves 24 additions per tile
+    // on the FMA ports (measured 4% of attention's forward).
+    let from_c = scale.c_first && scale.alpha == 1.0 && scale.beta == 1.0;
+    let store_scale = if from_c { Scale { alpha: 1.0, beta: 0.0, c_first: false } } else { scale };
     for t in 0..tiles {
         let mut acc = [[_mm512_setzero_ps(); 2]; MR];
         let mut stream = Stream { a: s.a.wrapping_byte_add(t * MR * s.a_rs), ..*s };
