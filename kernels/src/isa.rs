@@ -65,7 +65,9 @@ impl Isa {
     /// The features of [`required_features`](Self::required_features) this CPU lacks: empty
     /// exactly when it runs the ISA.
     pub fn missing_features(self) -> Vec<&'static str> {
-        self.required_features().iter().copied().filter(|&name| !has_feature(name)).collect()
+        static MISSING: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+        let missing = MISSING.get_or_init(probe);
+        Isa::ALL.iter().position(|&isa| isa == self).map(|i| missing[i].clone()).unwrap_or_default()
     }
 
     fn cached() -> &'static [Isa] {
@@ -75,7 +77,14 @@ impl Isa {
     }
 }
 
-/// Whether this CPU has one of the features `required_features` names.
+/// For each ISA of `Isa::ALL`, the required features this CPU lacks; asked once per process.
+fn probe() -> Vec<Vec<&'static str>> {
+    let lacks =
+        |isa: Isa| isa.required_features().iter().copied().filter(|&name| !has_feature(name)).collect();
+    Isa::ALL.into_iter().map(lacks).collect()
+}
+
+/// Whether this CPU has one of the features `required_features` names (only `probe` asks).
 #[cfg(target_arch = "x86_64")]
 fn has_feature(name: &str) -> bool {
     match name {

@@ -348,6 +348,19 @@ fn climbing_scores(isa: Isa) {
     }
 }
 
+/// A NaN in a query makes that query's output and lse NaN, as in the reference, and leaves
+/// the other queries alone; it is not mistaken for a query that saw no key.
+fn nan_query_gives_nan(isa: Isa) {
+    let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 3, kv_len: 50, head_dim: 8 };
+    let mut case = Case::random(shape, false, 0, false, 1.0, 5);
+    case.q[8 + 3] = f32::NAN;
+    let out = case.run(&Opts::single(isa));
+    assert!(out.out[8..16].iter().all(|x| x.is_nan()) && out.lse[1].is_nan(), "{isa}: {:?}", &out.out[8..16]);
+    for row in [0, 2] {
+        assert!(out.out[row * 8..][..8].iter().all(|x| x.is_finite()) && out.lse[row].is_finite(), "{isa}");
+    }
+}
+
 /// Gradients that cancel: with logits x8 and at most three visible keys, each softmax row is
 /// nearly one-hot, so `dP - D` is close to 0 and dq is ~1e-3 while the products that make it
 /// are ~1. Found by `random_shapes`; the error must be judged against the terms, and stay
@@ -468,6 +481,7 @@ test_each_isa!(
     cancelling_gradients,
     climbing_scores,
     huge_finite_mask,
+    nan_query_gives_nan,
     finite_differences
 );
 

@@ -333,7 +333,8 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
     for ((row, out), (&mi, (&li, lse))) in
         o.chunks_exact(d).zip(out.chunks_exact_mut(d)).zip(m.iter().zip(l.iter().zip(lse.iter_mut())))
     {
-        if li > 0.0 {
+        // The sum is 0 only for a query that saw no key; NaN (from NaN inputs) goes through.
+        if li != 0.0 {
             let inv = 1.0 / li;
             for (y, &x) in out.iter_mut().zip(row) {
                 *y = x * inv;

@@ -4,9 +4,9 @@
 //! C is cut into `NC`-column blocks and the inner dimension into `KC` slices. For each pair a
 //! `KC x NC` block of B is packed into `NR`-wide panels (zero-padded), and `MC x KC` blocks of
 //! A are read in place or, when A's layout would thrash L1, copied with a padded leading
-//! dimension; the microkernel then updates one `MR x NR` tile of C per call, broadcasting A's
-//! elements and loading B's rows as vectors. Edge tiles run kernels specialised for their row
-//! count, with masked B loads and C stores.
+//! dimension; the microkernel then updates the `MR x NR` tiles of one `NR`-column strip of C
+//! per call (`GemmKernel::strip`), broadcasting A's elements and loading B's rows as vectors.
+//! Edge tiles run kernels specialised for their row count, with masked B loads and C stores.
 //!
 //! Small problems skip both copies (`direct`): their operands already sit in L2.
 //!
@@ -338,7 +338,7 @@ pub(crate) fn serial<K: GemmKernel>(kernel: K, job: Job<'_>, ws: &mut Workspace)
     }
 }
 
-/// Small problems: one kernel call per `MR x NR` tile, reading A and B where they are.
+/// Small problems: one kernel call per `NR`-column strip of C, reading A and B where they are.
 #[inline(always)]
 fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
     let Job { alpha, a, b, beta, mut c, c_first, .. } = job;

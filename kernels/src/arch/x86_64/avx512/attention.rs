@@ -34,7 +34,7 @@ impl AttnKernel for MatmulKernel {
 
     #[inline(always)]
     fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-        transpose(src, rows, cols, factor, dst, ld);
+        transpose(self, src, rows, cols, factor, dst, ld);
     }
 }
 
@@ -61,15 +61,26 @@ fn vector(_proof: MatmulKernel) -> F32x16 {
 /// [`AttnKernel::transpose`] with every full 16 x 16 block transposed in registers and the
 /// edges by the generic loop.
 #[inline(always)]
-fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-    let fits = ld >= rows && src.len() >= rows * cols && (cols == 0 || dst.len() >= (cols - 1) * ld + rows);
+fn transpose(
+    _proof: MatmulKernel,
+    src: &[f32],
+    rows: usize,
+    cols: usize,
+    factor: f32,
+    dst: &mut [f32],
+    ld: usize,
+) {
+    let needs_src = rows.checked_mul(cols);
+    let needs_dst = cols.checked_sub(1).map_or(Some(0), |c| c.checked_mul(ld)?.checked_add(rows));
+    let fits =
+        ld >= rows && needs_src.is_some_and(|n| src.len() >= n) && needs_dst.is_some_and(|n| dst.len() >= n);
     if !fits {
         return attention_loop::transpose(src, rows, cols, factor, dst, ld);
     }
     let (full_rows, full_cols) = (rows / 16 * 16, cols / 16 * 16);
     for r0 in (0..full_rows).step_by(16) {
         for c0 in (0..full_cols).step_by(16) {
-            // SAFETY: CPU feature: called only from the AVX-512 entry points. Bounds: rows
+            // SAFETY: CPU feature: `_proof` is an AVX-512 token. Bounds: rows
             // r0..r0 + 16 <= rows of src hold columns c0..c0 + 16 <= cols (src has rows * cols
             // elements), and dst rows c0..c0 + 16 <= cols hold elements r0..r0 + 16 <= rows <= ld.
             unsafe {

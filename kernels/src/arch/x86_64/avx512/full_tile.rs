@@ -30,7 +30,7 @@ pub(super) struct Stream {
 /// `c_rs` elements, unit column stride).
 ///
 /// # Safety
-/// The CPU supports avx512f; A's `tiles * MR` rows and B's `k` rows, as `s` describes them
+/// The CPU supports avx512f, avx2 and fma; A's `tiles * MR` rows and B's `k` rows, as `s` describes them
 /// (byte strides), are readable; the `tiles * MR` rows of NR floats at `c` are writable.
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline(never)]

@@ -146,12 +146,12 @@ impl Vector for F32x16 {
 /// Softmax of `rows` rows of `cols` elements from `x` into `y`.
 ///
 /// # Safety
-/// - The CPU must support AVX-512F (`Isa::Avx512` is only handed out after detection).
+/// - The CPU must support AVX-512F and DQ (`Isa::Avx512` is only handed out after detection).
 /// - `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in
 ///   place) but must not otherwise overlap it.
 #[target_feature(enable = "avx512f")]
 pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the caller's, as
+    // SAFETY: CPU feature: the caller's AVX-512F and DQ, all `F32x16` stands for. Bounds: the caller's, as
     // `softmax_loop::softmax_rows` states them.
     unsafe { softmax_loop::softmax_rows(F32x16::new_unchecked(), x, y, rows, cols) }
 }
@@ -162,7 +162,7 @@ pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols:
 /// Same as [`softmax_rows`].
 #[target_feature(enable = "avx512f")]
 pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the caller's, as
+    // SAFETY: CPU feature: the caller's AVX-512F and DQ, all `F32x16` stands for. Bounds: the caller's, as
     // `softmax_loop::log_softmax_rows` states them.
     unsafe { softmax_loop::log_softmax_rows(F32x16::new_unchecked(), x, y, rows, cols) }
 }
@@ -170,7 +170,7 @@ pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, c
 /// dx = y * (dy - sum(dy * y)) per row.
 ///
 /// # Safety
-/// - The CPU must support AVX-512F (`Isa::Avx512` is only handed out after detection).
+/// - The CPU must support AVX-512F and DQ (`Isa::Avx512` is only handed out after detection).
 /// - `y` and `dy` valid for `rows * cols` reads, `dx` for as many writes, `dx` not
 ///   overlapping the inputs.
 #[target_feature(enable = "avx512f")]
@@ -181,7 +181,7 @@ pub(crate) unsafe fn softmax_backward_rows(
     rows: usize,
     cols: usize,
 ) {
-    // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the caller's, as
+    // SAFETY: CPU feature: the caller's AVX-512F and DQ, all `F32x16` stands for. Bounds: the caller's, as
     // `softmax_loop::softmax_backward_rows` states them.
     unsafe { softmax_loop::softmax_backward_rows(F32x16::new_unchecked(), y, dy, dx, rows, cols) }
 }
@@ -198,7 +198,7 @@ pub(crate) unsafe fn log_softmax_backward_rows(
     rows: usize,
     cols: usize,
 ) {
-    // SAFETY: CPU feature: avx512f is enabled on this function. Bounds: the caller's, as
+    // SAFETY: CPU feature: the caller's AVX-512F and DQ, all `F32x16` stands for. Bounds: the caller's, as
     // `softmax_loop::log_softmax_backward_rows` states them.
     unsafe { softmax_loop::log_softmax_backward_rows(F32x16::new_unchecked(), y_log, dy, dx, rows, cols) }
 }
