@@ -25,7 +25,7 @@ SHAPES = [
     (1, 8, 512, 512, 64, False),
     (1, 8, 2048, 2048, 64, False),
     (1, 8, 2048, 2048, 128, True),
-    (1, 8, 1, 4096, 128, True),
+    (1, 8, 1, 4096, 128, False),
 ]
 
 
@@ -86,6 +86,10 @@ def harness_round(harness, threads):
         words = table["shape"].split()
         key = (int(words[words.index("q_len") + 1]), int(words[words.index("kv_len") + 1]),
                int(next(w for w in words if w.startswith("D"))[1:]))
+        # Both sides must count the same FLOPs: halved exactly when the shape is causal.
+        causal = next(c for (_, _, s_q, s_kv, d, c) in SHAPES if (s_q, s_kv, d) == key)
+        if causal != ("causal" in words):
+            raise SystemExit(f"harness shape {table['shape']!r} and SHAPES disagree on causal")
         out[key] = {row["implementation"]: row["rate"] / 1e9 for row in table["rows"]}
     return out
 

@@ -191,6 +191,19 @@ pub(crate) trait AttnKernel: GemmKernel {
     fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
         transpose(src, rows, cols, factor, dst, ld);
     }
+
+    /// `out[j * stride] = scale * (rows[j * d..][..d] . x[..d])` for every whole `d`-float row
+    /// of `rows`: one query's scores against a block of keys. Arguments that do not fit are
+    /// ignored. The ISAs override it with vector dot products.
+    #[inline(always)]
+    fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
+        let Some(x) = x.get(..d).filter(|_| d > 0) else {
+            return;
+        };
+        for (row, slot) in rows.chunks_exact(d).zip(out.iter_mut().step_by(stride.max(1))) {
+            *slot = scale * row.iter().zip(x).map(|(&a, &b)| a * b).sum::<f32>();
+        }
+    }
 }
 
 fn view(data: &[f32], rows: usize, cols: usize, rs: usize, cs: usize) -> Option<MatRef<'_>> {
@@ -233,22 +246,30 @@ pub(crate) fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst:
 
 /// `S^T` for keys `k0..k0 + bc` and the block's `br` queries from `q0`: scaled scores (`qt`
 /// holds the queries already multiplied by the scale), plus the additive mask, with causally
-/// hidden entries set to -inf.
+/// hidden entries set to -inf. A block of one query (decoding) takes a dot product per key
+/// from `q` (its row, unscaled) instead: as a matrix product it would use one lane of each
+/// vector.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn scores<K: GemmKernel>(
+fn scores<K: AttnKernel>(
     kernel: K,
     p: &Problem<'_>,
     mask: Option<&[f32]>,
     k: &[f32],
-    qt: &[f32],
+    (q, qt): (&[f32], &[f32]),
     st: &mut [f32],
     (q0, br): (usize, usize),
     (k0, bc): (usize, usize),
 ) {
     let Shape { q_len, kv_len, head_dim: d, .. } = p.shape;
-    let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
-    gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
+    if br == 1 {
+        if let Some(keys) = k.get(k0 * d..(k0 + bc) * d) {
+            kernel.dot_rows(keys, d, q, p.scale, st, BR);
+        }
+    } else {
+        let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
+        gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
+    }
     if mask.is_none() && !p.causal {
         return;
     }
@@ -295,7 +316,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
     let kv_end = p.visible(q0 + br - 1);
     for k0 in (0..kv_end).step_by(BC) {
         let bc = BC.min(kv_end - k0);
-        scores(kernel, p, mask, k, &s.qt, &mut s.st, (q0, br), (k0, bc));
+        scores(kernel, p, mask, k, (q, &s.qt), &mut s.st, (q0, br), (k0, bc));
 
         // The block's maximum per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
@@ -394,7 +415,7 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             let kv_end = p.visible(q0 + br - 1);
             for k0 in (0..kv_end).step_by(BC) {
                 let bc = BC.min(kv_end - k0);
-                scores(kernel, p, mask, k, &s.qt, &mut s.st, (q0, br), (k0, bc));
+                scores(kernel, p, mask, k, (q, &s.qt), &mut s.st, (q0, br), (k0, bc));
                 // P^T = e^(S^T - lse), the column sums are not needed.
                 kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.unused_sums[..br]);
                 let k_blk = || k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));

@@ -76,6 +76,45 @@ pub(crate) fn max_cols<K: Vector>(k: K, st: &[f32], rows: usize, cols: usize, ld
     }
 }
 
+/// `out[j * stride] = scale * (rows[j * d..][..d] . x[..d])` for every whole `d`-float row of
+/// `rows` (one query's scores against a block of keys): vector products along each row, two
+/// running sums, one horizontal sum per row. Arguments that do not fit are ignored.
+#[inline(always)]
+pub(crate) fn dot_rows<K: Vector>(
+    k: K,
+    rows: &[f32],
+    d: usize,
+    x: &[f32],
+    scale: f32,
+    out: &mut [f32],
+    stride: usize,
+) {
+    let Some(x) = x.get(..d).filter(|_| d > 0) else {
+        return;
+    };
+    let (full, rem) = (d / K::LANES, d % K::LANES);
+    for (row, slot) in rows.chunks_exact(d).zip(out.iter_mut().step_by(stride.max(1))) {
+        let (r, xp) = (row.as_ptr(), x.as_ptr());
+        // SAFETY: CPU feature: `k` is the proof. Bounds: `row` and `x` both hold d floats;
+        // full vectors end at (c + 1) * LANES <= d and the tail reads the last rem < LANES.
+        let dot = unsafe {
+            let zero = k.splat(0.0);
+            let mut acc = [zero; 2];
+            for c in 0..full {
+                let at = c * K::LANES;
+                acc[c % 2] = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), acc[c % 2]);
+            }
+            if rem > 0 {
+                let at = full * K::LANES;
+                acc[0] =
+                    k.mul_add(k.load_tail(r.add(at), rem, zero), k.load_tail(xp.add(at), rem, zero), acc[0]);
+            }
+            k.reduce_add(k.add(acc[0], acc[1]))
+        };
+        *slot = scale * dot;
+    }
+}
+
 /// [`exp_cols`] for the `len` columns at `st` (all `LANES` of them when `FULL`).
 ///
 /// # Safety

@@ -30,6 +30,11 @@ impl AttnKernel for MatmulKernel {
     fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
         attention_cols::max_cols(vector(self), st, rows, cols, ld, max);
     }
+
+    #[inline(always)]
+    fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
+        attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
+    }
 }
 
 /// The forward loop compiled for AVX2+FMA.

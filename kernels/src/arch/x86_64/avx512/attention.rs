@@ -33,6 +33,11 @@ impl AttnKernel for MatmulKernel {
     }
 
     #[inline(always)]
+    fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
+        attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
+    }
+
+    #[inline(always)]
     fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
         transpose(self, src, rows, cols, factor, dst, ld);
     }
