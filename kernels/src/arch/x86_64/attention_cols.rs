@@ -99,17 +99,24 @@ pub(crate) fn dot_rows<K: Vector>(
         // full vectors end at (c + 1) * LANES <= d and the tail reads the last rem < LANES.
         let dot = unsafe {
             let zero = k.splat(0.0);
-            let mut acc = [zero; 2];
-            for c in 0..full {
+            // Two running sums, named so that they stay in registers.
+            let (mut even, mut odd) = (zero, zero);
+            let mut c = 0;
+            while c + 2 <= full {
                 let at = c * K::LANES;
-                acc[c % 2] = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), acc[c % 2]);
+                even = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), even);
+                odd = k.mul_add(k.load(r.add(at + K::LANES)), k.load(xp.add(at + K::LANES)), odd);
+                c += 2;
+            }
+            if c < full {
+                let at = c * K::LANES;
+                even = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), even);
             }
             if rem > 0 {
                 let at = full * K::LANES;
-                acc[0] =
-                    k.mul_add(k.load_tail(r.add(at), rem, zero), k.load_tail(xp.add(at), rem, zero), acc[0]);
+                odd = k.mul_add(k.load_tail(r.add(at), rem, zero), k.load_tail(xp.add(at), rem, zero), odd);
             }
-            k.reduce_add(k.add(acc[0], acc[1]))
+            k.reduce_add(k.add(even, odd))
         };
         *slot = scale * dot;
     }
