@@ -192,6 +192,21 @@ pub(crate) trait AttnKernel: GemmKernel {
         transpose(src, rows, cols, factor, dst, ld);
     }
 
+    /// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
+    /// `rows`: one query's `P V`. Arguments that do not fit are ignored. The ISAs override it
+    /// to keep `out` in registers while the rows stream past.
+    #[inline(always)]
+    fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
+        let Some(out) = out.get_mut(..d).filter(|_| d > 0) else {
+            return;
+        };
+        for (row, &wj) in rows.chunks_exact(d).zip(w.iter().step_by(stride.max(1))) {
+            for (o, &x) in out.iter_mut().zip(row) {
+                *o += wj * x;
+            }
+        }
+    }
+
     /// `out[j * stride] = scale * (rows[j * d..][..d] . x[..d])` for every whole `d`-float row
     /// of `rows`: one query's scores against a block of keys. Arguments that do not fit are
     /// ignored. The ISAs override it with vector dot products.
@@ -346,9 +361,16 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
             *sh = if mi == f32::NEG_INFINITY { 0.0 } else { mi };
         }
         kernel.exp_cols(&mut s.st, bc, br, BR, shift, l);
-        // O += P V, P = (S^T)^T read through a transposed view.
-        let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
-        gemm(kernel, 1.0, view(&s.st, br, bc, 1, BR), v_blk, 1.0, view_mut(o, br, d, d));
+        // O += P V, P = (S^T)^T read through a transposed view; for one query, a weighted sum
+        // of the value rows.
+        if br == 1 {
+            if let Some(v_blk) = v.get(k0 * d..(k0 + bc) * d) {
+                kernel.weighted_rows(&s.st, BR, v_blk, d, o);
+            }
+        } else {
+            let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
+            gemm(kernel, 1.0, view(&s.st, br, bc, 1, BR), v_blk, 1.0, view_mut(o, br, d, d));
+        }
     }
 
     for ((row, out), (&mi, (&li, lse))) in
@@ -500,6 +522,57 @@ mod tests {
                             assert!(got.is_nan(), "{isa} {rows}x{cols}: padding ({r}, {c}) written");
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Runs one ISA's `dot_rows` and `weighted_rows` on `n` rows of `d` floats.
+    struct OneQuery {
+        n: usize,
+        d: usize,
+    }
+
+    impl KernelTask for OneQuery {
+        type Output = (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>);
+        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+            let OneQuery { n, d } = self;
+            let rows: Vec<f32> = (0..n * d).map(|i| ((i * 37 % 101) as f32 - 50.0) / 16.0).collect();
+            let x: Vec<f32> = (0..d).map(|i| ((i * 13 % 29) as f32 - 14.0) / 8.0).collect();
+            let mut scores = vec![f32::NAN; n * 3];
+            kernel.dot_rows(&rows, d, &x, 0.5, &mut scores, 3);
+            let mut out: Vec<f32> = (0..d).map(|i| i as f32).collect();
+            kernel.weighted_rows(&scores, 3, &rows, d, &mut out);
+            (rows, x, scores, out)
+        }
+    }
+
+    /// Every ISA's one-query scores (a dot product per key) and weighted sum of value rows
+    /// against f64, for head sizes below, at and past the vector widths, leaving the slots
+    /// between the strided scores alone.
+    #[test]
+    fn one_query_products_match_f64() {
+        for (n, d) in [(5, 1), (7, 3), (48, 16), (9, 17), (48, 64), (33, 128), (4, 200)] {
+            for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+                let (rows, x, scores, out) = with_kernel(isa, OneQuery { n, d });
+                for (j, row) in rows.chunks(d).enumerate() {
+                    let want: f64 =
+                        0.5 * row.iter().zip(&x).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>();
+                    let terms: f64 = row.iter().zip(&x).map(|(&a, &b)| f64::from(a * b).abs()).sum();
+                    let got = f64::from(scores[3 * j]);
+                    assert!(
+                        (got - want).abs() <= 1e-6 * terms,
+                        "{isa} n={n} d={d} score {j}: {got} vs {want}"
+                    );
+                    assert!(scores[3 * j + 1].is_nan() && scores[3 * j + 2].is_nan(), "{isa}: gap written");
+                }
+                for (c, &got) in out.iter().enumerate() {
+                    let terms = rows.chunks(d).zip(scores.iter().step_by(3));
+                    let want =
+                        c as f64 + terms.clone().map(|(r, &s)| f64::from(s) * f64::from(r[c])).sum::<f64>();
+                    let size = c as f64 + terms.map(|(r, &s)| f64::from(s * r[c]).abs()).sum::<f64>();
+                    let got = f64::from(got);
+                    assert!((got - want).abs() <= 1e-6 * size, "{isa} n={n} d={d} out {c}: {got} vs {want}");
                 }
             }
         }

@@ -122,6 +122,79 @@ pub(crate) fn dot_rows<K: Vector>(
     }
 }
 
+/// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
+/// `rows`: one query's `P V` (decoding), reading the value rows in order, with up to eight
+/// vectors of `out` held in registers across them. Arguments that do not fit are ignored.
+#[inline(always)]
+pub(crate) fn weighted_rows<K: Vector>(
+    k: K,
+    w: &[f32],
+    stride: usize,
+    rows: &[f32],
+    d: usize,
+    out: &mut [f32],
+) {
+    let n = if d == 0 { 0 } else { rows.len() / d };
+    if n == 0 || out.len() < d || stride == 0 || w.len() <= (n - 1) * stride {
+        return;
+    }
+    let (full, rem) = (d / K::LANES, d % K::LANES);
+    let (o, r, w) = (out.as_mut_ptr(), rows.as_ptr(), w.as_ptr());
+    // SAFETY: CPU feature: `k` is the proof. Bounds: the groups cover vectors v < full, floats
+    // v * LANES .. (v + 1) * LANES <= d of `out` and of each of the n rows (n * d <= rows.len());
+    // the tail covers the last rem < LANES floats; w[j * stride] for j < n is inside w.
+    unsafe {
+        let mut v = 0;
+        while v + 8 <= full {
+            weighted_group::<K, 8>(k, w, stride, r.add(v * K::LANES), d, n, o.add(v * K::LANES));
+            v += 8;
+        }
+        while v < full {
+            weighted_group::<K, 1>(k, w, stride, r.add(v * K::LANES), d, n, o.add(v * K::LANES));
+            v += 1;
+        }
+        if rem > 0 {
+            let (at, zero) = (full * K::LANES, k.splat(0.0));
+            let mut acc = k.load_tail(o.add(at), rem, zero);
+            for j in 0..n {
+                acc = k.mul_add(k.splat(*w.add(j * stride)), k.load_tail(r.add(j * d + at), rem, zero), acc);
+            }
+            k.store_tail(o.add(at), rem, acc);
+        }
+    }
+}
+
+/// [`weighted_rows`] for `N` whole vectors of `out` at `o`, held in registers while the `n`
+/// rows (row stride `d` floats, from `r`) go by.
+///
+/// # Safety
+/// `N * LANES` floats at `o` readable and writable, at `r + j * d` readable for `j < n`, and
+/// `w[j * stride]` readable for `j < n`.
+#[inline(always)]
+unsafe fn weighted_group<K: Vector, const N: usize>(
+    k: K,
+    w: *const f32,
+    stride: usize,
+    r: *const f32,
+    d: usize,
+    n: usize,
+    o: *mut f32,
+) {
+    // SAFETY: the caller's bounds, read and written through `load` and `store`.
+    unsafe {
+        let mut acc: [K::V; N] = core::array::from_fn(|i| k.load(o.add(i * K::LANES)));
+        for j in 0..n {
+            let (wj, row) = (k.splat(*w.add(j * stride)), r.add(j * d));
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a = k.mul_add(wj, k.load(row.add(i * K::LANES)), *a);
+            }
+        }
+        for (i, a) in acc.iter().enumerate() {
+            k.store(o.add(i * K::LANES), *a);
+        }
+    }
+}
+
 /// [`exp_cols`] for the `len` columns at `st` (all `LANES` of them when `FULL`).
 ///
 /// # Safety

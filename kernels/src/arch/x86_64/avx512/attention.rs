@@ -33,6 +33,11 @@ impl AttnKernel for MatmulKernel {
     }
 
     #[inline(always)]
+    fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
+        attention_cols::weighted_rows(vector(self), w, stride, rows, d, out);
+    }
+
+    #[inline(always)]
     fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
         attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
     }
