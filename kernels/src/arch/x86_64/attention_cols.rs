@@ -134,7 +134,7 @@ pub(crate) fn weighted_rows<K: Vector>(
     d: usize,
     out: &mut [f32],
 ) {
-    let n = if d == 0 { 0 } else { rows.len() / d };
+    let n = rows.len().checked_div(d).unwrap_or(0);
     if n == 0 || out.len() < d || stride == 0 || w.len() <= (n - 1) * stride {
         return;
     }
