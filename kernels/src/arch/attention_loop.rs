@@ -192,6 +192,22 @@ pub(crate) trait AttnKernel: GemmKernel {
         transpose(src, rows, cols, factor, dst, ld);
     }
 
+    /// The largest of `init` and the elements of `x`: one query's contiguous scores (decoding).
+    #[inline(always)]
+    fn max_row(self, x: &[f32], init: f32) -> f32 {
+        x.iter().fold(init, |m, &v| if v > m { v } else { m })
+    }
+
+    /// Replaces each `v` of `x` by `e^(v - shift)` and returns their sum: one query's
+    /// contiguous scores (decoding). A `-inf` difference gives exactly 0.
+    #[inline(always)]
+    fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
+        x.iter_mut().fold(0.0, |sum, v| {
+            *v = exp_small(*v - shift);
+            sum + *v
+        })
+    }
+
     /// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
     /// `rows`: one query's `P V`. Arguments that do not fit are ignored. The ISAs override it
     /// to keep `out` in registers while the rows stream past.
@@ -272,23 +288,23 @@ fn scores<K: AttnKernel>(
     mask: Option<&[f32]>,
     k: &[f32],
     (q, qt): (&[f32], &[f32]),
-    st: &mut [f32],
+    (st, ld): (&mut [f32], usize),
     (q0, br): (usize, usize),
     (k0, bc): (usize, usize),
 ) {
     let Shape { q_len, kv_len, head_dim: d, .. } = p.shape;
     if br == 1 {
         if let Some(keys) = k.get(k0 * d..(k0 + bc) * d) {
-            kernel.dot_rows(keys, d, q, p.scale, st, BR);
+            kernel.dot_rows(keys, d, q, p.scale, st, ld);
         }
     } else {
         let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
-        gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, BR));
+        gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, ld));
     }
     if mask.is_none() && !p.causal {
         return;
     }
-    for (j, row) in st.chunks_exact_mut(BR).take(bc).enumerate() {
+    for (j, row) in st.chunks_exact_mut(ld).take(bc).enumerate() {
         let row = &mut row[..br];
         let key = k0 + j;
         if let Some(mask) = mask {
@@ -327,15 +343,23 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
     l.fill(0.0);
     let shift = &mut s.shift[..br];
 
+    // A single query (decoding) keeps its scores contiguous and takes as many keys at once as
+    // the score tile holds, so that K and then V stream by in long runs.
+    let (ld, step) = if br == 1 { (1, BC * BR) } else { (BR, BC) };
     // Keys past the last row's horizon are hidden from the whole block: never computed.
     let kv_end = p.visible(q0 + br - 1);
-    for k0 in (0..kv_end).step_by(BC) {
-        let bc = BC.min(kv_end - k0);
-        scores(kernel, p, mask, k, (q, &s.qt), &mut s.st, (q0, br), (k0, bc));
+    for k0 in (0..kv_end).step_by(step) {
+        let bc = step.min(kv_end - k0);
+        scores(kernel, p, mask, k, (q, &s.qt), (&mut s.st, ld), (q0, br), (k0, bc));
 
-        // The block's maximum per query (a lane per query: vertical max over the key rows).
+        // The block's maximum per query (a lane per query: vertical max over the key rows; one
+        // query's contiguous scores, a horizontal one).
         shift.copy_from_slice(m);
-        kernel.max_cols(&s.st, bc, br, BR, shift);
+        if br == 1 {
+            shift[0] = kernel.max_row(&s.st[..bc], m[0]);
+        } else {
+            kernel.max_cols(&s.st, bc, br, ld, shift);
+        }
         // Lazy rescaling: the running max moves only when a score passes it by more than
         // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
         // exponential and a pass over its output row, and a block usually skips the loop.
@@ -360,16 +384,20 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         for (sh, &mi) in shift.iter_mut().zip(m.iter()) {
             *sh = if mi == f32::NEG_INFINITY { 0.0 } else { mi };
         }
-        kernel.exp_cols(&mut s.st, bc, br, BR, shift, l);
+        if br == 1 {
+            l[0] += kernel.exp_row(&mut s.st[..bc], shift[0]);
+        } else {
+            kernel.exp_cols(&mut s.st, bc, br, ld, shift, l);
+        }
         // O += P V, P = (S^T)^T read through a transposed view; for one query, a weighted sum
         // of the value rows.
         if br == 1 {
             if let Some(v_blk) = v.get(k0 * d..(k0 + bc) * d) {
-                kernel.weighted_rows(&s.st, BR, v_blk, d, o);
+                kernel.weighted_rows(&s.st, ld, v_blk, d, o);
             }
         } else {
             let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
-            gemm(kernel, 1.0, view(&s.st, br, bc, 1, BR), v_blk, 1.0, view_mut(o, br, d, d));
+            gemm(kernel, 1.0, view(&s.st, br, bc, 1, ld), v_blk, 1.0, view_mut(o, br, d, d));
         }
     }
 
@@ -437,7 +465,7 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             let kv_end = p.visible(q0 + br - 1);
             for k0 in (0..kv_end).step_by(BC) {
                 let bc = BC.min(kv_end - k0);
-                scores(kernel, p, mask, k, (q, &s.qt), &mut s.st, (q0, br), (k0, bc));
+                scores(kernel, p, mask, k, (q, &s.qt), (&mut s.st, BR), (q0, br), (k0, bc));
                 // P^T = e^(S^T - lse), the column sums are not needed.
                 kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.unused_sums[..br]);
                 let k_blk = || k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
@@ -531,6 +559,42 @@ mod tests {
     struct OneQuery {
         n: usize,
         d: usize,
+    }
+
+    /// Runs one ISA's `max_row` and `exp_row` on `x`.
+    struct Row(Vec<f32>);
+
+    impl KernelTask for Row {
+        type Output = (f32, Vec<f32>, f32);
+        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+            let mut x = self.0;
+            let max = kernel.max_row(&x, -1e30);
+            let sum = kernel.exp_row(&mut x, max);
+            (max, x, sum)
+        }
+    }
+
+    /// Every ISA's contiguous max and exponentials (one query's scores), lengths around the
+    /// vector widths, with masked (-inf) scores giving exactly 0.
+    #[test]
+    fn one_query_softmax_pieces_match_f64() {
+        for n in [1, 7, 16, 17, 33, 4096 + 5] {
+            let x: Vec<f32> = (0..n)
+                .map(|i| if i % 5 == 3 { f32::NEG_INFINITY } else { ((i * 29 % 97) as f32 - 48.0) / 8.0 })
+                .collect();
+            let want_max = x.iter().fold(-1e30f32, |m, &v| m.max(v));
+            for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+                let (max, e, sum) = with_kernel(isa, Row(x.clone()));
+                assert_eq!(max, want_max, "{isa} n={n}");
+                let mut want_sum = 0.0f64;
+                for (&v, &got) in x.iter().zip(&e) {
+                    let want = (f64::from(v) - f64::from(max)).exp();
+                    want_sum += want;
+                    assert!((f64::from(got) - want).abs() <= 1e-6 * want, "{isa} n={n}: e^{v} = {got}");
+                }
+                assert!((f64::from(sum) - want_sum).abs() <= 1e-5 * want_sum, "{isa} n={n}: sum {sum}");
+            }
+        }
     }
 
     impl KernelTask for OneQuery {

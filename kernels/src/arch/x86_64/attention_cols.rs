@@ -195,6 +195,52 @@ unsafe fn weighted_group<K: Vector, const N: usize>(
     }
 }
 
+/// The largest of `init` and the elements of `x` (one query's contiguous scores).
+#[inline(always)]
+pub(crate) fn max_row<K: Vector>(k: K, x: &[f32], init: f32) -> f32 {
+    let (full, rem) = (x.len() / K::LANES, x.len() % K::LANES);
+    let p = x.as_ptr();
+    // SAFETY: CPU feature: `k` is the proof. Bounds: vector v < full covers x[v * LANES..
+    // (v + 1) * LANES], the tail the last rem < LANES elements.
+    unsafe {
+        let mut acc = k.splat(init);
+        for v in 0..full {
+            acc = k.max(acc, k.load(p.add(v * K::LANES)));
+        }
+        if rem > 0 {
+            acc = k.max(acc, k.load_tail(p.add(full * K::LANES), rem, k.splat(f32::NEG_INFINITY)));
+        }
+        k.reduce_max(acc)
+    }
+}
+
+/// Replaces each `v` of `x` by `e^(v - shift)` (the ISA's `exp_small`) and returns their sum
+/// (one query's contiguous scores). A `-inf` difference gives exactly 0.
+#[inline(always)]
+pub(crate) fn exp_row<K: Vector>(k: K, x: &mut [f32], shift: f32) -> f32 {
+    let (full, rem) = (x.len() / K::LANES, x.len() % K::LANES);
+    let p = x.as_mut_ptr();
+    // SAFETY: CPU feature: `k` is the proof. Bounds: as in `max_row`, read and written.
+    unsafe {
+        let sh = k.splat(shift);
+        let mut sum = k.splat(0.0);
+        for v in 0..full {
+            let at = p.add(v * K::LANES);
+            let e = k.exp_small(k.sub(k.load(at), sh));
+            k.store(at, e);
+            sum = k.add(sum, e);
+        }
+        if rem > 0 {
+            let at = p.add(full * K::LANES);
+            let e = k.exp_small(k.sub(k.load_tail(at, rem, k.splat(f32::NEG_INFINITY)), sh));
+            k.store_tail(at, rem, e);
+            // The lanes past the end are e^-inf = 0.
+            sum = k.add(sum, e);
+        }
+        k.reduce_add(sum)
+    }
+}
+
 /// [`exp_cols`] for the `len` columns at `st` (all `LANES` of them when `FULL`).
 ///
 /// # Safety

@@ -37,6 +37,16 @@ impl AttnKernel for MatmulKernel {
     }
 
     #[inline(always)]
+    fn max_row(self, x: &[f32], init: f32) -> f32 {
+        attention_cols::max_row(vector(self), x, init)
+    }
+
+    #[inline(always)]
+    fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
+        attention_cols::exp_row(vector(self), x, shift)
+    }
+
+    #[inline(always)]
     fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
         attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
     }
