@@ -93,32 +93,79 @@ pub(crate) fn dot_rows<K: Vector>(
         return;
     };
     let (full, rem) = (d / K::LANES, d % K::LANES);
-    for (row, slot) in rows.chunks_exact(d).zip(out.iter_mut().step_by(stride.max(1))) {
-        let (r, xp) = (row.as_ptr(), x.as_ptr());
-        // SAFETY: CPU feature: `k` is the proof. Bounds: `row` and `x` both hold d floats;
-        // full vectors end at (c + 1) * LANES <= d and the tail reads the last rem < LANES.
-        let dot = unsafe {
-            let zero = k.splat(0.0);
-            // Two running sums, named so that they stay in registers.
-            let (mut even, mut odd) = (zero, zero);
-            let mut c = 0;
-            while c + 2 <= full {
-                let at = c * K::LANES;
-                even = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), even);
-                odd = k.mul_add(k.load(r.add(at + K::LANES)), k.load(xp.add(at + K::LANES)), odd);
-                c += 2;
+    let n = rows.len() / d;
+    let stride = stride.max(1);
+    if n == 0 || out.len() <= (n - 1) * stride {
+        return;
+    }
+    let (r, xp) = (rows.as_ptr(), x.as_ptr());
+    // Four rows at a time share each load of x and keep eight independent sums in flight.
+    let mut j = 0;
+    while j + 4 <= n {
+        // SAFETY: CPU feature: `k` is the proof. Bounds: rows j..j + 4 < n hold d floats each
+        // inside `rows` (n * d <= rows.len()), as does x; full vectors end at (c + 1) * LANES
+        // <= d and the tail reads the last rem < LANES.
+        let dots = unsafe { dot4::<K>(k, r.add(j * d), d, xp, full, rem) };
+        for (i, dot) in dots.into_iter().enumerate() {
+            out[(j + i) * stride] = scale * dot;
+        }
+        j += 4;
+    }
+    for j in j..n {
+        // SAFETY: as above, for the single row j < n.
+        let dot = unsafe { dot1::<K>(k, r.add(j * d), xp, full, rem) };
+        out[j * stride] = scale * dot;
+    }
+}
+
+/// The dot products of the four rows at `r` (row stride `d`) with `x`, over `full` vectors and
+/// a tail of `rem` floats.
+///
+/// # Safety
+/// The caller's bounds: `full * LANES + rem` floats readable at `x` and at each `r + i * d`.
+#[inline(always)]
+unsafe fn dot4<K: Vector>(k: K, r: *const f32, d: usize, x: *const f32, full: usize, rem: usize) -> [f32; 4] {
+    // SAFETY: the caller's bounds.
+    unsafe {
+        let zero = k.splat(0.0);
+        let mut acc = [zero; 4];
+        for c in 0..full {
+            let at = c * K::LANES;
+            let xv = k.load(x.add(at));
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a = k.mul_add(k.load(r.add(i * d + at)), xv, *a);
             }
-            if c < full {
-                let at = c * K::LANES;
-                even = k.mul_add(k.load(r.add(at)), k.load(xp.add(at)), even);
+        }
+        if rem > 0 {
+            let at = full * K::LANES;
+            let xv = k.load_tail(x.add(at), rem, zero);
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a = k.mul_add(k.load_tail(r.add(i * d + at), rem, zero), xv, *a);
             }
-            if rem > 0 {
-                let at = full * K::LANES;
-                odd = k.mul_add(k.load_tail(r.add(at), rem, zero), k.load_tail(xp.add(at), rem, zero), odd);
-            }
-            k.reduce_add(k.add(even, odd))
-        };
-        *slot = scale * dot;
+        }
+        acc.map(|a| k.reduce_add(a))
+    }
+}
+
+/// The dot product of the row at `r` with `x`, as [`dot4`] for one row.
+///
+/// # Safety
+/// As for [`dot4`], for one row.
+#[inline(always)]
+unsafe fn dot1<K: Vector>(k: K, r: *const f32, x: *const f32, full: usize, rem: usize) -> f32 {
+    // SAFETY: the caller's bounds.
+    unsafe {
+        let zero = k.splat(0.0);
+        let mut acc = zero;
+        for c in 0..full {
+            let at = c * K::LANES;
+            acc = k.mul_add(k.load(r.add(at)), k.load(x.add(at)), acc);
+        }
+        if rem > 0 {
+            let at = full * K::LANES;
+            acc = k.mul_add(k.load_tail(r.add(at), rem, zero), k.load_tail(x.add(at), rem, zero), acc);
+        }
+        k.reduce_add(acc)
     }
 }
 
