@@ -1,12 +1,60 @@
-//! The two sweeps over attention's score tiles that are not matrix products, written once over
-//! [`Vector`]: the column maxima and the masked exponentials of `S^T` (keys down, a lane per
-//! query across), so every reduction over keys is a vertical vector operation.
+//! Attention's work that is not a tile product, written once over [`Vector`]: the column
+//! maxima and the masked exponentials of `S^T` (keys down, a lane per query across, so every
+//! reduction over keys is a vertical vector operation), and for a single query (decoding),
+//! where tiles would use one lane, its dot products with the keys, the max and exponentials of
+//! its contiguous scores, and the weighted sum of the value rows.
 //!
 //! Full groups of `LANES` columns use plain loads and stores and only the last partial group a
 //! tail (masked) access: on Sapphire Rapids masked accesses cost throughput even with every
 //! lane enabled. Everything is `#[inline(always)]` into each ISA's attention entry points.
 
 use crate::arch::x86_64::vector::Vector;
+
+/// The `AttnKernel` methods that are this module's sweeps on the ISA's vectors, for an
+/// `impl AttnKernel` block with a `vector(self)` function in scope that turns the kernel token
+/// into its `Vector` token.
+macro_rules! vector_sweeps {
+    () => {
+        #[inline(always)]
+        fn exp_cols(
+            self,
+            st: &mut [f32],
+            rows: usize,
+            cols: usize,
+            ld: usize,
+            shift: &[f32],
+            sum: &mut [f32],
+        ) {
+            attention_cols::exp_cols(vector(self), st, rows, cols, ld, shift, sum);
+        }
+
+        #[inline(always)]
+        fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
+            attention_cols::max_cols(vector(self), st, rows, cols, ld, max);
+        }
+
+        #[inline(always)]
+        fn max_row(self, x: &[f32], init: f32) -> f32 {
+            attention_cols::max_row(vector(self), x, init)
+        }
+
+        #[inline(always)]
+        fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
+            attention_cols::exp_row(vector(self), x, shift)
+        }
+
+        #[inline(always)]
+        fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
+            attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
+        }
+
+        #[inline(always)]
+        fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
+            attention_cols::weighted_rows(vector(self), w, stride, rows, d, out);
+        }
+    };
+}
+pub(crate) use vector_sweeps;
 
 /// Whether the `rows x cols` tile at the start of `st` (row stride `ld`) fits, with `cols`
 /// entries of each per-column slice.

@@ -22,35 +22,7 @@ impl AttnKernel for MatmulKernel {
         unsafe { backward_avx512(self, p, task, scratch) }
     }
 
-    #[inline(always)]
-    fn exp_cols(self, st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]) {
-        attention_cols::exp_cols(vector(self), st, rows, cols, ld, shift, sum);
-    }
-
-    #[inline(always)]
-    fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
-        attention_cols::max_cols(vector(self), st, rows, cols, ld, max);
-    }
-
-    #[inline(always)]
-    fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
-        attention_cols::weighted_rows(vector(self), w, stride, rows, d, out);
-    }
-
-    #[inline(always)]
-    fn max_row(self, x: &[f32], init: f32) -> f32 {
-        attention_cols::max_row(vector(self), x, init)
-    }
-
-    #[inline(always)]
-    fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
-        attention_cols::exp_row(vector(self), x, shift)
-    }
-
-    #[inline(always)]
-    fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
-        attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
-    }
+    attention_cols::vector_sweeps!();
 
     #[inline(always)]
     fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
