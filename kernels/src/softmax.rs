@@ -133,10 +133,9 @@ fn forward_on(isa: Isa, op: Forward, mut io: Rows<'_>, cols: usize) {
             use arch::x86_64::avx512::softmax as k;
             let (x, y, len) = io.raw();
             let rows = len / cols;
-            // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
-            // avx512dq.
-            // Bounds: x and y each cover rows * cols = len elements of live slices; they are
-            // either two distinct slices or the very same one (in place), as the kernels allow.
+            // x and y each cover rows * cols = len elements of live slices, either two distinct
+            // slices or the very same one (in place), as the kernels allow.
+            // SAFETY: CPU feature: Isa::Avx512 comes only after detect(). Bounds: as just said.
             unsafe {
                 match op {
                     Forward::Softmax => k::softmax_rows(x, y, rows, cols),
@@ -242,10 +241,9 @@ fn backward_on(isa: Isa, log: bool, y: &[f32], dy: &[f32], dx: &mut [f32], cols:
             }
         },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
-        // avx512dq.
-        // Bounds: y, dy and dx are live slices of rows * cols elements each (checked equal),
-        // and dx, a &mut, cannot overlap the shared y and dy.
+        // y, dy and dx are live slices of rows * cols elements each (checked equal), and dx, a
+        // &mut, cannot overlap the shared y and dy.
+        // SAFETY: CPU feature: Isa::Avx512 comes only after detect(). Bounds: as just said.
         Isa::Avx512 => unsafe {
             use arch::x86_64::avx512::softmax as k;
             let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());

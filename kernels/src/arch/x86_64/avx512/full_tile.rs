@@ -45,10 +45,9 @@ pub(super) unsafe fn strip(s: &Stream, k: usize, tiles: usize, scale: Scale, c: 
     for t in 0..tiles {
         let mut acc = [[_mm512_setzero_ps(); 2]; MR];
         let mut stream = Stream { a: s.a.wrapping_byte_add(t * MR * s.a_rs), ..*s };
-        // SAFETY: CPU feature: this function's avx512f. Bounds: tile t's C rows are inside the
-        // caller's `tiles * MR` writable rows, so the slice covers only them, and the loads of
-        // C read its rows i < MR, NR floats each; its A rows and B's k rows are readable per
-        // the caller, which is what `accumulate` reads.
+        // Tile t's C rows lie inside the caller's `tiles * MR` writable rows; the loads of C read
+        // its rows i < MR, NR floats each; `accumulate` reads tile t's A rows and B's k rows.
+        // SAFETY: CPU feature: this function's avx512f. Bounds: all of the above, the caller's.
         unsafe {
             let data = core::slice::from_raw_parts_mut(c.add(t * MR * c_rs), (MR - 1) * c_rs + NR);
             let Some(mut tile) = Tile::new(data, c_rs, 1, MR, NR) else {
@@ -150,10 +149,9 @@ unsafe fn accumulate(acc: &mut [[__m512; 2]; MR], s: &mut Stream, steps: usize) 
     let a0 = s.a.cast::<u8>();
     let (mut a0, mut a4, mut a8) = (a0, a0.wrapping_add(4 * s.a_rs), a0.wrapping_add(8 * s.a_rs));
     let mut b = s.b.cast::<u8>();
-    // SAFETY: CPU feature: avx512f is enabled on this function and the caller's obligation.
-    // Bounds: each step reads the 12 A floats and 32 B floats of one p < steps, which the
-    // caller vouches for; the pointers advance by one step's strides per step. The block
-    // writes only the registers it declares and touches no stack.
+    // Each step reads the 12 A floats and 32 B floats of one p < steps and advances the
+    // pointers by one step's strides; the block writes only the registers it declares.
+    // SAFETY: CPU feature: avx512f, enabled here. Bounds: the caller vouches for those reads.
     unsafe {
         asm!(
             "test {quads}, {quads}",
