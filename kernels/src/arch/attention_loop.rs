@@ -33,6 +33,11 @@ pub(crate) const BC: usize = 48;
 /// overflow for any realistic sequence length.
 const RESCALE_MARGIN: f32 = 8.0;
 
+/// Keys per block for a single query (decoding), as floats of K (and of V): 512 KiB, so that a
+/// block of values stays in L2 when wide heads are summed in more than one pass (head_dim
+/// 256: 13% faster than 4608 keys at once; the same at 128).
+const DECODE_BLOCK_FLOATS: usize = 1 << 17;
+
 /// One validated attention call: shapes were checked at the safe entry point.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Problem<'a> {
@@ -343,9 +348,9 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
     l.fill(0.0);
     let shift = &mut s.shift[..br];
 
-    // A single query (decoding) keeps its scores contiguous and takes as many keys at once as
-    // the score tile holds, so that K and then V stream by in long runs.
-    let (ld, step) = if br == 1 { (1, BC * BR) } else { (BR, BC) };
+    // A single query (decoding) keeps its scores contiguous and takes keys in runs of up to
+    // 512 KiB (at most what the score tile holds), so that K and then V stream by in long runs.
+    let (ld, step) = if br == 1 { (1, (DECODE_BLOCK_FLOATS / d).clamp(BC, BC * BR)) } else { (BR, BC) };
     // Keys past the last row's horizon are hidden from the whole block: never computed.
     let kv_end = p.visible(q0 + br - 1);
     for k0 in (0..kv_end).step_by(step) {
