@@ -365,6 +365,27 @@ fn nan_query_gives_nan(isa: Isa) {
 /// nearly one-hot, so `dP - D` is close to 0 and dq is ~1e-3 while the products that make it
 /// are ~1. Found by `random_shapes`; the error must be judged against the terms, and stay
 /// within the bound there.
+/// Decoding past one block of keys (one query takes them in runs of 2048 at head_dim 64):
+/// plain scores, scores that climb past the rescaling margin from one run to the next, and a
+/// mask that hides whole runs.
+fn long_decode(isa: Isa) {
+    let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 1, kv_len: 5000, head_dim: 64 };
+    let plain = Case::random(shape, true, 0, false, 1.0, 31);
+    check_against_oracle(&format!("{isa} long decode"), &plain, &Opts::single(isa));
+    let mut climbing = plain.clone();
+    climbing.q.iter_mut().for_each(|x| *x = x.abs() + 0.5);
+    for (j, key) in climbing.k.chunks_mut(64).enumerate() {
+        key.iter_mut().for_each(|x| *x = *x * 0.01 + j as f32 * 2e-3);
+    }
+    check_against_oracle(&format!("{isa} long decode, climbing"), &climbing, &Opts::single(isa));
+    let mut masked = Case::random(shape, false, 1, false, 1.0, 32);
+    let (_, mask) = masked.mask.as_mut().unwrap();
+    for (key, m) in mask.iter_mut().enumerate() {
+        *m = if (2048..4096).contains(&key) || key % 7 == 0 { f32::NEG_INFINITY } else { 0.0 };
+    }
+    check_against_oracle(&format!("{isa} long decode, masked runs"), &masked, &Opts::single(isa));
+}
+
 /// `f32::MIN` as the additive mask (what many models use for "masked"): a finite mask, so a row
 /// masked that way everywhere still averages the values, with an lse near `f32::MIN`, as the
 /// f64 reference (and PyTorch) has it; rows masked that way in part ignore those keys.
@@ -481,6 +502,7 @@ test_each_isa!(
     cancelling_gradients,
     climbing_scores,
     huge_finite_mask,
+    long_decode,
     nan_query_gives_nan,
     finite_differences
 );
