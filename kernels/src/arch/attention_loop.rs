@@ -197,22 +197,6 @@ pub(crate) trait AttnKernel: GemmKernel {
         transpose(src, rows, cols, factor, dst, ld);
     }
 
-    /// The largest of `init` and the elements of `x`: one query's contiguous scores (decoding).
-    #[inline(always)]
-    fn max_row(self, x: &[f32], init: f32) -> f32 {
-        x.iter().fold(init, |m, &v| if v > m { v } else { m })
-    }
-
-    /// Replaces each `v` of `x` by `e^(v - shift)` and returns their sum: one query's
-    /// contiguous scores (decoding). A `-inf` difference gives exactly 0.
-    #[inline(always)]
-    fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
-        x.iter_mut().fold(0.0, |sum, v| {
-            *v = exp_small(*v - shift);
-            sum + *v
-        })
-    }
-
     /// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
     /// `rows`: one query's `P V`. Arguments that do not fit are ignored. The ISAs override it
     /// to keep `out` in registers while the rows stream past.
@@ -357,14 +341,9 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         let bc = step.min(kv_end - k0);
         scores(kernel, p, mask, k, (q, &s.qt), (&mut s.st, ld), (q0, br), (k0, bc));
 
-        // The block's maximum per query (a lane per query: vertical max over the key rows; one
-        // query's contiguous scores, a horizontal one).
+        // The block's maximum per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
-        if br == 1 {
-            shift[0] = kernel.max_row(&s.st[..bc], m[0]);
-        } else {
-            kernel.max_cols(&s.st, bc, br, ld, shift);
-        }
+        kernel.max_cols(&s.st, bc, br, ld, shift);
         // Lazy rescaling: the running max moves only when a score passes it by more than
         // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
         // exponential and a pass over its output row, and a block usually skips the loop.
@@ -389,11 +368,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         for (sh, &mi) in shift.iter_mut().zip(m.iter()) {
             *sh = if mi == f32::NEG_INFINITY { 0.0 } else { mi };
         }
-        if br == 1 {
-            l[0] += kernel.exp_row(&mut s.st[..bc], shift[0]);
-        } else {
-            kernel.exp_cols(&mut s.st, bc, br, ld, shift, l);
-        }
+        kernel.exp_cols(&mut s.st, bc, br, ld, shift, l);
         // O += P V, P = (S^T)^T read through a transposed view; for one query, a weighted sum
         // of the value rows.
         if br == 1 {
@@ -566,21 +541,23 @@ mod tests {
         d: usize,
     }
 
-    /// Runs one ISA's `max_row` and `exp_row` on `x`.
+    /// Runs one ISA's `max_cols` and `exp_cols` on `x` as one contiguous column (`ld = 1`).
     struct Row(Vec<f32>);
 
     impl KernelTask for Row {
         type Output = (f32, Vec<f32>, f32);
         fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
             let mut x = self.0;
-            let max = kernel.max_row(&x, -1e30);
-            let sum = kernel.exp_row(&mut x, max);
-            (max, x, sum)
+            let (n, mut max, mut sum) = (x.len(), [-1e30], [0.0]);
+            kernel.max_cols(&x, n, 1, 1, &mut max);
+            kernel.exp_cols(&mut x, n, 1, 1, &max, &mut sum);
+            (max[0], x, sum[0])
         }
     }
 
-    /// Every ISA's contiguous max and exponentials (one query's scores), lengths around the
-    /// vector widths, with masked (-inf) scores giving exactly 0.
+    /// Every ISA's max and exponentials of one contiguous column (one query's scores, as
+    /// decoding lays them out), lengths around the vector widths, with masked (-inf) scores
+    /// giving exactly 0.
     #[test]
     fn one_query_softmax_pieces_match_f64() {
         for n in [1, 7, 16, 17, 33, 4096 + 5] {

@@ -34,16 +34,6 @@ macro_rules! vector_sweeps {
         }
 
         #[inline(always)]
-        fn max_row(self, x: &[f32], init: f32) -> f32 {
-            attention_cols::max_row(vector(self), x, init)
-        }
-
-        #[inline(always)]
-        fn exp_row(self, x: &mut [f32], shift: f32) -> f32 {
-            attention_cols::exp_row(vector(self), x, shift)
-        }
-
-        #[inline(always)]
         fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
             attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
         }
@@ -85,6 +75,11 @@ pub(crate) fn exp_cols<K: Vector>(
     if !fits(st.len(), rows, cols, ld, &[shift.len(), sum.len()]) {
         return;
     }
+    // One query's contiguous scores (decoding): along the vector, not a lane per column.
+    if cols == 1 && ld == 1 {
+        sum[0] += exp_row(k, &mut st[..rows], shift[0]);
+        return;
+    }
     let (full, rem) = (cols / K::LANES, cols % K::LANES);
     let (st, shift, sum) = (st.as_mut_ptr(), shift.as_ptr(), sum.as_mut_ptr());
     // SAFETY: CPU feature: `k` is the proof. Bounds: group g covers columns g * LANES ..
@@ -107,6 +102,11 @@ pub(crate) fn exp_cols<K: Vector>(
 #[inline(always)]
 pub(crate) fn max_cols<K: Vector>(k: K, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
     if !fits(st.len(), rows, cols, ld, &[max.len()]) {
+        return;
+    }
+    // One query's contiguous scores (decoding): along the vector, not a lane per column.
+    if cols == 1 && ld == 1 {
+        max[0] = max_row(k, &st[..rows], max[0]);
         return;
     }
     let (full, rem) = (cols / K::LANES, cols % K::LANES);
@@ -292,7 +292,7 @@ unsafe fn weighted_group<K: Vector, const N: usize>(
 
 /// The largest of `init` and the elements of `x` (one query's contiguous scores).
 #[inline(always)]
-pub(crate) fn max_row<K: Vector>(k: K, x: &[f32], init: f32) -> f32 {
+fn max_row<K: Vector>(k: K, x: &[f32], init: f32) -> f32 {
     let (full, rem) = (x.len() / K::LANES, x.len() % K::LANES);
     let p = x.as_ptr();
     // SAFETY: CPU feature: `k` is the proof. Bounds: vector v < full covers x[v * LANES..
@@ -312,7 +312,7 @@ pub(crate) fn max_row<K: Vector>(k: K, x: &[f32], init: f32) -> f32 {
 /// Replaces each `v` of `x` by `e^(v - shift)` (the ISA's `exp_small`) and returns their sum
 /// (one query's contiguous scores). A `-inf` difference gives exactly 0.
 #[inline(always)]
-pub(crate) fn exp_row<K: Vector>(k: K, x: &mut [f32], shift: f32) -> f32 {
+fn exp_row<K: Vector>(k: K, x: &mut [f32], shift: f32) -> f32 {
     let (full, rem) = (x.len() / K::LANES, x.len() % K::LANES);
     let p = x.as_mut_ptr();
     // SAFETY: CPU feature: `k` is the proof. Bounds: as in `max_row`, read and written.
