@@ -1,6 +1,6 @@
 //! Fused scaled-dot-product attention, forward and backward (FlashAttention-2 style): the safe
 //! entry points validate shapes once, pick an ISA and split the work over threads; the tiled
-//! loops live in `arch::attention_loop`, the per-ISA exp in `arch::*::attention`.
+//! loops live in `arch::generic::attention`.
 //!
 //! # Semantics
 //! `out[b, h, i] = sum_j softmax_j(scale * q_i . k_j + mask[i, j]) v_j` with grouped-query
@@ -30,33 +30,9 @@
 //! owning its kv head's dk, dv and the dq of its query heads, so results are bitwise identical
 //! for any `Opts::threads`.
 
-use rayon::prelude::*;
-
-use crate::arch;
-use crate::arch::attention_loop::{self, AttnKernel, BR, Problem, Scratch};
-use crate::{Error, Opts, parallel};
-
-/// The dimensions of one attention call. Layouts are contiguous row-major: `q`, `out`,
-/// `dout`, `dq` are `[batch, heads, q_len, head_dim]`, `k`, `v`, `dk`, `dv` are
-/// `[batch, kv_heads, kv_len, head_dim]`, `lse` is `[batch, heads, q_len]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shape {
-    pub batch: usize,
-    pub heads: usize,
-    pub kv_heads: usize,
-    pub q_len: usize,
-    pub kv_len: usize,
-    pub head_dim: usize,
-}
-
-/// An additive mask on the scaled scores; `-inf` entries remove a key from a query's softmax.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Mask<'a> {
-    /// One `[q_len, kv_len]` mask for every batch and head.
-    Shared(&'a [f32]),
-    /// One mask per batch, `[batch, 1, q_len, kv_len]`, shared by the heads.
-    PerBatch(&'a [f32]),
-}
+use crate::arch::generic::attention::{Backward, Forward, Problem, Saved};
+use crate::{Error, Opts, arch};
+pub use crate::attention_shape::{Mask, Shape};
 
 /// What is computed besides the shapes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -122,8 +98,8 @@ impl<'a> Attention<'a> {
     /// Checks the shape and parameters.
     ///
     /// # Errors
-    /// [`Error::Shape`] when `kv_heads` is 0 with `heads > 0`, `heads % kv_heads != 0`, or a
-    /// tensor's element count overflows; [`Error::Len`] when the mask's length does not match
+    /// [`Error::Shape`] when `kv_heads` is 0 with `heads > 0`, `heads % kv_heads != 0`, a
+    /// tensor's element count overflows, or `scale` is NaN or infinite; [`Error::Len`] when the mask's length does not match
     /// `[q_len, kv_len]` (`Shared`) or `[batch, 1, q_len, kv_len]` (`PerBatch`).
     pub fn new(shape: Shape, params: Params<'a>) -> Result<Self, Error> {
         const OP: &str = "attention::new";
@@ -160,6 +136,11 @@ impl<'a> Attention<'a> {
                     format!("mask ({kind}) has {dims} elements but must be {layout}, {want} elements"),
                 ));
             }
+        }
+        if let Some(scale) = params.scale
+            && !scale.is_finite()
+        {
+            return Err(Error::shape(OP, format!("scale is {scale}; it must be a finite number")));
         }
         let scale = params.scale.unwrap_or_else(|| 1.0 / (head_dim.max(1) as f32).sqrt());
         Ok(Attention { shape, params, scale, q_elems, kv_elems, lse_elems })
@@ -252,7 +233,7 @@ impl<'a> Attention<'a> {
             return Ok(());
         }
         let problem = self.problem(qkv);
-        arch::with_kernel(isa, Forward { problem: &problem, out, lse, threads: opts.thread_count() });
+        arch::dispatch(isa, Forward { problem: &problem, out, lse, threads: opts.thread_count() });
         Ok(())
     }
 
@@ -289,123 +270,8 @@ impl<'a> Attention<'a> {
         }
         let problem = self.problem(qkv);
         let saved = Saved { out, lse, dout };
-        arch::with_kernel(isa, Backward { problem: &problem, saved, grads, threads: opts.thread_count() });
+        let Grads { dq, dk, dv } = grads;
+        arch::dispatch(isa, Backward { problem: &problem, saved, dq, dk, dv, threads: opts.thread_count() });
         Ok(())
     }
-}
-
-/// A forward pass waiting for its ISA's kernel.
-struct Forward<'p, 'o> {
-    problem: &'p Problem<'p>,
-    out: &'o mut [f32],
-    lse: &'o mut [f32],
-    threads: usize,
-}
-
-impl arch::KernelTask for Forward<'_, '_> {
-    type Output = ();
-
-    fn run<K: AttnKernel>(self, kernel: K) {
-        forward_with(kernel, self.problem, self.out, self.lse, self.threads);
-    }
-}
-
-/// A backward pass waiting for its ISA's kernel.
-struct Backward<'p, 'g> {
-    problem: &'p Problem<'p>,
-    saved: Saved<'p>,
-    grads: Grads<'g>,
-    threads: usize,
-}
-
-impl arch::KernelTask for Backward<'_, '_> {
-    type Output = ();
-
-    fn run<K: AttnKernel>(self, kernel: K) {
-        backward_with(kernel, self.problem, self.saved, self.grads, self.threads);
-    }
-}
-
-/// The forward results the backward pass reads.
-#[derive(Clone, Copy)]
-struct Saved<'a> {
-    out: &'a [f32],
-    lse: &'a [f32],
-    dout: &'a [f32],
-}
-
-/// Splits the forward pass into (batch, head, query block) tasks.
-fn forward_with<K: AttnKernel>(kernel: K, p: &Problem<'_>, out: &mut [f32], lse: &mut [f32], threads: usize) {
-    let Shape { heads, q_len, head_dim: d, .. } = p.shape;
-    let task = |scratch: &mut Scratch, bh: usize, qb: usize, out: &mut [f32], lse: &mut [f32]| {
-        let (b, h) = (bh / heads, bh % heads);
-        kernel.forward_block(p, attention_loop::QueryBlock { b, h, q0: qb * BR, out, lse }, scratch);
-    };
-    let heads_out = out.chunks_mut(q_len * d).zip(lse.chunks_mut(q_len));
-    if threads == 1 || p.shape.batch * heads * q_len.div_ceil(BR) == 1 {
-        let mut scratch = Scratch::new(d);
-        for (bh, (out, lse)) in heads_out.enumerate() {
-            for (qb, (out, lse)) in out.chunks_mut(BR * d).zip(lse.chunks_mut(BR)).enumerate() {
-                task(&mut scratch, bh, qb, out, lse);
-            }
-        }
-        return;
-    }
-    let mut blocks: Vec<(usize, usize, &mut [f32], &mut [f32])> = Vec::new();
-    for (bh, (out, lse)) in heads_out.enumerate() {
-        for (qb, (out, lse)) in out.chunks_mut(BR * d).zip(lse.chunks_mut(BR)).enumerate() {
-            blocks.push((bh, qb, out, lse));
-        }
-    }
-    parallel::install(threads, || {
-        blocks
-            .into_par_iter()
-            .with_max_len(1)
-            .for_each_init(|| Scratch::new(d), |scratch, (bh, qb, out, lse)| task(scratch, bh, qb, out, lse));
-    });
-}
-
-/// Splits the backward pass into (batch, kv head) tasks, each owning its kv head's dk and dv
-/// and the dq of the query heads that read it.
-fn backward_with<K: AttnKernel>(
-    kernel: K,
-    p: &Problem<'_>,
-    fwd: Saved<'_>,
-    grads: Grads<'_>,
-    threads: usize,
-) {
-    let Shape { heads, kv_heads, q_len, kv_len, head_dim: d, .. } = p.shape;
-    let group = heads / kv_heads;
-    let (q_group, lse_group, kv_head) = (group * q_len * d, group * q_len, kv_len * d);
-    let task = |scratch: &mut Scratch, bkv: usize, dq: &mut [f32], dk: &mut [f32], dv: &mut [f32]| {
-        let (b, kvh) = (bkv / kv_heads, bkv % kv_heads);
-        let (qs, ls) = (bkv * q_group, bkv * lse_group);
-        let group = attention_loop::GroupTask {
-            b,
-            kvh,
-            out: &fwd.out[qs..qs + q_group],
-            dout: &fwd.dout[qs..qs + q_group],
-            lse: &fwd.lse[ls..ls + lse_group],
-            dq,
-            dk,
-            dv,
-        };
-        kernel.backward_group(p, group, scratch);
-    };
-    let tasks =
-        grads.dq.chunks_mut(q_group).zip(grads.dk.chunks_mut(kv_head).zip(grads.dv.chunks_mut(kv_head)));
-    if threads == 1 || p.shape.batch * kv_heads == 1 {
-        let mut scratch = Scratch::new(d);
-        for (bkv, (dq, (dk, dv))) in tasks.enumerate() {
-            task(&mut scratch, bkv, dq, dk, dv);
-        }
-        return;
-    }
-    let tasks: Vec<_> = tasks.enumerate().collect();
-    parallel::install(threads, || {
-        tasks.into_par_iter().with_max_len(1).for_each_init(
-            || Scratch::new(d),
-            |scratch, (bkv, (dq, (dk, dv)))| task(scratch, bkv, dq, dk, dv),
-        );
-    });
 }

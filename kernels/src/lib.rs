@@ -6,6 +6,7 @@
 
 mod arch;
 pub mod attention;
+mod attention_shape;
 mod error;
 mod isa;
 mod mat;

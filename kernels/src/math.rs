@@ -33,7 +33,7 @@ use std::ops::RangeInclusive;
 
 use rayon::prelude::*;
 
-use crate::arch;
+use crate::arch::{self, generic::elementwise};
 use crate::{Error, Isa, Opts, parallel};
 
 /// Elements a thread takes at a time when `exp` runs on several threads.
@@ -76,24 +76,9 @@ pub fn exp(x: &[f32], y: &mut [f32], opts: &Opts) -> Result<(), Error> {
     Ok(())
 }
 
-/// The one dispatch into the per-ISA exp kernels. `x.len() == y.len()` and `isa` is
-/// available: the public entry points checked both.
+/// `y = e^x` on `isa` (lengths checked by the caller).
 fn exp_on(isa: Isa, x: &[f32], y: &mut [f32]) {
-    debug_assert_eq!(x.len(), y.len());
-    match isa {
-        Isa::Scalar => arch::scalar::exp::exp_slice(x, y),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
-        // Bounds: x and y are live slices of x.len() elements (checked equal above).
-        Isa::Avx2 => unsafe { arch::x86_64::avx2::exp::exp_slice(x.as_ptr(), y.as_mut_ptr(), x.len()) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
-        // avx512dq.
-        // Bounds: x and y are live slices of x.len() elements (checked equal above).
-        Isa::Avx512 => unsafe { arch::x86_64::avx512::exp::exp_slice(x.as_ptr(), y.as_mut_ptr(), x.len()) },
-        #[cfg(not(target_arch = "x86_64"))]
-        Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
-    }
+    arch::dispatch(isa, elementwise::Map { op: elementwise::Exp, x, y });
 }
 
 /// What [`exp_ulp_sweep`] found.

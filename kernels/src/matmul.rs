@@ -1,9 +1,8 @@
 //! Matrix multiplication `C <- alpha * A * B + beta * C` on strided f32 views: the safe entry
-//! point checks shapes once, then runs the blocked algorithm of `arch::gemm_loop` with the
+//! point checks shapes once, then runs the blocked algorithm of `arch::generic::gemm` with the
 //! microkernel of the chosen ISA.
 
-use crate::arch::attention_loop::AttnKernel;
-use crate::arch::{self, gemm_loop};
+use crate::arch::{self, generic::gemm};
 use crate::{Error, MatMut, MatRef, Opts};
 
 /// Checks that `a` is m x k, `b` is k x n and `c` is m x n, naming the shapes otherwise.
@@ -61,27 +60,12 @@ pub fn gemm(
     const OP: &str = "matmul";
     check_shapes(OP, &a, &b, &c)?;
     let isa = opts.resolve_isa(OP)?;
-    let threads = opts.thread_count();
-    let job = gemm_loop::Job { direct: false, alpha, a, b, beta, c, packed_b: None, c_first: false };
-    arch::with_kernel(isa, Gemm { job, threads });
+    let job = gemm::Job { direct: false, alpha, a, b, beta, c, packed_b: None, c_first: false };
+    arch::dispatch(isa, gemm::Gemm { job, threads: opts.thread_count() });
     Ok(())
 }
 
 /// `C <- A * B`.
 pub fn matmul(a: MatRef<'_>, b: MatRef<'_>, c: MatMut<'_>, opts: &Opts) -> Result<(), Error> {
     gemm(1.0, a, b, 0.0, c, opts)
-}
-
-/// A gemm job waiting for its ISA's kernel.
-struct Gemm<'a> {
-    job: gemm_loop::Job<'a>,
-    threads: usize,
-}
-
-impl arch::KernelTask for Gemm<'_> {
-    type Output = ();
-
-    fn run<K: AttnKernel>(self, kernel: K) {
-        gemm_loop::run(kernel, self.job, self.threads);
-    }
 }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::arch;
-use crate::{Error, Isa, Opts};
+use crate::arch::{self, generic::peak::FmaChains};
+use crate::{Error, Opts};
 
 /// FMAs issued per chain per call of the per-ISA loop: long enough that the call and timer
 /// overhead vanish, short enough to check the clock often.
@@ -22,35 +22,17 @@ pub fn fma_gflops(opts: &Opts, duration: Duration) -> Result<f64, Error> {
     let mut best = 0.0f64;
     while best == 0.0 || started.elapsed() < duration {
         let start = Instant::now();
-        let flops = run(isa, ROUNDS);
+        let flops = arch::dispatch(isa, FmaChains { rounds: ROUNDS });
         let seconds = start.elapsed().as_secs_f64();
         best = best.max(flops as f64 / seconds / 1e9);
     }
     Ok(best)
 }
 
-/// The one dispatch into the per-ISA FMA loops; `isa` is available (resolved above).
-/// Returns the FLOPs performed.
-fn run(isa: Isa, rounds: u64) -> u64 {
-    match isa {
-        Isa::Scalar => arch::scalar::peak::fma_chains(rounds),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
-        // Bounds: the loop touches registers only, no memory.
-        Isa::Avx2 => unsafe { arch::x86_64::avx2::peak::fma_chains(rounds) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx512 is only resolved after detect() saw avx512f and
-        // avx512dq.
-        // Bounds: the loop touches registers only, no memory.
-        Isa::Avx512 => unsafe { arch::x86_64::avx512::peak::fma_chains(rounds) },
-        #[cfg(not(target_arch = "x86_64"))]
-        Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Isa;
 
     #[test]
     fn every_isa_measures_a_positive_rate_and_unavailable_ones_are_refused() {

@@ -32,8 +32,9 @@
 
 use rayon::prelude::*;
 
-use crate::arch;
+use crate::arch::{self, generic::softmax};
 use crate::{Error, Isa, Opts, parallel};
+use softmax::Rows;
 
 /// Below this many elements a call stays on the calling thread.
 const PAR_MIN_ELEMENTS: usize = 1 << 15;
@@ -73,82 +74,12 @@ fn rows_per_task(rows: usize, cols: usize, threads: usize) -> Option<usize> {
     Some(rows.div_ceil(threads * 4).max(1))
 }
 
-/// The rows a forward kernel reads and writes.
-enum Rows<'a> {
-    Split(&'a [f32], &'a mut [f32]),
-    InPlace(&'a mut [f32]),
+/// Runs the forward pass (`log` for log_softmax) on one chunk of whole rows.
+fn forward_on(isa: Isa, log: bool, rows: Rows<'_>, cols: usize) {
+    arch::dispatch(isa, softmax::Forward { log, rows, cols });
 }
 
-impl Rows<'_> {
-    /// (input, output, length); both pointers are the same for `InPlace`.
-    fn raw(&mut self) -> (*const f32, *mut f32, usize) {
-        match self {
-            Rows::Split(x, y) => (x.as_ptr(), y.as_mut_ptr(), x.len()),
-            Rows::InPlace(xy) => {
-                let p = xy.as_mut_ptr();
-                (p.cast_const(), p, xy.len())
-            }
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Forward {
-    Softmax,
-    LogSoftmax,
-}
-
-/// The dispatch into the per-ISA forward kernels. Shapes were checked by the caller:
-/// `cols > 0`, the length is a multiple of it, and input and output have the same length.
-fn forward_on(isa: Isa, op: Forward, mut io: Rows<'_>, cols: usize) {
-    use arch::scalar::softmax as scalar;
-    match (isa, op, &mut io) {
-        (Isa::Scalar, Forward::Softmax, Rows::Split(x, y)) => scalar::softmax_rows(x, y, cols),
-        (Isa::Scalar, Forward::Softmax, Rows::InPlace(xy)) => {
-            scalar::softmax_rows_in_place(xy, cols);
-        }
-        (Isa::Scalar, Forward::LogSoftmax, Rows::Split(x, y)) => {
-            scalar::log_softmax_rows(x, y, cols);
-        }
-        (Isa::Scalar, Forward::LogSoftmax, Rows::InPlace(xy)) => {
-            scalar::log_softmax_rows_in_place(xy, cols);
-        }
-        #[cfg(target_arch = "x86_64")]
-        (Isa::Avx2, op, io) => {
-            use arch::x86_64::avx2::softmax as k;
-            let (x, y, len) = io.raw();
-            let rows = len / cols;
-            // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
-            // Bounds: x and y each cover rows * cols = len elements of live slices; they are
-            // either two distinct slices or the very same one (in place), as the kernels allow.
-            unsafe {
-                match op {
-                    Forward::Softmax => k::softmax_rows(x, y, rows, cols),
-                    Forward::LogSoftmax => k::log_softmax_rows(x, y, rows, cols),
-                }
-            }
-        }
-        #[cfg(target_arch = "x86_64")]
-        (Isa::Avx512, op, io) => {
-            use arch::x86_64::avx512::softmax as k;
-            let (x, y, len) = io.raw();
-            let rows = len / cols;
-            // x and y each cover rows * cols = len elements of live slices, either two distinct
-            // slices or the very same one (in place), as the kernels allow.
-            // SAFETY: CPU feature: Isa::Avx512 comes only after detect(). Bounds: as just said.
-            unsafe {
-                match op {
-                    Forward::Softmax => k::softmax_rows(x, y, rows, cols),
-                    Forward::LogSoftmax => k::log_softmax_rows(x, y, rows, cols),
-                }
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        (Isa::Avx2 | Isa::Avx512, _, _) => unreachable!("only Scalar is available off x86-64"),
-    }
-}
-
-fn forward(op_name: &'static str, op: Forward, io: Rows<'_>, cols: usize, opts: &Opts) -> Result<(), Error> {
+fn forward(op_name: &'static str, log: bool, io: Rows<'_>, cols: usize, opts: &Opts) -> Result<(), Error> {
     let (len, out) = match &io {
         Rows::Split(x, y) => (x.len(), Some(y.len())),
         Rows::InPlace(xy) => (xy.len(), None),
@@ -159,7 +90,7 @@ fn forward(op_name: &'static str, op: Forward, io: Rows<'_>, cols: usize, opts: 
         return Ok(());
     }
     let Some(task_rows) = rows_per_task(len / cols, cols, opts.thread_count()) else {
-        forward_on(isa, op, io, cols);
+        forward_on(isa, log, io, cols);
         return Ok(());
     };
     let chunk = task_rows * cols;
@@ -167,9 +98,9 @@ fn forward(op_name: &'static str, op: Forward, io: Rows<'_>, cols: usize, opts: 
         Rows::Split(x, y) => x
             .par_chunks(chunk)
             .zip(y.par_chunks_mut(chunk))
-            .for_each(|(x, y)| forward_on(isa, op, Rows::Split(x, y), cols)),
+            .for_each(|(x, y)| forward_on(isa, log, Rows::Split(x, y), cols)),
         Rows::InPlace(xy) => {
-            xy.par_chunks_mut(chunk).for_each(|xy| forward_on(isa, op, Rows::InPlace(xy), cols))
+            xy.par_chunks_mut(chunk).for_each(|xy| forward_on(isa, log, Rows::InPlace(xy), cols))
         }
     });
     Ok(())
@@ -192,7 +123,7 @@ fn forward(op_name: &'static str, op: Forward, io: Rows<'_>, cols: usize, opts: 
 /// multiple of `cols` (or `cols` is 0 with data); [`Error::IsaUnavailable`] if `opts` forces an
 /// ISA this CPU lacks.
 pub fn softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
-    forward("softmax", Forward::Softmax, Rows::Split(x, y), cols, opts)
+    forward("softmax", false, Rows::Split(x, y), cols, opts)
 }
 
 /// [`softmax`] of each row of `xy`, overwriting it.
@@ -200,7 +131,7 @@ pub fn softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result<(),
 /// # Errors
 /// As [`softmax`], without the length mismatch.
 pub fn softmax_in_place(xy: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
-    forward("softmax_in_place", Forward::Softmax, Rows::InPlace(xy), cols, opts)
+    forward("softmax_in_place", false, Rows::InPlace(xy), cols, opts)
 }
 
 /// log_softmax of each row of `cols` elements of `x`, written to `y`:
@@ -209,7 +140,7 @@ pub fn softmax_in_place(xy: &mut [f32], cols: usize, opts: &Opts) -> Result<(), 
 /// # Errors
 /// As [`softmax`].
 pub fn log_softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
-    forward("log_softmax", Forward::LogSoftmax, Rows::Split(x, y), cols, opts)
+    forward("log_softmax", true, Rows::Split(x, y), cols, opts)
 }
 
 /// [`log_softmax`] of each row of `xy`, overwriting it.
@@ -217,45 +148,12 @@ pub fn log_softmax(x: &[f32], y: &mut [f32], cols: usize, opts: &Opts) -> Result
 /// # Errors
 /// As [`softmax`], without the length mismatch.
 pub fn log_softmax_in_place(xy: &mut [f32], cols: usize, opts: &Opts) -> Result<(), Error> {
-    forward("log_softmax_in_place", Forward::LogSoftmax, Rows::InPlace(xy), cols, opts)
+    forward("log_softmax_in_place", true, Rows::InPlace(xy), cols, opts)
 }
 
-/// The dispatch into the per-ISA backward kernels; shapes were checked by the caller.
+/// Runs the backward pass (`log` for log_softmax's) on one chunk of whole rows.
 fn backward_on(isa: Isa, log: bool, y: &[f32], dy: &[f32], dx: &mut [f32], cols: usize) {
-    use arch::scalar::softmax as scalar;
-    let rows = y.len() / cols;
-    match isa {
-        Isa::Scalar if log => scalar::log_softmax_backward_rows(y, dy, dx, cols),
-        Isa::Scalar => scalar::softmax_backward_rows(y, dy, dx, cols),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: CPU feature: Isa::Avx2 is only resolved after detect() saw avx2 and fma.
-        // Bounds: y, dy and dx are live slices of rows * cols elements each (checked equal),
-        // and dx, a &mut, cannot overlap the shared y and dy.
-        Isa::Avx2 => unsafe {
-            use arch::x86_64::avx2::softmax as k;
-            let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
-            if log {
-                k::log_softmax_backward_rows(y, dy, dx, rows, cols);
-            } else {
-                k::softmax_backward_rows(y, dy, dx, rows, cols);
-            }
-        },
-        #[cfg(target_arch = "x86_64")]
-        // y, dy and dx are live slices of rows * cols elements each (checked equal), and dx, a
-        // &mut, cannot overlap the shared y and dy.
-        // SAFETY: CPU feature: Isa::Avx512 comes only after detect(). Bounds: as just said.
-        Isa::Avx512 => unsafe {
-            use arch::x86_64::avx512::softmax as k;
-            let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
-            if log {
-                k::log_softmax_backward_rows(y, dy, dx, rows, cols);
-            } else {
-                k::softmax_backward_rows(y, dy, dx, rows, cols);
-            }
-        },
-        #[cfg(not(target_arch = "x86_64"))]
-        Isa::Avx2 | Isa::Avx512 => unreachable!("only Scalar is available off x86-64"),
-    }
+    arch::dispatch(isa, softmax::Backward { log, y, dy, dx, cols });
 }
 
 fn backward(

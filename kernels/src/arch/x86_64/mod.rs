@@ -1,10 +1,7 @@
-//! x86-64 microkernels. Each ISA module exposes the same `MatmulKernel` token type, which can
-//! only be built by code that has proved the CPU runs that ISA. `softmax_loop` (the softmax
-//! family) and `attention_cols` (the column sweeps of attention's score tiles) are written
-//! once over `vector::Vector`, the vector operations each ISA's `softmax` module supplies.
+//! The x86-64 ISAs: each module's token (`avx2::Avx2`, `avx512::Avx512`) can only be built
+//! by code that has proved the CPU runs that ISA, and implements [`Kernel`](super::Kernel)
+//! with its intrinsics: vector operations, the exponentials' scaling and the GEMM
+//! microkernel.
 
-pub(crate) mod attention_cols;
 pub(crate) mod avx2;
 pub(crate) mod avx512;
-pub(crate) mod softmax_loop;
-pub(crate) mod vector;

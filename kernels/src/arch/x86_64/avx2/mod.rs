@@ -1,57 +1,79 @@
 //! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
 //! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
-pub(crate) mod attention;
-pub(crate) mod exp;
-pub(crate) mod peak;
-pub(crate) mod softmax;
+/// Runs AVX2 intrinsics from code without a `#[target_feature]` of its own: the vector
+/// operations and exponentials, `#[inline(always)]` into [`Avx2::vectorize`].
+macro_rules! avx2 {
+    ($e:expr) => {
+        // SAFETY: CPU feature: an `Avx2` exists only after `new_unchecked`, whose caller saw
+        // avx2 and fma; this code inlines into `Avx2::vectorize`, compiled with both.
+        // Bounds: registers only, no memory is touched.
+        unsafe { $e }
+    };
+}
+
+mod exp;
+mod vector;
 
 use core::arch::x86_64::*;
 
 use crate::MatRef;
-use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
+use crate::arch::generic::gemm::{GemmKernel, Scale, Tile};
+use crate::arch::{Kernel, Task};
+use exp::tail_mask;
 
 const MR: usize = 6;
 const NR: usize = 16;
 
-/// Proof that this CPU runs avx2 and fma; the only way to reach this module's kernels.
+/// Proof that this CPU runs avx2 and fma; the only way to reach this module's code.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct MatmulKernel {
+pub(crate) struct Avx2 {
     _proof: (),
 }
 
-impl MatmulKernel {
+impl Avx2 {
     /// # Safety
     ///
     /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
     pub(crate) unsafe fn new_unchecked() -> Self {
-        MatmulKernel { _proof: () }
+        Avx2 { _proof: () }
     }
 }
 
-impl GemmKernel for MatmulKernel {
+impl Kernel for Avx2 {
+    #[inline]
+    fn vectorize<T: Task>(self, task: T) -> T::Output {
+        // SAFETY: CPU feature: an `Avx2` exists only after `new_unchecked`, whose caller saw
+        // avx2 and fma. Bounds: `run` is safe code with no other obligation.
+        unsafe { run(self, task) }
+    }
+}
+
+/// Every task compiled for AVX2+FMA.
+#[target_feature(enable = "avx2,fma")]
+fn run<T: Task>(kernel: Avx2, task: T) -> T::Output {
+    task.run(kernel)
+}
+
+impl GemmKernel for Avx2 {
     const MR: usize = MR;
     const NR: usize = NR;
-
-    #[inline]
-    fn serial(self, job: Job<'_>, ws: &mut Workspace) {
-        // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx2 and fma. Bounds: `serial_avx2` is safe code with no other obligation.
-        unsafe { serial_avx2(self, job, ws) }
-    }
 
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
-        if rows > MR
-            || cols > NR
-            || b.rows() != k
-            || (b.col_stride() != 1 && cols != 1)
-            || tile.rows() != rows
-            || tile.cols() != cols
-        {
-            return;
-        }
+        assert!(
+            (1..=MR).contains(&rows)
+                && cols <= NR
+                && b.rows() == k
+                && (b.col_stride() == 1 || cols == 1)
+                && tile.rows() == rows
+                && tile.cols() == cols,
+            "avx2 kernel: a {rows}x{k}, b {}x{cols}, tile {}x{} do not form one tile",
+            b.rows(),
+            tile.rows(),
+            tile.cols()
+        );
         let ops = Operands {
             a: a.as_slice().as_ptr(),
             a_rs: a.row_stride(),
@@ -74,7 +96,7 @@ impl GemmKernel for MatmulKernel {
                         4 => tile_kernel::<4, $vecs, $full>(&ops, scale, &mut tile),
                         5 => tile_kernel::<5, $vecs, $full>(&ops, scale, &mut tile),
                         6 => tile_kernel::<6, $vecs, $full>(&ops, scale, &mut tile),
-                        _ => {}
+                        _ => unreachable!("1 <= rows <= MR, asserted above"),
                     }
                 }
             };
@@ -88,12 +110,6 @@ impl GemmKernel for MatmulKernel {
     }
 }
 
-/// The whole blocked loop nest compiled for AVX2+FMA.
-#[target_feature(enable = "avx2,fma")]
-fn serial_avx2(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
-    gemm_loop::serial(kernel, job, ws);
-}
-
 /// The operands of one tile: A is `R x k` at `a` with strides `(a_rs, a_cs)`, B is `k x cols`
 /// at `b` with row stride `b_rs` and unit column stride.
 struct Operands {
@@ -104,18 +120,6 @@ struct Operands {
     b_rs: usize,
     k: usize,
     cols: usize,
-}
-
-/// Lane mask (as AVX2 wants it: all-ones lanes) selecting the first `n` of 8 lanes.
-///
-/// # Safety
-///
-/// The CPU supports avx2.
-#[inline(always)]
-unsafe fn lanes(n: usize) -> __m256i {
-    let n = n.min(8) as i32;
-    // SAFETY: CPU feature: the caller's avx2 obligation. Bounds: no memory access.
-    unsafe { _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)) }
 }
 
 /// One tile, `R` rows, `VECS` vectors of B per step of k; `FULL` when `cols == 8 * VECS`, so
@@ -140,7 +144,7 @@ unsafe fn tile_kernel<const R: usize, const VECS: usize, const FULL: bool>(
     // p < k, and B(p, j), j < cols, are readable; full loads only when FULL (cols == 8 * VECS), else
     // masked loads of lanes j < cols; stores go through `store`, which stays inside the tile.
     unsafe {
-        let masks = [lanes(ops.cols), lanes(ops.cols.saturating_sub(8))];
+        let masks = [tail_mask(ops.cols.min(8)), tail_mask(ops.cols.saturating_sub(8))];
         let mut acc = [[_mm256_setzero_ps(); 2]; R];
         for p in 0..ops.k {
             let row = ops.b.wrapping_add(p * ops.b_rs);

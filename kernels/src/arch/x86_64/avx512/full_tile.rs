@@ -12,7 +12,7 @@ use core::arch::asm;
 use core::arch::x86_64::*;
 
 use super::{MR, NR, prefetch_tile, store};
-use crate::arch::gemm_loop::{Scale, Tile};
+use crate::arch::generic::gemm::{Scale, Tile};
 
 /// Where the k loop reads: A's 12 rows and B's 32 columns at step `p` of k are
 /// `a + i * a_rs + p * a_cs` and `b + p * b_rs .. + 32`, all strides in bytes.
@@ -50,9 +50,7 @@ pub(super) unsafe fn strip(s: &Stream, k: usize, tiles: usize, scale: Scale, c: 
         // SAFETY: CPU feature: this function's avx512f. Bounds: all of the above, the caller's.
         unsafe {
             let data = core::slice::from_raw_parts_mut(c.add(t * MR * c_rs), (MR - 1) * c_rs + NR);
-            let Some(mut tile) = Tile::new(data, c_rs, 1, MR, NR) else {
-                return;
-            };
+            let mut tile = Tile::new(data, c_rs, 1, MR, NR).expect("MR rows of NR floats fit the tile's data");
             if from_c {
                 let row = tile.data().as_ptr();
                 for (i, acc_i) in acc.iter_mut().enumerate() {

@@ -11,47 +11,70 @@
 //! `full_tile::strip`, whose k loop is assembly: with one call per tile, attention's short
 //! products (k = 48 and 64) measured 6% slower end to end.
 
-pub(crate) mod attention;
-pub(crate) mod exp;
+/// Runs AVX-512 intrinsics from code without a `#[target_feature]` of its own: the vector
+/// operations and exponentials, `#[inline(always)]` into [`Avx512::vectorize`].
+macro_rules! avx512 {
+    ($e:expr) => {
+        // SAFETY: CPU feature: an `Avx512` exists only after `new_unchecked`, whose caller saw
+        // avx512f and avx512dq; this code inlines into `Avx512::vectorize`, compiled with
+        // both. Bounds: registers only, no memory is touched.
+        unsafe { $e }
+    };
+}
+
+mod exp;
 mod full_tile;
-pub(crate) mod peak;
-pub(crate) mod softmax;
+mod transpose;
+mod vector;
 
 use core::arch::x86_64::*;
 
 use crate::MatRef;
-use crate::arch::gemm_loop::{self, GemmKernel, Job, Scale, Tile, Workspace};
+use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, strip_tile};
+use crate::arch::{Kernel, Task};
 
 const MR: usize = 12;
 const NR: usize = 32;
 
 /// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this
-/// module's kernels.
+/// module's code.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct MatmulKernel {
+pub(crate) struct Avx512 {
     _proof: (),
 }
 
-impl MatmulKernel {
+impl Avx512 {
     /// # Safety
     ///
     /// The CPU must support `avx512f`, `avx512dq`, `avx2` and `fma` (`Isa::Avx512` is available).
     pub(crate) unsafe fn new_unchecked() -> Self {
-        MatmulKernel { _proof: () }
+        Avx512 { _proof: () }
     }
 }
 
-impl GemmKernel for MatmulKernel {
+impl Kernel for Avx512 {
+    #[inline]
+    fn vectorize<T: Task>(self, task: T) -> T::Output {
+        // SAFETY: CPU feature: an `Avx512` exists only after `new_unchecked`, whose caller saw
+        // avx512f/avx512dq/avx2/fma. Bounds: `run` is safe code, no other obligation.
+        unsafe { run(self, task) }
+    }
+
+    #[inline(always)]
+    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+        transpose::transpose(self, src, rows, cols, factor, dst, ld);
+    }
+}
+
+/// Every task compiled for AVX-512.
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
+fn run<T: Task>(kernel: Avx512, task: T) -> T::Output {
+    task.run(kernel)
+}
+
+impl GemmKernel for Avx512 {
     const MR: usize = MR;
     const NR: usize = NR;
-
-    #[inline]
-    fn serial(self, job: Job<'_>, ws: &mut Workspace) {
-        // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx512dq/avx2/fma. Bounds: `serial_avx512` is safe code, no other
-        // obligation.
-        unsafe { serial_avx512(self, job, ws) }
-    }
 
     #[inline(always)]
     fn strip(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut strip: Tile<'_>) {
@@ -82,24 +105,26 @@ impl GemmKernel for MatmulKernel {
         }
         for row in (tiles * MR..rows).step_by(MR) {
             let mr = MR.min(rows - row);
-            if let (Some(a), Some(tile)) = (a.block(row, mr, 0, k), strip.rows_at(row, mr)) {
-                self.kernel(a, b, scale, tile);
-            }
+            let (a, tile) = strip_tile(a, &mut strip, row, mr);
+            self.kernel(a, b, scale, tile);
         }
     }
 
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
-        if rows > MR
-            || cols > NR
-            || b.rows() != k
-            || (b.col_stride() != 1 && cols != 1)
-            || tile.rows() != rows
-            || tile.cols() != cols
-        {
-            return;
-        }
+        assert!(
+            (1..=MR).contains(&rows)
+                && cols <= NR
+                && b.rows() == k
+                && (b.col_stride() == 1 || cols == 1)
+                && tile.rows() == rows
+                && tile.cols() == cols,
+            "avx512 kernel: a {rows}x{k}, b {}x{cols}, tile {}x{} do not form one tile",
+            b.rows(),
+            tile.rows(),
+            tile.cols()
+        );
         let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
         let operands = Operands {
             a: a.as_slice().as_ptr(),
@@ -129,7 +154,7 @@ impl GemmKernel for MatmulKernel {
                         10 => tile_kernel::<10, $vecs, $full>(&operands, scale, &mut tile),
                         11 => tile_kernel::<11, $vecs, $full>(&operands, scale, &mut tile),
                         12 => tile_kernel::<12, $vecs, $full>(&operands, scale, &mut tile),
-                        _ => {}
+                        _ => unreachable!("1 <= rows <= MR, asserted above"),
                     }
                 }
             };
@@ -156,7 +181,7 @@ unsafe fn load<const FULL: bool>(mask: __mmask16, ptr: *const f32) -> __m512 {
     unsafe { if FULL { _mm512_loadu_ps(ptr) } else { _mm512_maskz_loadu_ps(mask, ptr) } }
 }
 
-/// Lane mask selecting the first `n` (at most 16) lanes.
+/// Lane mask selecting the first `n` lanes (all 16 for `n >= 16`).
 #[inline(always)]
 fn lanes(n: usize) -> __mmask16 {
     if n >= 16 { 0xffff } else { (1u16 << n) - 1 }
@@ -261,12 +286,6 @@ pub(super) fn prefetch_tile(tile: &mut Tile<'_>) {
     }
 }
 
-/// The whole blocked loop nest compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn serial_avx512(kernel: MatmulKernel, job: Job<'_>, ws: &mut Workspace) {
-    gemm_loop::serial(kernel, job, ws);
-}
-
 /// Writes `alpha * acc + beta * C` into the tile's `rows x cols` elements.
 ///
 /// # Safety
@@ -299,9 +318,7 @@ pub(super) unsafe fn store<const R: usize, const FULL: bool>(
         }
         // Every kernel is instantiated for its tile's row count: a loop over all R rows unrolls
         // with the accumulators kept in registers.
-        if rows != R {
-            return;
-        }
+        assert_eq!(rows, R, "a tile kernel stores the rows it was instantiated for");
         // alpha = 1 with beta = 0 (attention's scores) or beta = 1 (every KC slice after the
         // first, attention's P V) skip the multiplications.
         let (set, add) = (scale.alpha == 1.0 && scale.beta == 0.0, scale.alpha == 1.0 && scale.beta == 1.0);

@@ -1,12 +1,91 @@
 //! The softmax family over rows (softmax, log_softmax and their backward passes), written once
-//! over [`Vector`], the few vector operations that `avx2::softmax` and `avx512::softmax`
-//! each supply; the algorithm is described in `crate::softmax`.
+//! over [`Vector`]; the algorithm is described in `crate::softmax`. [`Forward`] and
+//! [`Backward`] are the tasks the entry points dispatch for each chunk of rows.
 //!
 //! Everything here is `#[inline(always)]` so that each ISA's `#[target_feature]` entry point
 //! compiles the whole routine, vector operations included, for that ISA. Rows are raw pointers
-//! because the forward passes may run in place (`y == x`).
+//! inside because the forward passes may run in place (`y == x`).
 
-use crate::arch::x86_64::vector::Vector;
+use super::vector::Vector;
+use crate::arch::{Kernel, Task};
+
+/// The rows a forward pass reads and writes: two slices of equal length, or one in place.
+#[derive(Debug)]
+pub(crate) enum Rows<'a> {
+    Split(&'a [f32], &'a mut [f32]),
+    InPlace(&'a mut [f32]),
+}
+
+/// softmax (or, with `log`, log_softmax) of every row of `cols` elements.
+#[derive(Debug)]
+pub(crate) struct Forward<'a> {
+    pub log: bool,
+    pub rows: Rows<'a>,
+    pub cols: usize,
+}
+
+impl Task for Forward<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, k: K) {
+        let Forward { log, mut rows, cols } = self;
+        let (x, y, len) = match &mut rows {
+            Rows::Split(x, y) => {
+                assert_eq!(x.len(), y.len(), "softmax: the entry point checks equal lengths");
+                (x.as_ptr(), y.as_mut_ptr(), x.len())
+            }
+            Rows::InPlace(xy) => {
+                let p = xy.as_mut_ptr();
+                (p.cast_const(), p, xy.len())
+            }
+        };
+        assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
+        // SAFETY: CPU feature: `k` is the proof. Bounds: x and y each cover rows * cols = len
+        // elements of live slices, either two distinct slices or the very same one (in place),
+        // as the routines allow.
+        unsafe {
+            if log {
+                log_softmax_rows(k, x, y, len / cols, cols);
+            } else {
+                softmax_rows(k, x, y, len / cols, cols);
+            }
+        }
+    }
+}
+
+/// The gradient of softmax (given its output `y`) or, with `log`, of log_softmax (given its
+/// output in `y`), for every row of `cols` elements.
+#[derive(Debug)]
+pub(crate) struct Backward<'a> {
+    pub log: bool,
+    pub y: &'a [f32],
+    pub dy: &'a [f32],
+    pub dx: &'a mut [f32],
+    pub cols: usize,
+}
+
+impl Task for Backward<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, k: K) {
+        let Backward { log, y, dy, dx, cols } = self;
+        let len = y.len();
+        assert!(dy.len() == len && dx.len() == len, "softmax: the entry point checks equal lengths");
+        assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
+        let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
+        // SAFETY: CPU feature: `k` is the proof. Bounds: y, dy and dx are live slices of
+        // rows * cols elements each, and dx, a &mut, cannot overlap the shared y and dy.
+        unsafe {
+            if log {
+                log_softmax_backward_rows(k, y, dy, dx, len / cols, cols);
+            } else {
+                softmax_backward_rows(k, y, dy, dx, len / cols, cols);
+            }
+        }
+    }
+}
 
 /// Vectors per block of the online pass: one rescale of the running sums per block, so the
 /// rescaling exp costs an eighth of a vector exp per element.
@@ -226,7 +305,7 @@ unsafe fn softmax_pass2<K: Vector>(k: K, y: *mut f32, cols: usize, refs: &[K::V]
 /// `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in place)
 /// but must not otherwise overlap it.
 #[inline(always)]
-pub(crate) unsafe fn softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
+unsafe fn softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
     let blocks = cols.div_ceil(BLOCK_VECS * K::LANES);
     let mut refs: Vec<K::V> = Vec::with_capacity(blocks);
     let mut prev_refs: Vec<K::V> = Vec::with_capacity(blocks);
@@ -257,7 +336,7 @@ pub(crate) unsafe fn softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, r
 /// # Safety
 /// Same as [`softmax_rows`].
 #[inline(always)]
-pub(crate) unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
+unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
     let lanes = K::LANES;
     for r in 0..rows {
         // SAFETY: CPU feature: `k` is the proof. Bounds: row r spans [r * cols, r * cols + cols)
@@ -296,7 +375,7 @@ pub(crate) unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f3
 /// `y` and `dy` valid for `rows * cols` reads, `dx` for as many writes, `dx` not overlapping
 /// the inputs.
 #[inline(always)]
-pub(crate) unsafe fn softmax_backward_rows<K: Vector>(
+unsafe fn softmax_backward_rows<K: Vector>(
     k: K,
     y: *const f32,
     dy: *const f32,
@@ -343,7 +422,7 @@ pub(crate) unsafe fn softmax_backward_rows<K: Vector>(
 /// # Safety
 /// Same as [`softmax_backward_rows`].
 #[inline(always)]
-pub(crate) unsafe fn log_softmax_backward_rows<K: Vector>(
+unsafe fn log_softmax_backward_rows<K: Vector>(
     k: K,
     y_log: *const f32,
     dy: *const f32,

@@ -12,12 +12,18 @@
 //! that any finite additive mask, `f32::MIN` included, means what it says.
 //!
 //! Everything here is safe code, `#[inline(always)]` so that each ISA's `#[target_feature]`
-//! entry compiles the whole loop (and the element-wise steps) for that ISA.
+//! entry compiles the whole loop (and the element-wise steps) for that ISA. [`Forward`] and
+//! [`Backward`] are the tasks the entry points dispatch: they split the work over threads and
+//! hand each block to the ISA again on its worker.
 
-use crate::arch::gemm_loop::{self, GemmKernel, Job, LINE_FLOATS, Workspace, line_start};
-use crate::arch::scalar::exp::exp_small;
-use crate::attention::{Mask, Shape};
-use crate::{MatMut, MatRef};
+use rayon::prelude::*;
+
+use super::attention_cols::{dot_rows, exp_cols, max_cols, weighted_rows};
+use super::gemm::{self, GemmKernel, Job, LINE_FLOATS, Workspace, line_start};
+use crate::arch::scalar::exp_small;
+use crate::arch::{Kernel, Task};
+use crate::attention_shape::{Mask, Shape};
+use crate::{MatMut, MatRef, parallel};
 
 /// Query rows per block: a multiple of every kernel's `MR` (4, 6, 12) and `NR` (8, 16, 32),
 /// so no microkernel tile of a full block is partial (queries are the rows of `P V` and the
@@ -57,7 +63,7 @@ impl<'a> Problem<'a> {
         let n = self.shape.q_len * self.shape.kv_len;
         match self.mask? {
             Mask::Shared(m) => Some(m),
-            Mask::PerBatch(m) => m.get(b * n..(b + 1) * n),
+            Mask::PerBatch(m) => Some(&m[b * n..(b + 1) * n]),
         }
     }
 
@@ -172,94 +178,36 @@ impl core::ops::DerefMut for Aligned {
     }
 }
 
-/// The per-ISA pieces of attention on top of the ISA's gemm microkernel.
-pub(crate) trait AttnKernel: GemmKernel {
-    /// Runs [`forward_block`] with the ISA's target features enabled.
-    fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch);
-
-    /// Runs [`backward_group`] with the ISA's target features enabled.
-    fn backward_group(self, p: &Problem<'_>, task: GroupTask<'_>, scratch: &mut Scratch);
-
-    /// For the `rows x cols` tile at the start of `st` (row stride `ld`): replaces each element
-    /// `x` of column `i` by `e^(x - shift[i])` and adds the column's new values to `sum[i]`.
-    /// A `-inf` difference gives exactly 0. Arguments that do not fit leave `st` untouched.
-    fn exp_cols(self, st: &mut [f32], rows: usize, cols: usize, ld: usize, shift: &[f32], sum: &mut [f32]);
-
-    /// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: the column maxima
-    /// of a score tile folded into the running maxima. Arguments that do not fit are ignored.
-    fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]);
-
-    /// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`: the
-    /// query (and dO) blocks turned into the `B` operand of the score products. Elements that
-    /// do not fit are skipped. An ISA may override it with an in-register transpose.
-    #[inline(always)]
-    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-        transpose(src, rows, cols, factor, dst, ld);
-    }
-
-    /// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
-    /// `rows`: one query's `P V`. Arguments that do not fit are ignored. The ISAs override it
-    /// to keep `out` in registers while the rows stream past.
-    #[inline(always)]
-    fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
-        let Some(out) = out.get_mut(..d).filter(|_| d > 0) else {
-            return;
-        };
-        for (row, &wj) in rows.chunks_exact(d).zip(w.iter().step_by(stride.max(1))) {
-            for (o, &x) in out.iter_mut().zip(row) {
-                *o += wj * x;
-            }
-        }
-    }
-
-    /// `out[j * stride] = scale * (rows[j * d..][..d] . x[..d])` for every whole `d`-float row
-    /// of `rows`: one query's scores against a block of keys. Arguments that do not fit are
-    /// ignored. The ISAs override it with vector dot products.
-    #[inline(always)]
-    fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
-        let Some(x) = x.get(..d).filter(|_| d > 0) else {
-            return;
-        };
-        for (row, slot) in rows.chunks_exact(d).zip(out.iter_mut().step_by(stride.max(1))) {
-            *slot = scale * row.iter().zip(x).map(|(&a, &b)| a * b).sum::<f32>();
-        }
-    }
+/// A block of one of the operands, which the loops take inside it.
+#[inline(always)]
+fn view(data: &[f32], rows: usize, cols: usize, rs: usize, cs: usize) -> MatRef<'_> {
+    MatRef::with_strides(data, rows, cols, rs, cs).expect("attention's blocks lie inside their operands")
 }
 
-fn view(data: &[f32], rows: usize, cols: usize, rs: usize, cs: usize) -> Option<MatRef<'_>> {
-    MatRef::with_strides(data, rows, cols, rs, cs).ok()
-}
-
-fn view_mut(data: &mut [f32], rows: usize, cols: usize, rs: usize) -> Option<MatMut<'_>> {
-    MatMut::with_strides(data, rows, cols, rs, 1).ok()
+/// A block of an output or a scratch tile, which the loops take inside it.
+#[inline(always)]
+fn view_mut(data: &mut [f32], rows: usize, cols: usize, rs: usize) -> MatMut<'_> {
+    MatMut::with_strides(data, rows, cols, rs, 1).expect("attention's blocks lie inside their outputs")
 }
 
 /// `c <- alpha * a * b + beta * c` straight from the views (no packing: every operand here is
 /// a block that already sits in L1 or L2).
 #[inline(always)]
-fn gemm<K: GemmKernel>(
-    kernel: K,
-    alpha: f32,
-    a: Option<MatRef<'_>>,
-    b: Option<MatRef<'_>>,
-    beta: f32,
-    c: Option<MatMut<'_>>,
-) {
-    if let (Some(a), Some(b), Some(c)) = (a, b, c) {
-        let job = Job { direct: true, alpha, a, b, beta, c, packed_b: None, c_first: true };
-        gemm_loop::serial(kernel, job, &mut Workspace::default());
-    }
+fn gemm<K: GemmKernel>(kernel: K, alpha: f32, a: MatRef<'_>, b: MatRef<'_>, beta: f32, c: MatMut<'_>) {
+    let job = Job { direct: true, alpha, a, b, beta, c, packed_b: None, c_first: true };
+    gemm::serial(kernel, job, &mut Workspace::default());
 }
 
-/// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`,
-/// skipping elements that do not fit.
+/// `dst[c * ld + r] = factor * src[r * cols + c]` for a row-major `rows x cols` `src`.
+///
+/// # Panics
+/// If `src` holds fewer than `rows` rows or `dst` too few rows of `ld` (an internal error).
 #[inline(always)]
 pub(crate) fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-    for (r, row) in src.chunks_exact(cols).take(rows).enumerate() {
+    debug_assert!(ld >= rows);
+    for (r, row) in src[..rows * cols].chunks_exact(cols).enumerate() {
         for (c, &x) in row.iter().enumerate() {
-            if let Some(slot) = dst.get_mut(c * ld + r) {
-                *slot = factor * x;
-            }
+            dst[c * ld + r] = factor * x;
         }
     }
 }
@@ -271,7 +219,7 @@ pub(crate) fn transpose(src: &[f32], rows: usize, cols: usize, factor: f32, dst:
 /// vector.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn scores<K: AttnKernel>(
+fn scores<K: Kernel>(
     kernel: K,
     p: &Problem<'_>,
     mask: Option<&[f32]>,
@@ -283,11 +231,9 @@ fn scores<K: AttnKernel>(
 ) {
     let Shape { q_len, kv_len, head_dim: d, .. } = p.shape;
     if br == 1 {
-        if let Some(keys) = k.get(k0 * d..(k0 + bc) * d) {
-            kernel.dot_rows(keys, d, q, p.scale, st, ld);
-        }
+        dot_rows(kernel, &k[k0 * d..(k0 + bc) * d], d, q, p.scale, st, ld);
     } else {
-        let k_blk = k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
+        let k_blk = view(&k[k0 * d..], bc, d, d, 1);
         gemm(kernel, 1.0, k_blk, view(qt, d, br, BR, 1), 0.0, view_mut(st, bc, br, ld));
     }
     if mask.is_none() && !p.causal {
@@ -311,18 +257,17 @@ fn scores<K: AttnKernel>(
 
 /// Forward pass of one query block: FlashAttention-2's online softmax over key blocks.
 #[inline(always)]
-pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: QueryBlock<'_>, s: &mut Scratch) {
+fn forward_block<K: Kernel>(kernel: K, p: &Problem<'_>, blk: QueryBlock<'_>, s: &mut Scratch) {
+    const {
+        assert!(BR.is_multiple_of(K::MR) && BR.is_multiple_of(K::NR), "BR must be a multiple of MR and NR");
+        assert!(BC.is_multiple_of(K::MR), "BC must be a multiple of MR");
+    };
     let Shape { kv_len, head_dim: d, .. } = p.shape;
     let QueryBlock { b, h, q0, out, lse } = blk;
     let br = lse.len();
     let (q_off, kv_off) = p.head_offsets(b, h);
-    let (Some(q), Some(k), Some(v)) = (
-        p.q.get(q_off + q0 * d..q_off + (q0 + br) * d),
-        p.k.get(kv_off..kv_off + kv_len * d),
-        p.v.get(kv_off..kv_off + kv_len * d),
-    ) else {
-        return;
-    };
+    let q = &p.q[q_off + q0 * d..q_off + (q0 + br) * d];
+    let (k, v) = (&p.k[kv_off..kv_off + kv_len * d], &p.v[kv_off..kv_off + kv_len * d]);
     let mask = p.mask_of(b);
     kernel.transpose(q, br, d, p.scale, &mut s.qt, BR);
     let o = &mut s.o[..br * d];
@@ -343,7 +288,7 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
 
         // The block's maximum per query (a lane per query: vertical max over the key rows).
         shift.copy_from_slice(m);
-        kernel.max_cols(&s.st, bc, br, ld, shift);
+        max_cols(kernel, &s.st, bc, br, ld, shift);
         // Lazy rescaling: the running max moves only when a score passes it by more than
         // RESCALE_MARGIN, so after the first blocks a query almost never pays for an
         // exponential and a pass over its output row, and a block usually skips the loop.
@@ -368,15 +313,13 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
         for (sh, &mi) in shift.iter_mut().zip(m.iter()) {
             *sh = if mi == f32::NEG_INFINITY { 0.0 } else { mi };
         }
-        kernel.exp_cols(&mut s.st, bc, br, ld, shift, l);
+        exp_cols(kernel, &mut s.st, bc, br, ld, shift, l);
         // O += P V, P = (S^T)^T read through a transposed view; for one query, a weighted sum
         // of the value rows.
         if br == 1 {
-            if let Some(v_blk) = v.get(k0 * d..(k0 + bc) * d) {
-                kernel.weighted_rows(&s.st, ld, v_blk, d, o);
-            }
+            weighted_rows(kernel, &s.st, ld, &v[k0 * d..(k0 + bc) * d], d, o);
         } else {
-            let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
+            let v_blk = view(&v[k0 * d..], bc, d, d, 1);
             gemm(kernel, 1.0, view(&s.st, br, bc, 1, ld), v_blk, 1.0, view_mut(o, br, d, d));
         }
     }
@@ -402,7 +345,11 @@ pub(crate) fn forward_block<K: AttnKernel>(kernel: K, p: &Problem<'_>, blk: Quer
 /// Backward pass of one kv head and its query heads: every dq, dk, dv element the task owns
 /// is accumulated in a fixed order, so the result does not depend on the thread count.
 #[inline(always)]
-pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: GroupTask<'_>, s: &mut Scratch) {
+fn backward_group<K: Kernel>(kernel: K, p: &Problem<'_>, t: GroupTask<'_>, s: &mut Scratch) {
+    const {
+        assert!(BR.is_multiple_of(K::MR) && BR.is_multiple_of(K::NR), "BR must be a multiple of MR and NR");
+        assert!(BC.is_multiple_of(K::MR), "BC must be a multiple of MR");
+    };
     let Shape { heads, kv_heads, q_len, kv_len, head_dim: d, .. } = p.shape;
     let GroupTask { b, kvh, out, dout, lse, dq, dk, dv } = t;
     dq.fill(0.0);
@@ -410,10 +357,7 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
     dv.fill(0.0);
     let group = heads / kv_heads;
     let kv_off = (b * kv_heads + kvh) * kv_len * d;
-    let (Some(k), Some(v)) = (p.k.get(kv_off..kv_off + kv_len * d), p.v.get(kv_off..kv_off + kv_len * d))
-    else {
-        return;
-    };
+    let (k, v) = (&p.k[kv_off..kv_off + kv_len * d], &p.v[kv_off..kv_off + kv_len * d]);
     let mask = p.mask_of(b);
     for g in 0..group {
         let h = kvh * group + g;
@@ -422,15 +366,8 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
             let br = BR.min(q_len - q0);
             let r0 = g * q_len + q0;
             let rows = r0 * d..(r0 + br) * d;
-            let (Some(q), Some(o), Some(d_o), Some(lse), Some(dq)) = (
-                p.q.get(q_off + q0 * d..q_off + (q0 + br) * d),
-                out.get(rows.clone()),
-                dout.get(rows.clone()),
-                lse.get(r0..r0 + br),
-                dq.get_mut(rows),
-            ) else {
-                continue;
-            };
+            let q = &p.q[q_off + q0 * d..q_off + (q0 + br) * d];
+            let (o, d_o, lse, dq) = (&out[rows.clone()], &dout[rows.clone()], &lse[r0..r0 + br], &mut dq[rows]);
             kernel.transpose(q, br, d, p.scale, &mut s.qt, BR);
             kernel.transpose(d_o, br, d, 1.0, &mut s.dot, BR);
             let (dd, shift) = (&mut s.dd[..br], &mut s.shift[..br]);
@@ -447,13 +384,13 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
                 let bc = BC.min(kv_end - k0);
                 scores(kernel, p, mask, k, (q, &s.qt), (&mut s.st, BR), (q0, br), (k0, bc));
                 // P^T = e^(S^T - lse), the column sums are not needed.
-                kernel.exp_cols(&mut s.st, bc, br, BR, shift, &mut s.unused_sums[..br]);
-                let k_blk = || k.get(k0 * d..).and_then(|k| view(k, bc, d, d, 1));
+                exp_cols(kernel, &mut s.st, bc, br, BR, shift, &mut s.unused_sums[..br]);
+                let k_blk = view(&k[k0 * d..], bc, d, d, 1);
                 // dV += P^T dO
-                let dv_blk = dv.get_mut(k0 * d..).and_then(|dv| view_mut(dv, bc, d, d));
+                let dv_blk = view_mut(&mut dv[k0 * d..], bc, d, d);
                 gemm(kernel, 1.0, view(&s.st, bc, br, BR, 1), view(d_o, br, d, d, 1), 1.0, dv_blk);
                 // dP^T = V dO^T
-                let v_blk = v.get(k0 * d..).and_then(|v| view(v, bc, d, d, 1));
+                let v_blk = view(&v[k0 * d..], bc, d, d, 1);
                 gemm(kernel, 1.0, v_blk, view(&s.dot, d, br, BR, 1), 0.0, view_mut(&mut s.dpt, bc, br, BR));
                 // dS^T = P^T * (dP^T - D)
                 for (dp_row, p_row) in s.dpt.chunks_exact_mut(BR).zip(s.st.chunks_exact(BR)).take(bc) {
@@ -462,20 +399,173 @@ pub(crate) fn backward_group<K: AttnKernel>(kernel: K, p: &Problem<'_>, t: Group
                     }
                 }
                 // dQ += scale * dS K
-                gemm(kernel, p.scale, view(&s.dpt, br, bc, 1, BR), k_blk(), 1.0, view_mut(dq, br, d, d));
+                gemm(kernel, p.scale, view(&s.dpt, br, bc, 1, BR), k_blk, 1.0, view_mut(dq, br, d, d));
                 // dK += scale * dS^T Q
-                let dk_blk = dk.get_mut(k0 * d..).and_then(|dk| view_mut(dk, bc, d, d));
+                let dk_blk = view_mut(&mut dk[k0 * d..], bc, d, d);
                 gemm(kernel, p.scale, view(&s.dpt, bc, br, BR, 1), view(q, br, d, d, 1), 1.0, dk_blk);
             }
         }
     }
 }
 
+/// The forward pass of a whole attention call: the task `Attention::forward` dispatches.
+/// Splits batch x heads x query blocks over `threads`.
+#[derive(Debug)]
+pub(crate) struct Forward<'p, 'o> {
+    pub problem: &'p Problem<'p>,
+    pub out: &'o mut [f32],
+    pub lse: &'o mut [f32],
+    pub threads: usize,
+}
+
+impl Task for Forward<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        forward(kernel, self.problem, self.out, self.lse, self.threads);
+    }
+}
+
+/// The forward results the backward pass reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Saved<'a> {
+    pub out: &'a [f32],
+    pub lse: &'a [f32],
+    pub dout: &'a [f32],
+}
+
+/// The backward pass of a whole attention call: the task `Attention::backward` dispatches.
+/// Splits batch x kv heads over `threads`, each task owning its kv head's dk and dv and the
+/// dq of the query heads that read it.
+#[derive(Debug)]
+pub(crate) struct Backward<'p, 'g> {
+    pub problem: &'p Problem<'p>,
+    pub saved: Saved<'p>,
+    pub dq: &'g mut [f32],
+    pub dk: &'g mut [f32],
+    pub dv: &'g mut [f32],
+    pub threads: usize,
+}
+
+impl Task for Backward<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        backward(kernel, self);
+    }
+}
+
+/// One query block, run with the ISA's features on whichever thread takes it.
+struct BlockTask<'p, 'b, 's> {
+    problem: &'p Problem<'p>,
+    block: QueryBlock<'b>,
+    scratch: &'s mut Scratch,
+}
+
+impl Task for BlockTask<'_, '_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        forward_block(kernel, self.problem, self.block, self.scratch);
+    }
+}
+
+/// One kv head's group, run with the ISA's features on whichever thread takes it.
+struct GroupWork<'p, 'b, 's> {
+    problem: &'p Problem<'p>,
+    group: GroupTask<'b>,
+    scratch: &'s mut Scratch,
+}
+
+impl Task for GroupWork<'_, '_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        backward_group(kernel, self.problem, self.group, self.scratch);
+    }
+}
+
+/// Splits the forward pass into (batch, head, query block) tasks.
+#[inline(always)]
+fn forward<K: Kernel>(kernel: K, p: &Problem<'_>, out: &mut [f32], lse: &mut [f32], threads: usize) {
+    let Shape { heads, q_len, head_dim: d, .. } = p.shape;
+    let task = |scratch: &mut Scratch, bh: usize, qb: usize, out: &mut [f32], lse: &mut [f32]| {
+        let (b, h) = (bh / heads, bh % heads);
+        let block = QueryBlock { b, h, q0: qb * BR, out, lse };
+        kernel.vectorize(BlockTask { problem: p, block, scratch });
+    };
+    let heads_out = out.chunks_mut(q_len * d).zip(lse.chunks_mut(q_len));
+    if threads == 1 || p.shape.batch * heads * q_len.div_ceil(BR) == 1 {
+        let mut scratch = Scratch::new(d);
+        for (bh, (out, lse)) in heads_out.enumerate() {
+            for (qb, (out, lse)) in out.chunks_mut(BR * d).zip(lse.chunks_mut(BR)).enumerate() {
+                task(&mut scratch, bh, qb, out, lse);
+            }
+        }
+        return;
+    }
+    let mut blocks: Vec<(usize, usize, &mut [f32], &mut [f32])> = Vec::new();
+    for (bh, (out, lse)) in heads_out.enumerate() {
+        for (qb, (out, lse)) in out.chunks_mut(BR * d).zip(lse.chunks_mut(BR)).enumerate() {
+            blocks.push((bh, qb, out, lse));
+        }
+    }
+    parallel::install(threads, || {
+        blocks
+            .into_par_iter()
+            .with_max_len(1)
+            .for_each_init(|| Scratch::new(d), |scratch, (bh, qb, out, lse)| task(scratch, bh, qb, out, lse));
+    });
+}
+
+/// Splits the backward pass into (batch, kv head) tasks.
+#[inline(always)]
+fn backward<K: Kernel>(kernel: K, job: Backward<'_, '_>) {
+    let Backward { problem: p, saved: fwd, dq, dk, dv, threads } = job;
+    let Shape { heads, kv_heads, q_len, kv_len, head_dim: d, .. } = p.shape;
+    let group = heads / kv_heads;
+    let (q_group, lse_group, kv_head) = (group * q_len * d, group * q_len, kv_len * d);
+    let task = |scratch: &mut Scratch, bkv: usize, dq: &mut [f32], dk: &mut [f32], dv: &mut [f32]| {
+        let (b, kvh) = (bkv / kv_heads, bkv % kv_heads);
+        let (qs, ls) = (bkv * q_group, bkv * lse_group);
+        let group = GroupTask {
+            b,
+            kvh,
+            out: &fwd.out[qs..qs + q_group],
+            dout: &fwd.dout[qs..qs + q_group],
+            lse: &fwd.lse[ls..ls + lse_group],
+            dq,
+            dk,
+            dv,
+        };
+        kernel.vectorize(GroupWork { problem: p, group, scratch });
+    };
+    let tasks = dq.chunks_mut(q_group).zip(dk.chunks_mut(kv_head).zip(dv.chunks_mut(kv_head)));
+    if threads == 1 || p.shape.batch * kv_heads == 1 {
+        let mut scratch = Scratch::new(d);
+        for (bkv, (dq, (dk, dv))) in tasks.enumerate() {
+            task(&mut scratch, bkv, dq, dk, dv);
+        }
+        return;
+    }
+    let tasks: Vec<_> = tasks.enumerate().collect();
+    parallel::install(threads, || {
+        tasks.into_par_iter().with_max_len(1).for_each_init(
+            || Scratch::new(d),
+            |scratch, (bkv, (dq, (dk, dv)))| task(scratch, bkv, dq, dk, dv),
+        );
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Isa;
-    use crate::arch::{KernelTask, with_kernel};
+    use crate::arch::dispatch;
 
     /// Runs one ISA's `exp_cols` on a tile and returns the tile and the column sums.
     struct ExpCols {
@@ -485,11 +575,11 @@ mod tests {
         shift: Vec<f32>,
     }
 
-    impl KernelTask for ExpCols {
+    impl Task for ExpCols {
         type Output = (Vec<f32>, Vec<f32>);
-        fn run<K: AttnKernel>(mut self, kernel: K) -> Self::Output {
+        fn run<K: Kernel>(mut self, kernel: K) -> Self::Output {
             let mut sum = vec![1.0; self.cols];
-            kernel.exp_cols(&mut self.st, self.rows, self.cols, self.cols, &self.shift, &mut sum);
+            exp_cols(kernel, &mut self.st, self.rows, self.cols, self.cols, &self.shift, &mut sum);
             (self.st, sum)
         }
     }
@@ -501,9 +591,9 @@ mod tests {
         ld: usize,
     }
 
-    impl KernelTask for Transpose {
+    impl Task for Transpose {
         type Output = (Vec<f32>, Vec<f32>);
-        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+        fn run<K: Kernel>(self, kernel: K) -> Self::Output {
             let Transpose { rows, cols, ld } = self;
             let src: Vec<f32> = (0..rows * cols).map(|i| i as f32).collect();
             let mut dst = vec![f32::NAN; cols * ld];
@@ -520,7 +610,7 @@ mod tests {
             [(96, 64, 96), (32, 64, 96), (17, 33, 20), (16, 16, 16), (5, 3, 7), (48, 128, 96)]
         {
             for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
-                let (src, dst) = with_kernel(isa, Transpose { rows, cols, ld });
+                let (src, dst) = dispatch(isa, Transpose { rows, cols, ld });
                 for c in 0..cols {
                     for r in 0..ld {
                         let got = dst[c * ld + r];
@@ -544,13 +634,13 @@ mod tests {
     /// Runs one ISA's `max_cols` and `exp_cols` on `x` as one contiguous column (`ld = 1`).
     struct Row(Vec<f32>);
 
-    impl KernelTask for Row {
+    impl Task for Row {
         type Output = (f32, Vec<f32>, f32);
-        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+        fn run<K: Kernel>(self, kernel: K) -> Self::Output {
             let mut x = self.0;
             let (n, mut max, mut sum) = (x.len(), [-1e30], [0.0]);
-            kernel.max_cols(&x, n, 1, 1, &mut max);
-            kernel.exp_cols(&mut x, n, 1, 1, &max, &mut sum);
+            max_cols(kernel, &x, n, 1, 1, &mut max);
+            exp_cols(kernel, &mut x, n, 1, 1, &max, &mut sum);
             (max[0], x, sum[0])
         }
     }
@@ -566,7 +656,7 @@ mod tests {
                 .collect();
             let want_max = x.iter().fold(-1e30f32, |m, &v| m.max(v));
             for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
-                let (max, e, sum) = with_kernel(isa, Row(x.clone()));
+                let (max, e, sum) = dispatch(isa, Row(x.clone()));
                 assert_eq!(max, want_max, "{isa} n={n}");
                 let mut want_sum = 0.0f64;
                 for (&v, &got) in x.iter().zip(&e) {
@@ -579,16 +669,16 @@ mod tests {
         }
     }
 
-    impl KernelTask for OneQuery {
+    impl Task for OneQuery {
         type Output = (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>);
-        fn run<K: AttnKernel>(self, kernel: K) -> Self::Output {
+        fn run<K: Kernel>(self, kernel: K) -> Self::Output {
             let OneQuery { n, d } = self;
             let rows: Vec<f32> = (0..n * d).map(|i| ((i * 37 % 101) as f32 - 50.0) / 16.0).collect();
             let x: Vec<f32> = (0..d).map(|i| ((i * 13 % 29) as f32 - 14.0) / 8.0).collect();
             let mut scores = vec![f32::NAN; n * 3];
-            kernel.dot_rows(&rows, d, &x, 0.5, &mut scores, 3);
+            dot_rows(kernel, &rows, d, &x, 0.5, &mut scores, 3);
             let mut out: Vec<f32> = (0..d).map(|i| i as f32).collect();
-            kernel.weighted_rows(&scores, 3, &rows, d, &mut out);
+            weighted_rows(kernel, &scores, 3, &rows, d, &mut out);
             (rows, x, scores, out)
         }
     }
@@ -600,7 +690,7 @@ mod tests {
     fn one_query_products_match_f64() {
         for (n, d) in [(5, 1), (7, 3), (48, 16), (9, 17), (48, 64), (33, 128), (4, 200)] {
             for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
-                let (rows, x, scores, out) = with_kernel(isa, OneQuery { n, d });
+                let (rows, x, scores, out) = dispatch(isa, OneQuery { n, d });
                 for (j, row) in rows.chunks(d).enumerate() {
                     let want: f64 =
                         0.5 * row.iter().zip(&x).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>();
@@ -636,7 +726,7 @@ mod tests {
         st[6] = f32::NAN;
         let shift: Vec<f32> = (0..cols).map(|i| if i % 2 == 0 { 0.0 } else { 0.25 }).collect();
         for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
-            let (got, sum) = with_kernel(isa, ExpCols { st: st.clone(), rows, cols, shift: shift.clone() });
+            let (got, sum) = dispatch(isa, ExpCols { st: st.clone(), rows, cols, shift: shift.clone() });
             let mut want_sum = vec![1.0f64; cols];
             for (i, (&x, &y)) in st.iter().zip(&got).enumerate() {
                 let d = f64::from(x - shift[i % cols]);

@@ -13,6 +13,7 @@
 //! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
 //! `#[target_feature]` entry compiles the whole nest (copies included) for that ISA.
 
+use crate::arch::{Kernel, Task};
 use crate::{MatMut, MatRef, parallel};
 
 /// Inner-dimension slice. The B micro-panel (`KC x NR` floats) is reused across every row
@@ -141,20 +142,20 @@ impl<'a> Tile<'a> {
     }
 }
 
-/// The innermost operations of one ISA.
+/// The innermost operations of one ISA: its microkernel.
 pub(crate) trait GemmKernel: Copy + Send + Sync {
     /// Rows of the C tile (A's elements are broadcast, one row per accumulator row).
     const MR: usize;
     /// Columns of the C tile (B is packed in panels this wide and loaded as vectors).
     const NR: usize;
 
-    /// Runs [`serial`] for this kernel with the ISA's target features enabled.
-    fn serial(self, job: Job<'_>, ws: &mut Workspace);
-
     /// `tile <- scale.alpha * a * b + scale.beta * tile` for an `rows x k` view `a` (any
     /// strides: its elements are broadcast one at a time) and a `k x cols` view `b` whose
     /// column stride is 1 (unless `cols == 1`), with `rows <= MR`, `cols <= NR` and the tile of
-    /// the same `rows x cols` shape. Arguments breaking that leave the tile untouched.
+    /// the same `rows x cols` shape.
+    ///
+    /// # Panics
+    /// If the arguments break that contract (an internal error: the loops never do).
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, tile: Tile<'_>);
 
     /// [`kernel`](Self::kernel) for a strip of C as tall as `a` (any number of rows), one
@@ -164,11 +165,22 @@ pub(crate) trait GemmKernel: Copy + Send + Sync {
     fn strip(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut strip: Tile<'_>) {
         for row in (0..a.rows()).step_by(Self::MR) {
             let mr = Self::MR.min(a.rows() - row);
-            if let (Some(a), Some(tile)) = (a.block(row, mr, 0, a.cols()), strip.rows_at(row, mr)) {
-                self.kernel(a, b, scale, tile);
-            }
+            let (a, tile) = strip_tile(a, &mut strip, row, mr);
+            self.kernel(a, b, scale, tile);
         }
     }
+}
+
+/// Rows `row..row + mr` of `a` and of `strip`, which the caller took inside both.
+#[inline(always)]
+pub(crate) fn strip_tile<'s, 'a>(
+    a: MatRef<'a>,
+    strip: &'s mut Tile<'_>,
+    row: usize,
+    mr: usize,
+) -> (MatRef<'a>, Tile<'s>) {
+    let a = a.block(row, mr, 0, a.cols()).expect("a strip's tile rows lie inside A");
+    (a, strip.rows_at(row, mr).expect("a strip's tile rows lie inside C"))
 }
 
 /// Packing buffers, kept per thread and reused across calls.
@@ -215,8 +227,42 @@ const DIRECT_MAX_FLOATS: usize = 32 * 1024;
 /// n = 128, 0.93x at 192 and 1.18x at 256.
 const PARALLEL_MIN_MNK: usize = 1 << 23;
 
-/// Runs `job` on `threads` workers: the entry point of every ISA.
-pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
+/// `C <- alpha * A * B + beta * C` on `threads` workers: the task the matmul entry point
+/// dispatches.
+#[derive(Debug)]
+pub(crate) struct Gemm<'a> {
+    pub job: Job<'a>,
+    pub threads: usize,
+}
+
+impl Task for Gemm<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        run(kernel, self.job, self.threads);
+    }
+}
+
+/// One thread's share of a product, run with the ISA's features on a worker thread.
+struct Serial<'a, 'w> {
+    job: Job<'a>,
+    ws: &'w mut Workspace,
+}
+
+impl Task for Serial<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<K: Kernel>(self, kernel: K) {
+        serial(kernel, self.job, self.ws);
+    }
+}
+
+/// Runs `job` on `threads` workers.
+#[inline(always)]
+fn run<K: Kernel>(kernel: K, job: Job<'_>, threads: usize) {
+    const { assert!(MC.is_multiple_of(K::MR), "MC must be a multiple of every MR") };
     let Job { alpha, a, b, beta, c, .. } = job;
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     if m == 0 || n == 0 {
@@ -247,9 +293,9 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
         let job = Job { direct, alpha, a, b, beta, c, packed_b: None, c_first: false };
         if direct {
             // Nothing to pack: skip the thread-local lookup, a measurable cost at n = 16.
-            return kernel.serial(job, &mut Workspace::default());
+            return serial(kernel, job, &mut Workspace::default());
         }
-        return with_workspace(|ws| kernel.serial(job, ws));
+        return with_workspace(|ws| serial(kernel, job, ws));
     }
     let band = m.div_ceil(threads).div_ceil(K::MR) * K::MR;
     let mut bands = Vec::with_capacity(threads);
@@ -271,10 +317,9 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
     bands.push((start, rest));
     if direct {
         let one = |(start, c): (usize, MatMut<'_>)| {
-            if let Some(a) = a.block(start, c.rows(), 0, k) {
-                let job = Job { direct, alpha, a, b, beta, c, packed_b: None, c_first: false };
-                kernel.serial(job, &mut Workspace::default());
-            }
+            let a = a.block(start, c.rows(), 0, k).expect("a band of C's rows lies inside A");
+            let job = Job { direct, alpha, a, b, beta, c, packed_b: None, c_first: false };
+            kernel.vectorize(Serial { job, ws: &mut Workspace::default() });
         };
         use rayon::prelude::*;
         return parallel::install(bands.len(), || bands.into_par_iter().for_each(one));
@@ -298,11 +343,9 @@ pub(crate) fn run<K: GemmKernel>(kernel: K, job: Job<'_>, threads: usize) {
                     });
                     let packed_b = Some(PackedB { data: bpack, jc, pc, kc });
                     bands.par_iter_mut().for_each(|(start, c)| {
-                        if let Some(a) = a.block(*start, c.rows(), 0, k) {
-                            let job =
-                                Job { direct, alpha, a, b, beta, c: c.rb_mut(), packed_b, c_first: false };
-                            with_workspace(|ws| kernel.serial(job, ws));
-                        }
+                        let a = a.block(*start, c.rows(), 0, k).expect("a band of C's rows lies inside A");
+                        let job = Job { direct, alpha, a, b, beta, c: c.rb_mut(), packed_b, c_first: false };
+                        with_workspace(|ws| kernel.vectorize(Serial { job, ws }));
                     });
                 }
             }
@@ -321,9 +364,8 @@ fn with_workspace(work: impl FnOnce(&mut Workspace)) {
 fn scale_c(beta: f32, mut c: MatMut<'_>) {
     for i in 0..c.rows() {
         for j in 0..c.cols() {
-            if let Some(slot) = c.get_mut(i, j) {
-                *slot = if beta == 0.0 { 0.0 } else { beta * *slot };
-            }
+            let slot = c.get_mut(i, j).expect("(i, j) lies inside C");
+            *slot = if beta == 0.0 { 0.0 } else { beta * *slot };
         }
     }
 }
@@ -348,12 +390,9 @@ fn direct<K: GemmKernel>(kernel: K, job: Job<'_>) {
     let scale = Scale { alpha, beta, c_first };
     for col in (0..n).step_by(K::NR) {
         let nr = K::NR.min(n - col);
-        let Some(b) = b.block(0, k, col, nr) else {
-            continue;
-        };
-        if let Some(strip) = c.get_mut(col * csc..).and_then(|data| Tile::new(data, rsc, csc, m, nr)) {
-            kernel.strip(a, b, scale, strip);
-        }
+        let b = b.block(0, k, col, nr).expect("a strip of B's columns lies inside B");
+        let strip = c.get_mut(col * csc..).and_then(|data| Tile::new(data, rsc, csc, m, nr));
+        kernel.strip(a, b, scale, strip.expect("a strip of C's columns lies inside C"));
     }
 }
 
@@ -397,20 +436,13 @@ fn row_blocks<K: GemmKernel>(
     let scale = Scale { alpha, beta: if pc == 0 { beta } else { 1.0 }, c_first: false };
     for ic in (0..m).step_by(MC) {
         let mc = MC.min(m - ic);
-        let Some(a) = copy_a(ws_a, a, ic, mc, pc, kc) else {
-            continue;
-        };
+        let a = copy_a(ws_a, a, ic, mc, pc, kc);
         for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
             let col = jc + jr * K::NR;
             let nr = K::NR.min(n - col);
-            let Ok(bpanel) = MatRef::with_strides(bpanel, kc, nr, K::NR, 1) else {
-                continue;
-            };
-            if let Some(strip) =
-                c.get_mut(ic * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mc, nr))
-            {
-                kernel.strip(a, bpanel, scale, strip);
-            }
+            let bpanel = MatRef::with_strides(bpanel, kc, nr, K::NR, 1).expect("a packed panel holds kc x NR");
+            let strip = c.get_mut(ic * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mc, nr));
+            kernel.strip(a, bpanel, scale, strip.expect("a strip of C's block lies inside C"));
         }
     }
 }
@@ -430,15 +462,15 @@ fn copy_a<'w>(
     mc: usize,
     p0: usize,
     kc: usize,
-) -> Option<MatRef<'w>> {
+) -> MatRef<'w> {
     const PAD: usize = 16;
-    let src = a.block(row0, mc, p0, kc)?;
+    let src = a.block(row0, mc, p0, kc).expect("a block of A lies inside A");
     let data = src.as_slice();
     let (rs, cs) = (src.row_stride(), src.col_stride());
     // Only a leading dimension that is a multiple of 4 KiB puts every row in the same L1 set;
     // any other row-major A is read in place (the copy measured 2% slower there).
     if cs == 1 && (rs * 4) % 4096 != 0 {
-        return Some(src);
+        return src;
     }
     if rs == 1 && cs != 1 {
         let ld = mc + PAD;
@@ -446,7 +478,7 @@ fn copy_a<'w>(
         for (p, col) in dst.chunks_exact_mut(ld).enumerate() {
             col[..mc].copy_from_slice(&data[p * cs..p * cs + mc]);
         }
-        return MatRef::with_strides(dst, mc, kc, 1, ld).ok();
+        return MatRef::with_strides(dst, mc, kc, 1, ld).expect("the copy holds mc x kc");
     }
     let ld = kc + PAD;
     let dst = aligned(buf, ld * mc);
@@ -459,7 +491,7 @@ fn copy_a<'w>(
             }
         }
     }
-    MatRef::with_strides(dst, mc, kc, ld, 1).ok()
+    MatRef::with_strides(dst, mc, kc, ld, 1).expect("the copy holds mc x kc")
 }
 
 /// Packs rows `p0..p0 + kc`, columns `col0..col0 + nc` of B into `NR`-column panels, each

@@ -1,26 +1,28 @@
-//! The vector operations that the routines written once for every x86-64 ISA
-//! (`softmax_loop`, `attention_cols`) are written over; `avx2::softmax` and `avx512::softmax`
-//! implement them for 8 and 16 lanes.
+//! The vector operations every generic sweep is written over (softmax, attention's columns,
+//! exp, the FMA peak): `scalar` implements them on one lane, `avx2` and `avx512` on 8 and 16.
 
-/// One ISA's f32 vector and the operations the softmax and attention routines need, each
-/// `#[inline(always)]` so that it inherits the caller's target features. A value of the
-/// implementing type exists only once the CPU is known to run the ISA, so the register-only
-/// operations are safe; the loads and stores are `unsafe` for their bounds alone.
-pub(crate) trait Vector: Copy {
+/// One ISA's f32 vector and its operations, each `#[inline(always)]` so that it inherits the
+/// caller's target features. A value of the implementing type exists only once the CPU is
+/// known to run the ISA, so the register-only operations are safe; the loads and stores are
+/// `unsafe` for their bounds alone.
+pub(crate) trait Vector: Copy + Send + Sync {
     /// A vector of `LANES` f32.
     type V: Copy;
     /// A lane mask, as a comparison returns it.
     type Mask: Copy;
     const LANES: usize;
+    /// Whether [`mul_add`](Self::mul_add) rounds once (a hardware FMA). Without it the
+    /// generic exp reduces its argument with an exactly representable split of ln 2.
+    const FMA: bool;
 
     fn splat(self, x: f32) -> Self::V;
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     fn sub(self, a: Self::V, b: Self::V) -> Self::V;
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
-    /// `a * b + c`, one rounding.
+    /// `a * b + c`, one rounding where [`FMA`](Self::FMA) (else two).
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
-    /// `c - a * b`, one rounding.
+    /// `c - a * b`, one rounding where [`FMA`](Self::FMA) (else two).
     fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// Lanes where `a == b` (false where either is NaN).
     fn eq(self, a: Self::V, b: Self::V) -> Self::Mask;
@@ -35,12 +37,12 @@ pub(crate) trait Vector: Copy {
     fn reduce_max(self, v: Self::V) -> f32;
     /// The sum of the lanes (order of the fold fixed per ISA).
     fn reduce_add(self, v: Self::V) -> f32;
-    /// The ISA's vector e^x.
+    /// e^x: inf above `exp::EXP_HI`, +0 below `exp::EXP_LO`, NaN for NaN. The reduction
+    /// and polynomial are `generic::exp`'s; the ISA supplies the scaling by 2^n.
     fn exp(self, v: Self::V) -> Self::V;
-    /// The ISA's vector e^x for lanes `<= 0` or NaN.
+    /// [`exp`](Self::exp) for lanes `<= 0` or NaN, without the overflow fix-up.
     fn exp_nonpositive(self, v: Self::V) -> Self::V;
-    /// The ISA's vector e^x as 2^(x log2 e), for lanes `<= EXP2_HI ln 2` or NaN
-    /// (`arch::scalar::exp::exp_small`).
+    /// e^x as 2^(x log2 e), for lanes `<= EXP2_HI ln 2` or NaN (`generic::exp::exp_small`).
     fn exp_small(self, v: Self::V) -> Self::V;
 
     /// # Safety

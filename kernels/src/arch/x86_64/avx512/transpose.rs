@@ -1,60 +1,14 @@
-//! AVX-512 attention: the entry points that compile the shared loops of
-//! `arch::attention_loop` for AVX-512, with the score tiles' column sweeps
-//! (`x86_64::attention_cols`) on 16-lane vectors, a query per lane.
+//! Attention's block transposes (`Kernel::transpose`) on AVX-512: every full 16 x 16 block
+//! in registers, the edges by the generic loop.
 
-use super::MatmulKernel;
-use super::softmax::F32x16;
-use crate::arch::attention_loop::{self, AttnKernel, GroupTask, Problem, QueryBlock, Scratch};
-use crate::arch::x86_64::attention_cols;
+use super::Avx512;
+use crate::arch::generic::attention;
 
-impl AttnKernel for MatmulKernel {
-    #[inline]
-    fn forward_block(self, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
-        // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller
-        // saw avx512f/avx512dq/avx2/fma. Bounds: `forward_avx512` is safe code, no other
-        // obligation.
-        unsafe { forward_avx512(self, p, blk, scratch) }
-    }
-
-    #[inline]
-    fn backward_group(self, p: &Problem<'_>, task: GroupTask<'_>, scratch: &mut Scratch) {
-        // SAFETY: CPU feature: as in `forward_block`. Bounds: `backward_avx512` is safe code.
-        unsafe { backward_avx512(self, p, task, scratch) }
-    }
-
-    attention_cols::vector_sweeps!();
-
-    #[inline(always)]
-    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-        transpose(self, src, rows, cols, factor, dst, ld);
-    }
-}
-
-/// The forward loop compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
-fn forward_avx512(kernel: MatmulKernel, p: &Problem<'_>, blk: QueryBlock<'_>, scratch: &mut Scratch) {
-    attention_loop::forward_block(kernel, p, blk, scratch);
-}
-
-/// The backward loop compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
-fn backward_avx512(kernel: MatmulKernel, p: &Problem<'_>, task: GroupTask<'_>, scratch: &mut Scratch) {
-    attention_loop::backward_group(kernel, p, task, scratch);
-}
-
-/// The vector token the shared column sweeps run on.
-#[inline(always)]
-fn vector(_proof: MatmulKernel) -> F32x16 {
-    // SAFETY: CPU feature: a `MatmulKernel` exists only after `new_unchecked`, whose caller saw
-    // avx512f and avx512dq, all that `F32x16` stands for. Bounds: no memory is touched.
-    unsafe { F32x16::new_unchecked() }
-}
-
-/// [`AttnKernel::transpose`] with every full 16 x 16 block transposed in registers and the
+/// `Kernel::transpose` with every full 16 x 16 block transposed in registers and the
 /// edges by the generic loop.
 #[inline(always)]
-fn transpose(
-    _proof: MatmulKernel,
+pub(super) fn transpose(
+    _proof: Avx512,
     src: &[f32],
     rows: usize,
     cols: usize,
@@ -67,7 +21,7 @@ fn transpose(
     let fits =
         ld >= rows && needs_src.is_some_and(|n| src.len() >= n) && needs_dst.is_some_and(|n| dst.len() >= n);
     if !fits {
-        return attention_loop::transpose(src, rows, cols, factor, dst, ld);
+        return attention::transpose(src, rows, cols, factor, dst, ld);
     }
     let (full_rows, full_cols) = (rows / 16 * 16, cols / 16 * 16);
     for r0 in (0..full_rows).step_by(16) {

@@ -6,62 +6,31 @@
 //!
 //! Full groups of `LANES` columns use plain loads and stores and only the last partial group a
 //! tail (masked) access: on Sapphire Rapids masked accesses cost throughput even with every
-//! lane enabled. Everything is `#[inline(always)]` into each ISA's attention entry points.
+//! lane enabled. Everything is `#[inline(always)]` into each ISA's entry.
+//!
+//! Each sweep checks that its arguments fit before it touches memory through raw pointers,
+//! and panics if they do not: the attention loop never passes such arguments.
 
-use crate::arch::x86_64::vector::Vector;
+use super::vector::Vector;
 
-/// The `AttnKernel` methods that are this module's sweeps on the ISA's vectors, for an
-/// `impl AttnKernel` block with a `vector(self)` function in scope that turns the kernel token
-/// into its `Vector` token.
-macro_rules! vector_sweeps {
-    () => {
-        #[inline(always)]
-        fn exp_cols(
-            self,
-            st: &mut [f32],
-            rows: usize,
-            cols: usize,
-            ld: usize,
-            shift: &[f32],
-            sum: &mut [f32],
-        ) {
-            attention_cols::exp_cols(vector(self), st, rows, cols, ld, shift, sum);
-        }
-
-        #[inline(always)]
-        fn max_cols(self, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
-            attention_cols::max_cols(vector(self), st, rows, cols, ld, max);
-        }
-
-        #[inline(always)]
-        fn dot_rows(self, rows: &[f32], d: usize, x: &[f32], scale: f32, out: &mut [f32], stride: usize) {
-            attention_cols::dot_rows(vector(self), rows, d, x, scale, out, stride);
-        }
-
-        #[inline(always)]
-        fn weighted_rows(self, w: &[f32], stride: usize, rows: &[f32], d: usize, out: &mut [f32]) {
-            attention_cols::weighted_rows(vector(self), w, stride, rows, d, out);
-        }
-    };
-}
-pub(crate) use vector_sweeps;
-
-/// Whether the `rows x cols` tile at the start of `st` (row stride `ld`) fits, with `cols`
-/// entries of each per-column slice.
+/// Asserts that the `rows x cols` tile at the start of `st` (row stride `ld`) fits, with
+/// `cols` entries of each per-column slice; `false` for an empty tile (nothing to do).
 #[inline(always)]
 fn fits(st_len: usize, rows: usize, cols: usize, ld: usize, per_column: &[usize]) -> bool {
-    rows > 0
-        && cols > 0
-        && ld >= cols
-        && st_len >= (rows - 1) * ld + cols
-        && per_column.iter().all(|&n| n >= cols)
+    if rows == 0 || cols == 0 {
+        return false;
+    }
+    assert!(
+        ld >= cols && st_len >= (rows - 1) * ld + cols && per_column.iter().all(|&n| n >= cols),
+        "a {rows}x{cols} tile (row stride {ld}) outside its {st_len} floats or per-column slices"
+    );
+    true
 }
 
 /// `st[j * ld + i] = e^(st[j * ld + i] - shift[i])` for `j < rows`, `i < cols`, adding each
 /// column's new values to `sum[i]` in row order. A `-inf` difference gives exactly 0, as does
 /// any result below the normal range (the ISA's `exp_small`; every difference is at most
 /// attention's rescaling margin above 0, the shift being the running max or the lse).
-/// Arguments that do not fit leave `st` untouched.
 #[inline(always)]
 pub(crate) fn exp_cols<K: Vector>(
     k: K,
@@ -98,7 +67,7 @@ pub(crate) fn exp_cols<K: Vector>(
 }
 
 /// `max[i] = max(max[i], st[j * ld + i] for j < rows)` for `i < cols`: the column maxima of a
-/// score tile folded into the running maxima. Arguments that do not fit are ignored.
+/// score tile folded into the running maxima.
 #[inline(always)]
 pub(crate) fn max_cols<K: Vector>(k: K, st: &[f32], rows: usize, cols: usize, ld: usize, max: &mut [f32]) {
     if !fits(st.len(), rows, cols, ld, &[max.len()]) {
@@ -126,7 +95,7 @@ pub(crate) fn max_cols<K: Vector>(k: K, st: &[f32], rows: usize, cols: usize, ld
 
 /// `out[j * stride] = scale * (rows[j * d..][..d] . x[..d])` for every whole `d`-float row of
 /// `rows` (one query's scores against a block of keys): vector products along each row, two
-/// running sums, one horizontal sum per row. Arguments that do not fit are ignored.
+/// running sums, one horizontal sum per row.
 #[inline(always)]
 pub(crate) fn dot_rows<K: Vector>(
     k: K,
@@ -137,15 +106,13 @@ pub(crate) fn dot_rows<K: Vector>(
     out: &mut [f32],
     stride: usize,
 ) {
-    let Some(x) = x.get(..d).filter(|_| d > 0) else {
-        return;
-    };
-    let (full, rem) = (d / K::LANES, d % K::LANES);
-    let n = rows.len() / d;
-    let stride = stride.max(1);
-    if n == 0 || out.len() <= (n - 1) * stride {
+    let n = rows.len().checked_div(d).unwrap_or(0);
+    if n == 0 {
         return;
     }
+    let x = &x[..d];
+    let (full, rem) = (d / K::LANES, d % K::LANES);
+    assert!(stride > 0 && out.len() > (n - 1) * stride, "{n} scores of stride {stride} outside out");
     let (r, xp) = (rows.as_ptr(), x.as_ptr());
     // Four rows at a time share each load of x and keep eight independent sums in flight.
     let mut j = 0;
@@ -219,7 +186,7 @@ unsafe fn dot1<K: Vector>(k: K, r: *const f32, x: *const f32, full: usize, rem: 
 
 /// `out[..d] += sum_j w[j * stride] * rows[j * d..][..d]` over the whole `d`-float rows of
 /// `rows`: one query's `P V` (decoding), reading the value rows in order, with up to eight
-/// vectors of `out` held in registers across them. Arguments that do not fit are ignored.
+/// vectors of `out` held in registers across them.
 #[inline(always)]
 pub(crate) fn weighted_rows<K: Vector>(
     k: K,
@@ -230,9 +197,13 @@ pub(crate) fn weighted_rows<K: Vector>(
     out: &mut [f32],
 ) {
     let n = rows.len().checked_div(d).unwrap_or(0);
-    if n == 0 || out.len() < d || stride == 0 || w.len() <= (n - 1) * stride {
+    if n == 0 {
         return;
     }
+    assert!(
+        out.len() >= d && stride > 0 && w.len() > (n - 1) * stride,
+        "{n} weights of stride {stride} or {d} outputs outside their slices"
+    );
     let (full, rem) = (d / K::LANES, d % K::LANES);
     let (o, r, w) = (out.as_mut_ptr(), rows.as_ptr(), w.as_ptr());
     // SAFETY: CPU feature: `k` is the proof. Bounds: the groups cover vectors v < full, floats

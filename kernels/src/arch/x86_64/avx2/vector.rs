@@ -1,43 +1,17 @@
-//! AVX2 + FMA vector operations (`x86_64::vector::Vector`, 8 lanes), on which the softmax
-//! family (`x86_64::softmax_loop`) and attention's column sweeps run, and the entry points that
-//! compile the softmax routines for AVX2. Tails use `vmaskmovps` loads (blended with the fill
-//! value) and masked stores.
+//! AVX2 + FMA vector operations ([`Vector`], 8 lanes), on which every generic sweep runs.
+//! Tails use `vmaskmovps` loads (blended with the fill value) and masked stores.
 
 use core::arch::x86_64::*;
 
+use super::Avx2;
 use super::exp::{exp, exp_nonpositive, exp_small, tail_mask};
-use crate::arch::x86_64::softmax_loop;
-use crate::arch::x86_64::vector::Vector;
+use crate::arch::Vector;
 
-/// Proof that this CPU runs avx2 and fma, and the operations on its 8-lane vectors.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct F32x8 {
-    _proof: (),
-}
-
-impl F32x8 {
-    /// # Safety
-    /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
-    #[inline(always)]
-    pub(super) unsafe fn new_unchecked() -> Self {
-        F32x8 { _proof: () }
-    }
-}
-
-/// Runs an AVX2 intrinsic from the methods below, which have no `#[target_feature]` of their
-/// own (they are `#[inline(always)]` into the entry points that do).
-macro_rules! avx2 {
-    ($e:expr) => {
-        // SAFETY: CPU feature: an `F32x8` exists only after `new_unchecked`, whose caller
-        // runs with avx2 and fma enabled. Bounds: registers only, no memory is touched.
-        unsafe { $e }
-    };
-}
-
-impl Vector for F32x8 {
+impl Vector for Avx2 {
     type V = __m256;
     type Mask = __m256;
     const LANES: usize = 8;
+    const FMA: bool = true;
 
     #[inline(always)]
     fn splat(self, x: f32) -> __m256 {
@@ -109,15 +83,15 @@ impl Vector for F32x8 {
     }
     #[inline(always)]
     fn exp(self, v: __m256) -> __m256 {
-        avx2!(exp(v))
+        exp(self, v)
     }
     #[inline(always)]
     fn exp_nonpositive(self, v: __m256) -> __m256 {
-        avx2!(exp_nonpositive(v))
+        exp_nonpositive(self, v)
     }
     #[inline(always)]
     fn exp_small(self, v: __m256) -> __m256 {
-        avx2!(exp_small(v))
+        exp_small(self, v)
     }
 
     #[inline(always)]
@@ -145,64 +119,4 @@ impl Vector for F32x8 {
         // which the caller vouches for; masked-off lanes are not written.
         unsafe { _mm256_maskstore_ps(p, tail_mask(len), v) }
     }
-}
-
-/// Softmax of `rows` rows of `cols` elements from `x` into `y`.
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA (`Isa::Avx2` is only handed out after detection).
-/// - `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in
-///   place) but must not otherwise overlap it.
-#[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
-    // `softmax_loop::softmax_rows` states them.
-    unsafe { softmax_loop::softmax_rows(F32x8::new_unchecked(), x, y, rows, cols) }
-}
-
-/// log_softmax of `rows` rows of `cols` elements from `x` into `y`.
-///
-/// # Safety
-/// Same as [`softmax_rows`].
-#[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn log_softmax_rows(x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
-    // `softmax_loop::log_softmax_rows` states them.
-    unsafe { softmax_loop::log_softmax_rows(F32x8::new_unchecked(), x, y, rows, cols) }
-}
-
-/// dx = y * (dy - sum(dy * y)) per row.
-///
-/// # Safety
-/// - The CPU must support AVX2 and FMA (`Isa::Avx2` is only handed out after detection).
-/// - `y` and `dy` valid for `rows * cols` reads, `dx` for as many writes, `dx` not
-///   overlapping the inputs.
-#[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn softmax_backward_rows(
-    y: *const f32,
-    dy: *const f32,
-    dx: *mut f32,
-    rows: usize,
-    cols: usize,
-) {
-    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
-    // `softmax_loop::softmax_backward_rows` states them.
-    unsafe { softmax_loop::softmax_backward_rows(F32x8::new_unchecked(), y, dy, dx, rows, cols) }
-}
-
-/// dx = dy - e^y_log * sum(dy) per row; zeros for a row whose y_log is all -inf.
-///
-/// # Safety
-/// Same as [`softmax_backward_rows`].
-#[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn log_softmax_backward_rows(
-    y_log: *const f32,
-    dy: *const f32,
-    dx: *mut f32,
-    rows: usize,
-    cols: usize,
-) {
-    // SAFETY: CPU feature: avx2+fma are enabled on this function. Bounds: the caller's, as
-    // `softmax_loop::log_softmax_backward_rows` states them.
-    unsafe { softmax_loop::log_softmax_backward_rows(F32x8::new_unchecked(), y_log, dy, dx, rows, cols) }
 }

@@ -1,0 +1,111 @@
+//! AVX-512 vector operations ([`Vector`], 16 lanes), on which every generic sweep runs. Tails
+//! use masked loads (filled with the fill value) and masked stores.
+
+use core::arch::x86_64::*;
+
+use super::{Avx512, lanes};
+use super::exp::{exp, exp_nonpositive, exp_small};
+use crate::arch::Vector;
+
+impl Vector for Avx512 {
+    type V = __m512;
+    type Mask = __mmask16;
+    const LANES: usize = 16;
+    const FMA: bool = true;
+
+    #[inline(always)]
+    fn splat(self, x: f32) -> __m512 {
+        avx512!(_mm512_set1_ps(x))
+    }
+    #[inline(always)]
+    fn add(self, a: __m512, b: __m512) -> __m512 {
+        avx512!(_mm512_add_ps(a, b))
+    }
+    #[inline(always)]
+    fn sub(self, a: __m512, b: __m512) -> __m512 {
+        avx512!(_mm512_sub_ps(a, b))
+    }
+    #[inline(always)]
+    fn mul(self, a: __m512, b: __m512) -> __m512 {
+        avx512!(_mm512_mul_ps(a, b))
+    }
+    #[inline(always)]
+    fn max(self, a: __m512, b: __m512) -> __m512 {
+        avx512!(_mm512_max_ps(a, b))
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        avx512!(_mm512_fmadd_ps(a, b, c))
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        avx512!(_mm512_fnmadd_ps(a, b, c))
+    }
+    #[inline(always)]
+    fn eq(self, a: __m512, b: __m512) -> __mmask16 {
+        avx512!(_mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn ne(self, a: __m512, b: __m512) -> __mmask16 {
+        avx512!(_mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(a, b))
+    }
+    #[inline(always)]
+    fn select(self, mask: __mmask16, a: __m512, b: __m512) -> __m512 {
+        avx512!(_mm512_mask_mov_ps(b, mask, a))
+    }
+    #[inline(always)]
+    fn no_lanes(self) -> __mmask16 {
+        0
+    }
+    #[inline(always)]
+    fn or_mask(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a | b
+    }
+    #[inline(always)]
+    fn any(self, mask: __mmask16) -> bool {
+        mask != 0
+    }
+    #[inline(always)]
+    fn reduce_max(self, v: __m512) -> f32 {
+        avx512!(_mm512_reduce_max_ps(v))
+    }
+    #[inline(always)]
+    fn reduce_add(self, v: __m512) -> f32 {
+        avx512!(_mm512_reduce_add_ps(v))
+    }
+    #[inline(always)]
+    fn exp(self, v: __m512) -> __m512 {
+        exp(self, v)
+    }
+    #[inline(always)]
+    fn exp_nonpositive(self, v: __m512) -> __m512 {
+        exp_nonpositive(self, v)
+    }
+    #[inline(always)]
+    fn exp_small(self, v: __m512) -> __m512 {
+        exp_small(self, v)
+    }
+
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> __m512 {
+        // SAFETY: CPU feature: `self` proves avx512f. Bounds: the caller's, 16 readable floats.
+        unsafe { _mm512_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn load_tail(self, p: *const f32, len: usize, fill: __m512) -> __m512 {
+        // SAFETY: CPU feature: `self` proves avx512f. Bounds: the mask covers the first len
+        // lanes, which the caller vouches for; masked-off lanes are not accessed.
+        unsafe { _mm512_mask_loadu_ps(fill, lanes(len), p) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32, v: __m512) {
+        // SAFETY: CPU feature: `self` proves avx512f. Bounds: the caller's, 16 writable floats.
+        unsafe { _mm512_storeu_ps(p, v) }
+    }
+    #[inline(always)]
+    unsafe fn store_tail(self, p: *mut f32, len: usize, v: __m512) {
+        // SAFETY: CPU feature: `self` proves avx512f. Bounds: the mask covers the first len
+        // lanes, which the caller vouches for; masked-off lanes are not written.
+        unsafe { _mm512_mask_storeu_ps(p, lanes(len), v) }
+    }
+}
