@@ -457,35 +457,28 @@ impl Task for Backward<'_, '_> {
     }
 }
 
-/// One query block, run with the ISA's features on whichever thread takes it.
-struct BlockTask<'p, 'b, 's> {
+/// A forward query block or a backward kv group.
+enum Block<'b> {
+    Query(QueryBlock<'b>),
+    Group(GroupTask<'b>),
+}
+
+/// One block of either pass, run with the ISA's features on whichever thread takes it.
+struct BlockWork<'p, 'b, 's> {
     problem: &'p Problem<'p>,
-    block: QueryBlock<'b>,
+    block: Block<'b>,
     scratch: &'s mut Scratch,
 }
 
-impl Task for BlockTask<'_, '_, '_> {
+impl Task for BlockWork<'_, '_, '_> {
     type Output = ();
 
     #[inline(always)]
     fn run<K: Kernel>(self, kernel: K) {
-        forward_block(kernel, self.problem, self.block, self.scratch);
-    }
-}
-
-/// One kv head's group, run with the ISA's features on whichever thread takes it.
-struct GroupWork<'p, 'b, 's> {
-    problem: &'p Problem<'p>,
-    group: GroupTask<'b>,
-    scratch: &'s mut Scratch,
-}
-
-impl Task for GroupWork<'_, '_, '_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        backward_group(kernel, self.problem, self.group, self.scratch);
+        match self.block {
+            Block::Query(blk) => forward_block(kernel, self.problem, blk, self.scratch),
+            Block::Group(task) => backward_group(kernel, self.problem, task, self.scratch),
+        }
     }
 }
 
@@ -495,8 +488,8 @@ fn forward<K: Kernel>(kernel: K, p: &Problem<'_>, out: &mut [f32], lse: &mut [f3
     let Shape { heads, q_len, head_dim: d, .. } = p.shape;
     let task = |scratch: &mut Scratch, bh: usize, qb: usize, out: &mut [f32], lse: &mut [f32]| {
         let (b, h) = (bh / heads, bh % heads);
-        let block = QueryBlock { b, h, q0: qb * BR, out, lse };
-        kernel.vectorize(BlockTask { problem: p, block, scratch });
+        let block = Block::Query(QueryBlock { b, h, q0: qb * BR, out, lse });
+        kernel.vectorize(BlockWork { problem: p, block, scratch });
     };
     let heads_out = out.chunks_mut(q_len * d).zip(lse.chunks_mut(q_len));
     if threads == 1 || p.shape.batch * heads * q_len.div_ceil(BR) == 1 {
@@ -542,7 +535,7 @@ fn backward<K: Kernel>(kernel: K, job: Backward<'_, '_>) {
             dk,
             dv,
         };
-        kernel.vectorize(GroupWork { problem: p, group, scratch });
+        kernel.vectorize(BlockWork { problem: p, block: Block::Group(group), scratch });
     };
     let tasks = dq.chunks_mut(q_group).zip(dk.chunks_mut(kv_head).zip(dv.chunks_mut(kv_head)));
     if threads == 1 || p.shape.batch * kv_heads == 1 {

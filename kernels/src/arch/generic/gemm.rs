@@ -171,6 +171,27 @@ pub(crate) trait GemmKernel: Copy + Send + Sync {
     }
 }
 
+/// Asserts the contract of [`GemmKernel::kernel`] for tiles of at most `mr x nr`: `a` is
+/// `rows x k` with `1 <= rows <= mr`, `b` is `k x cols` with `cols <= nr` and unit column
+/// stride (unless `cols == 1`), and the tile is `rows x cols`. Every microkernel checks it
+/// before its raw loads and stores; the loops never break it.
+#[inline(always)]
+pub(crate) fn assert_tile(mr: usize, nr: usize, a: &MatRef<'_>, b: &MatRef<'_>, tile: &Tile<'_>) {
+    let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
+    assert!(
+        (1..=mr).contains(&rows)
+            && cols <= nr
+            && b.rows() == k
+            && (b.col_stride() == 1 || cols == 1)
+            && tile.rows() == rows
+            && tile.cols() == cols,
+        "a {rows}x{k} times b {}x{cols} into a {}x{} tile is not one {mr}x{nr} microkernel tile",
+        b.rows(),
+        tile.rows(),
+        tile.cols()
+    );
+}
+
 /// Rows `row..row + mr` of `a` and of `strip`, which the caller took inside both.
 #[inline(always)]
 pub(crate) fn strip_tile<'s, 'a>(

@@ -3,7 +3,7 @@
 //! for the baseline target. Every generic loop runs on it unchanged.
 
 use super::generic::exp::{EXP_HI, EXP_LO, EXP2_HI, EXP2_LO, LOG2E, poly_2, poly_e, reduce};
-use super::generic::gemm::{GemmKernel, Scale, Tile};
+use super::generic::gemm::{GemmKernel, Scale, Tile, assert_tile};
 use super::{Kernel, Task, Vector};
 use crate::MatRef;
 
@@ -182,13 +182,7 @@ impl GemmKernel for Scalar {
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
-        assert!(
-            rows <= MR && cols <= NR && b.rows() == k && tile.rows() == rows && tile.cols() == cols,
-            "scalar kernel: a {rows}x{k}, b {}x{cols}, tile {}x{} do not form one tile",
-            b.rows(),
-            tile.rows(),
-            tile.cols()
-        );
+        assert_tile(MR, NR, &a, &b, &tile);
         let (a_data, a_rs, a_cs) = (a.as_slice(), a.row_stride(), a.col_stride());
         let (b_data, b_rs, b_cs) = (b.as_slice(), b.row_stride(), b.col_stride());
         let mut acc = [[0.0f32; NR]; MR];

@@ -18,7 +18,7 @@ mod vector;
 use core::arch::x86_64::*;
 
 use crate::MatRef;
-use crate::arch::generic::gemm::{GemmKernel, Scale, Tile};
+use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, assert_tile};
 use crate::arch::{Kernel, Task};
 use exp::tail_mask;
 
@@ -62,18 +62,7 @@ impl GemmKernel for Avx2 {
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
-        assert!(
-            (1..=MR).contains(&rows)
-                && cols <= NR
-                && b.rows() == k
-                && (b.col_stride() == 1 || cols == 1)
-                && tile.rows() == rows
-                && tile.cols() == cols,
-            "avx2 kernel: a {rows}x{k}, b {}x{cols}, tile {}x{} do not form one tile",
-            b.rows(),
-            tile.rows(),
-            tile.cols()
-        );
+        assert_tile(MR, NR, &a, &b, &tile);
         let ops = Operands {
             a: a.as_slice().as_ptr(),
             a_rs: a.row_stride(),
@@ -83,29 +72,21 @@ impl GemmKernel for Avx2 {
             k,
             cols,
         };
-        macro_rules! by_rows {
+        macro_rules! tiles {
             ($vecs:literal, $full:literal) => {
                 // SAFETY: CPU feature: `self` proves avx2+fma (`new_unchecked`). Bounds: `ops` are the
                 // in-bounds views `a`, `b` with rows <= MR, cols <= 8 * VECS (VECS picked from cols below),
                 // B's column stride 1 (or one column), and the tile checked to be rows x cols.
                 unsafe {
-                    match rows {
-                        1 => tile_kernel::<1, $vecs, $full>(&ops, scale, &mut tile),
-                        2 => tile_kernel::<2, $vecs, $full>(&ops, scale, &mut tile),
-                        3 => tile_kernel::<3, $vecs, $full>(&ops, scale, &mut tile),
-                        4 => tile_kernel::<4, $vecs, $full>(&ops, scale, &mut tile),
-                        5 => tile_kernel::<5, $vecs, $full>(&ops, scale, &mut tile),
-                        6 => tile_kernel::<6, $vecs, $full>(&ops, scale, &mut tile),
-                        _ => unreachable!("1 <= rows <= MR, asserted above"),
-                    }
+                    by_rows!(rows, [1 2 3 4 5 6], tile_kernel, ($vecs, $full), (&ops, scale, &mut tile))
                 }
             };
         }
         match cols {
-            NR => by_rows!(2, true),
-            8 => by_rows!(1, true),
-            9.. => by_rows!(2, false),
-            _ => by_rows!(1, false),
+            NR => tiles!(2, true),
+            8 => tiles!(1, true),
+            9.. => tiles!(2, false),
+            _ => tiles!(1, false),
         }
     }
 }

@@ -13,34 +13,8 @@ impl Vector for Avx2 {
     const LANES: usize = 8;
     const FMA: bool = true;
 
-    #[inline(always)]
-    fn splat(self, x: f32) -> __m256 {
-        avx2!(_mm256_set1_ps(x))
-    }
-    #[inline(always)]
-    fn add(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_add_ps(a, b))
-    }
-    #[inline(always)]
-    fn sub(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_sub_ps(a, b))
-    }
-    #[inline(always)]
-    fn mul(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_mul_ps(a, b))
-    }
-    #[inline(always)]
-    fn max(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_max_ps(a, b))
-    }
-    #[inline(always)]
-    fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
-        avx2!(_mm256_fmadd_ps(a, b, c))
-    }
-    #[inline(always)]
-    fn neg_mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
-        avx2!(_mm256_fnmadd_ps(a, b, c))
-    }
+    arithmetic!(avx2, __m256, _mm256_set1_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_max_ps, _mm256_fmadd_ps, _mm256_fnmadd_ps);
+
     #[inline(always)]
     fn eq(self, a: __m256, b: __m256) -> __m256 {
         avx2!(_mm256_cmp_ps::<_CMP_EQ_OQ>(a, b))
@@ -80,18 +54,6 @@ impl Vector for Avx2 {
             let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
             _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)))
         })
-    }
-    #[inline(always)]
-    fn exp(self, v: __m256) -> __m256 {
-        exp(self, v)
-    }
-    #[inline(always)]
-    fn exp_nonpositive(self, v: __m256) -> __m256 {
-        exp_nonpositive(self, v)
-    }
-    #[inline(always)]
-    fn exp_small(self, v: __m256) -> __m256 {
-        exp_small(self, v)
     }
 
     #[inline(always)]

@@ -30,7 +30,7 @@ mod vector;
 use core::arch::x86_64::*;
 
 use crate::MatRef;
-use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, strip_tile};
+use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, assert_tile, strip_tile};
 use crate::arch::{Kernel, Task};
 
 const MR: usize = 12;
@@ -113,18 +113,7 @@ impl GemmKernel for Avx512 {
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
-        assert!(
-            (1..=MR).contains(&rows)
-                && cols <= NR
-                && b.rows() == k
-                && (b.col_stride() == 1 || cols == 1)
-                && tile.rows() == rows
-                && tile.cols() == cols,
-            "avx512 kernel: a {rows}x{k}, b {}x{cols}, tile {}x{} do not form one tile",
-            b.rows(),
-            tile.rows(),
-            tile.cols()
-        );
+        assert_tile(MR, NR, &a, &b, &tile);
         let masks = [lanes(cols), lanes(cols.saturating_sub(16))];
         let operands = Operands {
             a: a.as_slice().as_ptr(),
@@ -135,35 +124,21 @@ impl GemmKernel for Avx512 {
             k,
             masks,
         };
-        macro_rules! by_rows {
+        macro_rules! tiles {
             ($vecs:literal, $full:literal) => {
                 // SAFETY: CPU feature: `self` proves avx512f. Bounds: `operands` are the in-bounds views
                 // `a`, `b`: rows <= MR, cols <= 16 * VECS (equal when FULL), B's column stride 1 (or one
                 // column), `masks` enabling exactly lanes j < cols; the tile was checked rows x cols.
                 unsafe {
-                    match rows {
-                        1 => tile_kernel::<1, $vecs, $full>(&operands, scale, &mut tile),
-                        2 => tile_kernel::<2, $vecs, $full>(&operands, scale, &mut tile),
-                        3 => tile_kernel::<3, $vecs, $full>(&operands, scale, &mut tile),
-                        4 => tile_kernel::<4, $vecs, $full>(&operands, scale, &mut tile),
-                        5 => tile_kernel::<5, $vecs, $full>(&operands, scale, &mut tile),
-                        6 => tile_kernel::<6, $vecs, $full>(&operands, scale, &mut tile),
-                        7 => tile_kernel::<7, $vecs, $full>(&operands, scale, &mut tile),
-                        8 => tile_kernel::<8, $vecs, $full>(&operands, scale, &mut tile),
-                        9 => tile_kernel::<9, $vecs, $full>(&operands, scale, &mut tile),
-                        10 => tile_kernel::<10, $vecs, $full>(&operands, scale, &mut tile),
-                        11 => tile_kernel::<11, $vecs, $full>(&operands, scale, &mut tile),
-                        12 => tile_kernel::<12, $vecs, $full>(&operands, scale, &mut tile),
-                        _ => unreachable!("1 <= rows <= MR, asserted above"),
-                    }
+                    by_rows!(rows, [1 2 3 4 5 6 7 8 9 10 11 12], tile_kernel, ($vecs, $full), (&operands, scale, &mut tile))
                 }
             };
         }
         match cols {
-            NR => by_rows!(2, true),
-            17.. => by_rows!(2, false),
-            16 => by_rows!(1, true),
-            _ => by_rows!(1, false),
+            NR => tiles!(2, true),
+            17.. => tiles!(2, false),
+            16 => tiles!(1, true),
+            _ => tiles!(1, false),
         }
     }
 }

@@ -13,34 +13,8 @@ impl Vector for Avx512 {
     const LANES: usize = 16;
     const FMA: bool = true;
 
-    #[inline(always)]
-    fn splat(self, x: f32) -> __m512 {
-        avx512!(_mm512_set1_ps(x))
-    }
-    #[inline(always)]
-    fn add(self, a: __m512, b: __m512) -> __m512 {
-        avx512!(_mm512_add_ps(a, b))
-    }
-    #[inline(always)]
-    fn sub(self, a: __m512, b: __m512) -> __m512 {
-        avx512!(_mm512_sub_ps(a, b))
-    }
-    #[inline(always)]
-    fn mul(self, a: __m512, b: __m512) -> __m512 {
-        avx512!(_mm512_mul_ps(a, b))
-    }
-    #[inline(always)]
-    fn max(self, a: __m512, b: __m512) -> __m512 {
-        avx512!(_mm512_max_ps(a, b))
-    }
-    #[inline(always)]
-    fn mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
-        avx512!(_mm512_fmadd_ps(a, b, c))
-    }
-    #[inline(always)]
-    fn neg_mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
-        avx512!(_mm512_fnmadd_ps(a, b, c))
-    }
+    arithmetic!(avx512, __m512, _mm512_set1_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_max_ps, _mm512_fmadd_ps, _mm512_fnmadd_ps);
+
     #[inline(always)]
     fn eq(self, a: __m512, b: __m512) -> __mmask16 {
         avx512!(_mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b))
@@ -72,18 +46,6 @@ impl Vector for Avx512 {
     #[inline(always)]
     fn reduce_add(self, v: __m512) -> f32 {
         avx512!(_mm512_reduce_add_ps(v))
-    }
-    #[inline(always)]
-    fn exp(self, v: __m512) -> __m512 {
-        exp(self, v)
-    }
-    #[inline(always)]
-    fn exp_nonpositive(self, v: __m512) -> __m512 {
-        exp_nonpositive(self, v)
-    }
-    #[inline(always)]
-    fn exp_small(self, v: __m512) -> __m512 {
-        exp_small(self, v)
     }
 
     #[inline(always)]
