@@ -45,7 +45,7 @@ impl Inputs {
     }
 
     fn naive(&mut self) {
-        naive::matmul(&self.a, &self.b, &mut self.c, self.n);
+        naive::matmul(&self.a, &self.b, &mut self.c, self.n).expect("n x n inputs");
     }
 
     fn matrixmultiply(&mut self) {

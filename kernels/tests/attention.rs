@@ -1,239 +1,42 @@
 //! Fused attention on every ISA against the f64 oracle (`kernels::reference::attention`) and
-//! the PyTorch golden cases in `tests/data`: random shapes (proptest), finite-difference
-//! gradients, the key-permutation law (quickcheck), every error, and thread-count invariance.
-//!
-//! # Tolerance
-//! Errors are measured as max |got - want| over a tensor divided by max |want| (the tensor's
-//! scale). The kernel rounds each score once per term of a `head_dim`-long dot product, so a
-//! score `s` carries an absolute error of about `|s| * 2^-24` per few terms, which moves every
-//! probability by the same relative amount; the rest (exp at 1 ULP, sums over `kv_len`) is
-//! below 1e-6. Hence the bound `TOL * (1 + max|s| / 4)` with `TOL = 2e-6`, where max|s| is
-//! the largest |lse| of the case (lse is within log(kv_len) of the largest score). The
-//! gradients, which add one more product and the `D` subtraction, get `4 * TOL` on the same
-//! footing, measured against the size of the terms they sum (the oracle's `*_terms`) rather
-//! than their own: `dP - D` cancels, so a nearly one-hot softmax row has gradients far below
-//! the rounding error of the products that make them.
+//! the PyTorch golden cases, within the tolerance of `kernels::reference::attention::spec`
+//! (whose module doc derives it): random shapes (proptest), finite-difference gradients, the
+//! key-permutation law (quickcheck), every error, and thread-count invariance.
 
 #[macro_use]
 mod common;
 
-use common::{Rng, golden};
+use common::within;
 use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
-use kernels::reference::attention as oracle;
+use kernels::reference::attention::spec::{self, Case, MaskData, MaskKind, Outputs, max_abs};
+use kernels::reference::attention::{self as oracle};
+use kernels::reference::{Rng, golden};
 use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use quickcheck::{QuickCheck, TestResult};
 
-/// Relative error bound of out and lse at unit logits (see the module doc).
-const TOL: f64 = 2e-6;
-
-/// Everything one case needs, owned.
-#[derive(Clone, Debug)]
-struct Case {
-    shape: Shape,
-    causal: bool,
-    scale: Option<f32>,
-    /// (per_batch, values)
-    mask: Option<(bool, Vec<f32>)>,
-    q: Vec<f32>,
-    k: Vec<f32>,
-    v: Vec<f32>,
-    dout: Vec<f32>,
+/// [`Case::random`] with the mask kind as a number (0: none, 1: shared, 2: per batch), the
+/// form proptest and the sweeps below draw it in.
+fn random(shape: Shape, causal: bool, mask_kind: u8, dead_rows: bool, logit: f32, seed: u64) -> Case {
+    let mask = [MaskKind::None, MaskKind::Shared, MaskKind::PerBatch][usize::from(mask_kind % 3)];
+    Case::random(shape, causal, mask, dead_rows, logit, seed)
 }
 
-impl Case {
-    fn params(&self) -> Params<'_> {
-        Params {
-            causal: self.causal,
-            scale: self.scale,
-            mask: self
-                .mask
-                .as_ref()
-                .map(|(per_batch, m)| if *per_batch { Mask::PerBatch(m) } else { Mask::Shared(m) }),
-        }
-    }
-
-    fn qkv(&self) -> Qkv<'_> {
-        Qkv { q: &self.q, k: &self.k, v: &self.v }
-    }
-
-    /// A random case: inputs in [-1, 1) times `logit` for q (large logits), masks with dead
-    /// rows when asked.
-    fn random(shape: Shape, causal: bool, mask_kind: u8, dead_rows: bool, logit: f32, seed: u64) -> Case {
-        let mut rng = Rng(seed);
-        let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim: d } = shape;
-        let q = rng.vec(batch * heads * q_len * d, -logit, logit);
-        let k = rng.vec(batch * kv_heads * kv_len * d, -1.0, 1.0);
-        let v = rng.vec(batch * kv_heads * kv_len * d, -1.0, 1.0);
-        let dout = rng.vec(batch * heads * q_len * d, -1.0, 1.0);
-        let mask = match mask_kind % 3 {
-            0 => None,
-            kind => {
-                let per_batch = kind == 2;
-                let n = if per_batch { batch } else { 1 } * q_len * kv_len;
-                let mut m: Vec<f32> = (0..n)
-                    .map(|_| match rng.next_u64() % 4 {
-                        0 => f32::NEG_INFINITY,
-                        1 => rng.uniform(-3.0, 3.0),
-                        _ => 0.0,
-                    })
-                    .collect();
-                if dead_rows {
-                    for row in m.chunks_mut(kv_len).step_by(3) {
-                        row.fill(f32::NEG_INFINITY);
-                    }
-                }
-                Some((per_batch, m))
-            }
-        };
-        Case { shape, causal, scale: None, mask, q, k, v, dout }
-    }
-
-    /// Forward, then backward from its outputs, on `opts`, into NaN-filled buffers so that an
-    /// element the kernel leaves unwritten shows.
-    fn run(&self, opts: &Opts) -> Outputs {
-        let attn = Attention::new(self.shape, self.params()).unwrap();
-        let nan = |len: usize| vec![f32::NAN; len];
-        let mut o = Outputs {
-            out: nan(self.q.len()),
-            lse: nan(self.q.len() / self.shape.head_dim),
-            dq: nan(self.q.len()),
-            dk: nan(self.k.len()),
-            dv: nan(self.v.len()),
-        };
-        attn.forward(self.qkv(), &mut o.out, &mut o.lse, opts).unwrap();
-        let grads = Grads { dq: &mut o.dq, dk: &mut o.dk, dv: &mut o.dv };
-        attn.backward(self.qkv(), &o.out, &o.lse, &self.dout, grads, opts).unwrap();
-        o
-    }
+/// Runs forward and backward of `case` on `opts` against the oracle; returns the worst error
+/// as a fraction of its bound.
+fn check_against_oracle(what: &str, case: &Case, opts: &Opts) -> f64 {
+    let mut worst = 0.0f64;
+    case.compare(opts, within(what, &mut worst));
+    worst
 }
-
-/// What [`Case::run`] computes.
-struct Outputs {
-    out: Vec<f32>,
-    lse: Vec<f32>,
-    dq: Vec<f32>,
-    dk: Vec<f32>,
-    dv: Vec<f32>,
-}
-
-/// The largest finite |x|.
-fn max_abs(x: &[f64]) -> f64 {
-    x.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()))
-}
-
-/// max |got - want| / `scale` (the bare error when `scale` is 0); infinities must match exactly.
-fn rel_error(what: &str, got: &[f32], want: &[f64], scale: f64) -> f64 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let mut err = 0.0f64;
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        assert!(!g.is_nan(), "{what}[{i}] is NaN (want {w})");
-        if w.is_infinite() || g.is_infinite() {
-            assert_eq!(f64::from(g), w, "{what}[{i}]");
-            continue;
-        }
-        err = err.max((f64::from(g) - w).abs());
-    }
-    if scale == 0.0 { err } else { err / scale }
-}
-
-/// Runs forward and backward of `case` on `opts` and checks them against `want`; returns the
-/// worst relative errors (out, lse, grads).
-fn check(
-    what: &str,
-    case: &Case,
-    opts: &Opts,
-    want: &oracle::Forward,
-    want_grads: &oracle::Backward,
-) -> (f64, f64, f64) {
-    let Outputs { out, lse, dq, dk, dv } = case.run(opts);
-    // The largest |lse| is about the largest score, which sets the rounding error.
-    let bound = TOL * (1.0 + max_abs(&want.lse) / 4.0);
-    let e_out = rel_error(&format!("{what} out"), &out, &want.out, max_abs(&want.out));
-    assert!(e_out <= bound, "{what}: out error {e_out:e} > {bound:e}");
-    // lse: absolute error relative to 1 + |lse|.
-    let e_lse = lse
-        .iter()
-        .zip(&want.lse)
-        .map(|(&g, &w)| {
-            assert!(!g.is_nan(), "{what}: lse NaN");
-            if w.is_infinite() {
-                assert_eq!(f64::from(g), w, "{what}: lse");
-                0.0
-            } else {
-                (f64::from(g) - w).abs() / (1.0 + w.abs())
-            }
-        })
-        .fold(0.0, f64::max);
-    assert!(e_lse <= bound, "{what}: lse error {e_lse:e} > {bound:e}");
-
-    let gbound = 4.0 * bound;
-    let mut e_grad = 0.0f64;
-    let g = want_grads;
-    for (name, got, want, terms) in
-        [("dq", &dq, &g.dq, &g.dq_terms), ("dk", &dk, &g.dk, &g.dk_terms), ("dv", &dv, &g.dv, &g.dv_terms)]
-    {
-        let e = rel_error(&format!("{what} {name}"), got, want, max_abs(terms));
-        assert!(e <= gbound, "{what}: {name} error {e:e} > {gbound:e}");
-        e_grad = e_grad.max(e);
-    }
-    (e_out, e_lse, e_grad)
-}
-
-fn check_against_oracle(what: &str, case: &Case, opts: &Opts) -> (f64, f64, f64) {
-    let want = oracle::forward(&case.shape, &case.params(), &case.qkv());
-    let grads = oracle::backward(&case.shape, &case.params(), &case.qkv(), &case.dout);
-    check(what, case, opts, &want, &grads)
-}
-
-const GOLDEN: [&str; 11] = [
-    "attn_additive_mask.txt",
-    "attn_basic.txt",
-    "attn_causal_decode.txt",
-    "attn_causal_odd.txt",
-    "attn_gqa.txt",
-    "attn_head128.txt",
-    "attn_large_logits.txt",
-    "attn_mqa.txt",
-    "attn_padding_mask.txt",
-    "attn_scale.txt",
-    "attn_single_query.txt",
-];
 
 fn golden_cases(isa: Isa) {
-    for name in GOLDEN {
-        let g = golden(name);
-        let dim = |key: &str| g[key][0] as usize;
-        let f32s = |key: &str| -> Vec<f32> { g[key].iter().map(|&v| v as f32).collect() };
-        let shape = Shape {
-            batch: dim("batch"),
-            heads: dim("heads"),
-            kv_heads: dim("kv_heads"),
-            q_len: dim("q_len"),
-            kv_len: dim("kv_len"),
-            head_dim: dim("head_dim"),
-        };
-        let mask = g.get("mask_shape").map(|dims| (dims.len() == 4, f32s("mask")));
-        let case = Case {
-            shape,
-            causal: g["causal"][0] != 0.0,
-            scale: Some(g["scale"][0] as f32),
-            mask,
-            q: f32s("q"),
-            k: f32s("k"),
-            v: f32s("v"),
-            dout: f32s("dout"),
-        };
-        let want = oracle::Forward { out: g["out"].clone(), lse: g["lse"].clone() };
-        let grads = oracle::Backward {
-            dq: g["dq"].clone(),
-            dk: g["dk"].clone(),
-            dv: g["dv"].clone(),
-            ..oracle::backward(&case.shape, &case.params(), &case.qkv(), &case.dout)
-        };
-        let (o, l, gr) = check(&format!("{isa} {name}"), &case, &Opts::single(isa), &want, &grads);
-        println!("{isa} {name}: relative error out {o:.2e}, lse {l:.2e}, grads {gr:.2e}");
+    for g in golden::parse_all(&golden::ATTENTION) {
+        let (case, want, grads) = Case::golden(&g);
+        let (what, mut worst) = (format!("{isa} {}", g.name()), 0.0f64);
+        spec::compare(&case.run(&Opts::single(isa)), &want, &grads, within(&what, &mut worst));
+        println!("{what}: worst error {worst:.3} of its bound");
     }
 }
 
@@ -242,7 +45,7 @@ fn golden_cases(isa: Isa) {
 fn edge_shapes(isa: Isa) {
     let opts = Opts::single(isa);
     let lanes = isa.lanes();
-    let mut worst = (0.0f64, 0.0f64, 0.0f64);
+    let mut worst = 0.0f64;
     let shapes = [
         (1, 1, 1, 1, 1, 1),
         (1, 2, 1, lanes - 1, lanes + 1, 3),
@@ -256,27 +59,23 @@ fn edge_shapes(isa: Isa) {
     for (n, &(batch, heads, kv_heads, q_len, kv_len, head_dim)) in shapes.iter().enumerate() {
         let shape = Shape { batch, heads, kv_heads, q_len: q_len.max(1), kv_len, head_dim };
         for (causal, mask_kind) in [(false, 0), (true, 0), (false, 1), (true, 2)] {
-            let case = Case::random(shape, causal, mask_kind, true, 1.0, n as u64 * 7 + mask_kind as u64);
-            let (o, l, g) = check_against_oracle(
-                &format!("{isa} {shape:?} causal={causal} mask={mask_kind}"),
-                &case,
-                &opts,
-            );
-            worst = (worst.0.max(o), worst.1.max(l), worst.2.max(g));
+            let case = random(shape, causal, mask_kind, true, 1.0, n as u64 * 7 + mask_kind as u64);
+            let what = format!("{isa} {shape:?} causal={causal} mask={mask_kind}");
+            worst = worst.max(check_against_oracle(&what, &case, &opts));
         }
     }
-    println!("{isa}: worst relative error out {:.2e}, lse {:.2e}, grads {:.2e}", worst.0, worst.1, worst.2);
+    println!("{isa}: worst error {worst:.3} of its bound");
 }
 
 /// Dead rows: a fully masked row and early causal rows (kv_len < q_len) give 0, -inf, 0.
 fn dead_rows(isa: Isa) {
     let opts = Opts::single(isa);
     let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 9, kv_len: 4, head_dim: 5 };
-    let mut case = Case::random(shape, true, 0, false, 1.0, 3);
+    let mut case = random(shape, true, 0, false, 1.0, 3);
     let mut mask = vec![0.0f32; 9 * 4];
     mask[8 * 4..].fill(f32::NEG_INFINITY);
-    case.mask = Some((false, mask));
-    let Outputs { out, lse, dq, dk, dv } = case.run(&opts);
+    case.mask = Some(MaskData::Shared(mask));
+    let Outputs { out, lse, grads: [dq, dk, dv] } = case.run(&opts);
     // Rows 0..5 see no key (causal offset 4 - 9 = -5), row 8 is masked out.
     for i in (0..5).chain([8]) {
         assert_eq!(lse[i], f32::NEG_INFINITY, "{isa}: lse[{i}]");
@@ -297,14 +96,14 @@ fn hidden_keys_contribute_exactly_zero(isa: Isa) {
     let opts = Opts::single(isa);
     for (q_len, kv_len, head_dim) in [(3, 5, 4), (70, 100, 17)] {
         let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len, kv_len, head_dim };
-        let mut case = Case::random(shape, true, 0, false, 1.0, 5);
+        let mut case = random(shape, true, 0, false, 1.0, 5);
         // Key 0 is masked for every query; the last key is causally hidden from all but the
         // last query (kv_len > q_len).
         let mut mask = vec![0.0f32; q_len * kv_len];
         for row in mask.chunks_mut(kv_len) {
             row[0] = f32::NEG_INFINITY;
         }
-        case.mask = Some((false, mask));
+        case.mask = Some(MaskData::Shared(mask));
         let run = |hidden: f32| {
             let mut c = case.clone();
             c.v[..head_dim].fill(hidden);
@@ -322,9 +121,9 @@ fn hidden_keys_contribute_exactly_zero(isa: Isa) {
 fn threads_agree(isa: Isa) {
     let shape = Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 230, head_dim: 24 };
     for (causal, mask_kind) in [(true, 0), (false, 2)] {
-        let case = Case::random(shape, causal, mask_kind, false, 1.0, 11);
+        let case = random(shape, causal, mask_kind, false, 1.0, 11);
         let run = |threads: usize| {
-            let Outputs { out, lse, dq, dk, dv } = case.run(&Opts { isa: Some(isa), threads });
+            let Outputs { out, lse, grads: [dq, dk, dv] } = case.run(&Opts { isa: Some(isa), threads });
             [out, lse, dq, dk, dv].map(|t| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
         };
         assert!(run(1) == run(2), "{isa}: 1 and 2 threads disagree (causal={causal})");
@@ -337,7 +136,7 @@ fn threads_agree(isa: Isa) {
 fn climbing_scores(isa: Isa) {
     let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 7, kv_len: 300, head_dim: 8 };
     for step in [0.01f32, 0.1, 0.5, 3.0] {
-        let mut case = Case::random(shape, false, 0, false, 1.0, 11);
+        let mut case = random(shape, false, 0, false, 1.0, 11);
         case.q.iter_mut().for_each(|x| *x = x.abs() + 0.5);
         // Key j's score grows like j * step, plus the random spread of its direction.
         let scale = (8f32).sqrt() / 8.0;
@@ -352,7 +151,7 @@ fn climbing_scores(isa: Isa) {
 /// the other queries alone; it is not mistaken for a query that saw no key.
 fn nan_query_gives_nan(isa: Isa) {
     let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 3, kv_len: 50, head_dim: 8 };
-    let mut case = Case::random(shape, false, 0, false, 1.0, 5);
+    let mut case = random(shape, false, 0, false, 1.0, 5);
     case.q[8 + 3] = f32::NAN;
     let out = case.run(&Opts::single(isa));
     assert!(out.out[8..16].iter().all(|x| x.is_nan()) && out.lse[1].is_nan(), "{isa}: {:?}", &out.out[8..16]);
@@ -370,7 +169,7 @@ fn nan_query_gives_nan(isa: Isa) {
 /// runs.
 fn long_decode(isa: Isa) {
     let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 1, kv_len: 5000, head_dim: 64 };
-    let plain = Case::random(shape, true, 0, false, 1.0, 31);
+    let plain = random(shape, true, 0, false, 1.0, 31);
     check_against_oracle(&format!("{isa} long decode"), &plain, &Opts::single(isa));
     // One key in the second run scores 10 for the first head, past the margin above all the
     // others (about 0): the first run's sum, rescaled, still weighs about as much as that key.
@@ -380,8 +179,8 @@ fn long_decode(isa: Isa) {
     let c = 10.0 / (0.125 * q0.iter().map(|x| x * x).sum::<f32>());
     outlier.k[3000 * 64..3001 * 64].iter_mut().zip(&q0).for_each(|(k, &q)| *k = c * q);
     check_against_oracle(&format!("{isa} long decode, outlier"), &outlier, &Opts::single(isa));
-    let mut masked = Case::random(shape, false, 1, false, 1.0, 32);
-    let (_, mask) = masked.mask.as_mut().unwrap();
+    let mut masked = random(shape, false, 1, false, 1.0, 32);
+    let mask = masked.mask.as_mut().unwrap().values_mut();
     for (key, m) in mask.iter_mut().enumerate() {
         *m = if (2048..4096).contains(&key) || key % 7 == 0 { f32::NEG_INFINITY } else { 0.0 };
     }
@@ -393,8 +192,8 @@ fn long_decode(isa: Isa) {
 /// f64 reference (and PyTorch) has it; rows masked that way in part ignore those keys.
 fn huge_finite_mask(isa: Isa) {
     let shape = Shape { batch: 1, heads: 2, kv_heads: 2, q_len: 5, kv_len: 70, head_dim: 8 };
-    let mut case = Case::random(shape, false, 1, false, 1.0, 21);
-    let (_, mask) = case.mask.as_mut().unwrap();
+    let mut case = random(shape, false, 1, false, 1.0, 21);
+    let mask = case.mask.as_mut().unwrap().values_mut();
     for (row, values) in mask.chunks_mut(70).enumerate() {
         for (key, m) in values.iter_mut().enumerate() {
             *m = if row == 0 || (row + key) % 3 == 0 { f32::MIN } else { 0.0 };
@@ -411,7 +210,7 @@ fn huge_finite_mask(isa: Isa) {
 
 fn cancelling_gradients(isa: Isa) {
     let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 49, kv_len: 3, head_dim: 64 };
-    let case = Case::random(shape, true, 1, false, 8.0, 6596995578248620241);
+    let case = random(shape, true, 1, false, 8.0, 6596995578248620241);
     let grads = oracle::backward(&case.shape, &case.params(), &case.qkv(), &case.dout);
     assert!(max_abs(&grads.dq) < 1e-2 * max_abs(&grads.dq_terms), "the case no longer cancels");
     check_against_oracle(&format!("{isa} cancelling gradients"), &case, &Opts::single(isa));
@@ -434,7 +233,7 @@ fn random_shapes(isa: Isa) {
         &(dims, heads, flags),
         |((q_len, kv_len, head_dim), (batch, kv_heads, group), (causal, mask, dead, logit, seed))| {
             let shape = Shape { batch, heads: kv_heads * group, kv_heads, q_len, kv_len, head_dim };
-            let case = Case::random(shape, causal, mask, dead, logit, seed);
+            let case = random(shape, causal, mask, dead, logit, seed);
             check_against_oracle(
                 &format!("{isa} {shape:?} causal={causal} mask={mask} logit={logit}"),
                 &case,
@@ -466,11 +265,11 @@ fn finite_differences(isa: Isa) {
     .into_iter()
     .enumerate()
     {
-        let mut case = Case::random(shape, causal, mask, false, 2.0, seed as u64 + 40);
+        let mut case = random(shape, causal, mask, false, 2.0, seed as u64 + 40);
         grid(&mut case.q);
         grid(&mut case.k);
         grid(&mut case.v);
-        let Outputs { dq, dk, dv, .. } = case.run(&Opts::single(isa));
+        let Outputs { grads: [dq, dk, dv], .. } = case.run(&Opts::single(isa));
         for (name, which, got) in [("dq", 0, &dq), ("dk", 1, &dk), ("dv", 2, &dv)] {
             for (idx, &g) in got.iter().enumerate() {
                 let bump = |delta: f32| {
@@ -516,19 +315,20 @@ fn law_key_permutation() {
     fn prop(seed: u64, kv_len: u8, perm_seed: u64) -> TestResult {
         let kv_len = usize::from(kv_len % 40) + 1;
         let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 5, kv_len, head_dim: 7 };
-        let case = Case::random(shape, false, 1, false, 1.0, seed);
+        let case = random(shape, false, 1, false, 1.0, seed);
         // Fisher-Yates with the second seed.
         let mut perm: Vec<usize> = (0..kv_len).collect();
-        let mut rng = Rng(perm_seed);
+        let mut rng = Rng::new(perm_seed);
         for i in (1..kv_len).rev() {
-            perm.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+            perm.swap(i, rng.below(i as u64 + 1) as usize);
         }
         let d = shape.head_dim;
         let mut permuted = case.clone();
         for (new, &old) in perm.iter().enumerate() {
             permuted.k[new * d..][..d].copy_from_slice(&case.k[old * d..][..d]);
             permuted.v[new * d..][..d].copy_from_slice(&case.v[old * d..][..d]);
-            if let (Some((_, m)), Some((_, src))) = (permuted.mask.as_mut(), case.mask.as_ref()) {
+            if let (Some(m), Some(src)) = (permuted.mask.as_mut(), case.mask.as_ref()) {
+                let (m, src) = (m.values_mut(), src.values());
                 for i in 0..shape.q_len {
                     m[i * kv_len + new] = src[i * kv_len + old];
                 }

@@ -1,12 +1,13 @@
-//! The softmax family on every ISA against the f64 oracle (`kernels::reference::softmax`) and
-//! the PyTorch golden cases in `tests/data`, plus stability, masking, NaN isolation,
+//! The softmax family on every ISA against the f64 oracle and the PyTorch golden cases, within
+//! the bounds of `kernels::reference::softmax::spec`, plus stability, masking, NaN isolation,
 //! finite-difference gradients (proptest) and algebraic laws (quickcheck).
 
 #[macro_use]
 mod common;
 
-use common::{Rng, golden};
-use kernels::reference::softmax as oracle;
+use common::{assert_within, within};
+use kernels::reference::softmax::spec;
+use kernels::reference::{Rng, U, golden};
 use kernels::softmax::{
     log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
 };
@@ -14,115 +15,27 @@ use kernels::{Isa, Opts};
 use proptest::prelude::*;
 use quickcheck::{QuickCheck, TestResult};
 
-/// 2^-24, the unit roundoff of f32.
-const U: f64 = 1.0 / 16_777_216.0;
-
 fn single(isa: Isa) -> Opts {
     Opts::single(isa)
 }
 
-/// Row maxima and minima of the finite part of each row.
-fn row_extent(x: &[f32], cols: usize) -> Vec<(f64, f64)> {
-    x.chunks(cols)
-        .map(|row| {
-            let finite = row.iter().filter(|v| v.is_finite()).map(|&v| f64::from(v));
-            let (hi, lo) =
-                finite.fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), v| (hi.max(v), lo.min(v)));
-            if hi.is_finite() { (hi, lo) } else { (0.0, 0.0) }
-        })
-        .collect()
-}
-
-/// Allowed relative error of a softmax output, in units of U (2^-24).
-///
-/// Where it comes from: ~2 ULP (4 U) for the exp and the final multiplies; rounding
-/// `x - m_block` and `m_block - max` in f32 perturbs the exponent by up to |x - max| U and
-/// (max - min) U; the per-lane running sums add one rounding per term, which for these random
-/// inputs stays within a few times log2(cols) U (a random walk, not the cols * U worst case).
-fn softmax_tol_units(x: f64, max: f64, min: f64, cols: usize) -> f64 {
-    // A masked (-inf) element has an exact 0 and needs no slack.
-    let x = if x.is_finite() { x } else { max };
-    8.0 + (max - x) + (max - min) + 4.0 * (cols as f64).log2()
-}
-
-fn assert_close(what: &str, got: &[f32], want: &[f64], tol: impl Fn(usize) -> f64) -> f64 {
-    assert_eq!(got.len(), want.len());
-    let mut worst = 0.0f64;
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        if w.is_nan() {
-            assert!(g.is_nan(), "{what}[{i}]: got {g:e}, want NaN");
-            continue;
-        }
-        if w.is_infinite() {
-            assert_eq!(f64::from(g), w, "{what}[{i}]");
-            continue;
-        }
-        let err = (f64::from(g) - w).abs();
-        let allowed = tol(i);
-        assert!(err <= allowed, "{what}[{i}]: got {g:e}, want {w:e}, error {err:e} > allowed {allowed:e}");
-        if w.abs() > 1e-30 {
-            worst = worst.max(err / w.abs());
-        }
-    }
-    worst
-}
-
-/// Checks all four ops of one ISA on one input, against the oracle. Returns the worst relative
-/// errors of (softmax, log_softmax).
-fn check_against_oracle(isa: Isa, x: &[f32], dy: &[f32], cols: usize) -> (f64, f64) {
+/// Checks all four ops of one ISA on one input against the oracle, within the bounds of
+/// `reference::softmax::spec`, and the in-place forms bitwise against the out-of-place ones.
+/// Returns the worst error as a fraction of its bound.
+fn check_against_oracle(isa: Isa, x: &[f32], dy: &[f32], cols: usize) -> f64 {
     let opts = single(isa);
-    let n = x.len();
-    let extent = row_extent(x, cols);
-    let log_cols = (cols as f64).log2();
-
-    let mut y = vec![0.0; n];
-    softmax(x, &mut y, cols, &opts).unwrap();
-    let want = oracle::softmax(x, cols);
-    let sm = assert_close(&format!("{isa} softmax cols={cols}"), &y, &want, |i| {
-        let (max, min) = extent[i / cols];
-        let units = softmax_tol_units(f64::from(x[i]), max, min, cols);
-        want[i].abs() * units * U + 1e-37
-    });
+    let mut worst = 0.0f64;
+    let context = format!("{isa} cols={cols}");
+    let (y, l) = spec::compare_forward(x, cols, &opts, within(&context, &mut worst));
     let mut in_place = x.to_vec();
     softmax_in_place(&mut in_place, cols, &opts).unwrap();
     assert!(bits_eq(&in_place, &y), "{isa}: softmax_in_place differs");
-
-    let mut l = vec![0.0; n];
-    log_softmax(x, &mut l, cols, &opts).unwrap();
-    let want_l = oracle::log_softmax(x, cols);
-    // (x - max) and the subtraction of ln(sum) round relative to |result|; ln(sum) inherits
-    // the sum's relative error as an absolute one.
-    let lsm = assert_close(&format!("{isa} log_softmax cols={cols}"), &l, &want_l, |i| {
-        (2.0 * want_l[i].abs() + 8.0 + 4.0 * log_cols) * U
-    });
     let mut in_place = x.to_vec();
     log_softmax_in_place(&mut in_place, cols, &opts).unwrap();
     assert!(bits_eq(&in_place, &l), "{isa}: log_softmax_in_place differs");
-
     // Backward from the f32 forward outputs, against f64 on the same f32 inputs.
-    let mut dx = vec![0.0; n];
-    softmax_backward(&y, dy, &mut dx, cols, &opts).unwrap();
-    let want_dx = oracle::softmax_backward(&y, dy, cols);
-    let scale: Vec<f64> = y
-        .chunks(cols)
-        .zip(dy.chunks(cols))
-        .map(|(y, d)| y.iter().zip(d).map(|(&a, &b)| f64::from(a * b).abs()).sum())
-        .collect();
-    // dx = y (dy - dot): the dot's error is about log2(cols) U * sum|y dy|, then two roundings.
-    assert_close(&format!("{isa} softmax_backward cols={cols}"), &dx, &want_dx, |i| {
-        let (yi, di) = (f64::from(y[i]).abs(), f64::from(dy[i]).abs());
-        yi * (di + scale[i / cols]) * (4.0 + 4.0 * log_cols) * U + 1e-37
-    });
-    let mut dx = vec![0.0; n];
-    log_softmax_backward(&l, dy, &mut dx, cols, &opts).unwrap();
-    let want_dx = oracle::log_softmax_backward(&l, dy, cols);
-    let abs_sum: Vec<f64> = dy.chunks(cols).map(|d| d.iter().map(|&v| f64::from(v).abs()).sum()).collect();
-    // dx = dy - e^y sum(dy): exp is within 2 ULP, the sum within log2(cols) U * sum|dy|.
-    assert_close(&format!("{isa} log_softmax_backward cols={cols}"), &dx, &want_dx, |i| {
-        let e = f64::from(l[i]).exp();
-        (f64::from(dy[i]).abs() + e * abs_sum[i / cols]) * (8.0 + 4.0 * log_cols) * U + 1e-37
-    });
-    (sm, lsm)
+    spec::compare_backward(&y, &l, dy, cols, &opts, within(&context, &mut worst));
+    worst
 }
 
 fn bits_eq(a: &[f32], b: &[f32]) -> bool {
@@ -130,26 +43,20 @@ fn bits_eq(a: &[f32], b: &[f32]) -> bool {
 }
 
 fn matches_reference(isa: Isa) {
-    let mut rng = Rng(0x5EED ^ isa.lanes() as u64);
-    let (mut worst_sm, mut worst_lsm) = (0.0f64, 0.0f64);
+    let mut rng = Rng::new(0x5EED ^ isa.lanes() as u64);
+    let mut worst = 0.0f64;
     for cols in [1, 2, 7, 15, 16, 17, 31, 33, 127, 128, 129, 257, 1000] {
         for rows in [1, 2, 5] {
             let x = rng.vec(rows * cols, -8.0, 8.0);
             let dy = rng.vec(rows * cols, -1.0, 1.0);
-            let (sm, lsm) = check_against_oracle(isa, &x, &dy, cols);
-            worst_sm = worst_sm.max(sm);
-            worst_lsm = worst_lsm.max(lsm);
+            worst = worst.max(check_against_oracle(isa, &x, &dy, cols));
         }
     }
-    println!(
-        "{isa}: worst relative error softmax {worst_sm:.3e} ({:.1} x 2^-24), log_softmax \
-         {worst_lsm:.3e}",
-        worst_sm / U
-    );
+    println!("{isa}: worst error {worst:.3} of its bound");
 }
 
 fn large_offsets_and_spreads(isa: Isa) {
-    let mut rng = Rng(17);
+    let mut rng = Rng::new(17);
     let cols = 67;
     for (lo, hi) in [(1e4 - 10.0, 1e4 + 10.0), (-1e4 - 10.0, -1e4 + 10.0), (-1e4, 1e4), (-3e38, 3e38)] {
         let x = rng.vec(3 * cols, lo, hi);
@@ -169,7 +76,7 @@ fn masks_and_nan(isa: Isa) {
     let opts = single(isa);
     let ninf = f32::NEG_INFINITY;
     for cols in [1, 3, 16, 17, 40, 130, 300] {
-        let mut rng = Rng(cols as u64);
+        let mut rng = Rng::new(cols as u64);
         let mut x = rng.vec(4 * cols, -3.0, 3.0);
         // Row 0: all -inf. Row 1: every other element masked. Row 2: one NaN. Row 3: plain.
         x[..cols].fill(ninf);
@@ -208,7 +115,7 @@ fn rescaling_across_blocks(isa: Isa) {
     let mut x = ramp_up;
     x.extend(ramp_down);
     x.extend(steps);
-    let dy = Rng(5).vec(x.len(), -1.0, 1.0);
+    let dy = Rng::new(5).vec(x.len(), -1.0, 1.0);
     check_against_oracle(isa, &x, &dy, cols);
 }
 
@@ -218,7 +125,7 @@ fn tails_stay_inside(isa: Isa) {
         let cols = cols.max(1);
         let rows = 3;
         let n = rows * cols;
-        let x = Rng(cols as u64).vec(n, -5.0, 5.0);
+        let x = Rng::new(cols as u64).vec(n, -5.0, 5.0);
         let mut y = vec![-7.0f32; n + 9];
         softmax(&x, &mut y[..n], cols, &single(isa)).unwrap();
         log_softmax(&x, &mut y[..n], cols, &single(isa)).unwrap();
@@ -234,8 +141,8 @@ fn tails_stay_inside(isa: Isa) {
 
 fn threads_agree(isa: Isa) {
     let (rows, cols) = (301, 257);
-    let x = Rng(99).vec(rows * cols, -20.0, 20.0);
-    let dy = Rng(98).vec(rows * cols, -1.0, 1.0);
+    let x = Rng::new(99).vec(rows * cols, -20.0, 20.0);
+    let dy = Rng::new(98).vec(rows * cols, -1.0, 1.0);
     let one = single(isa);
     let many = Opts { isa: Some(isa), threads: 3 };
     type Op = fn(&[f32], &[f32], &mut [f32], usize, &Opts) -> Result<(), kernels::Error>;
@@ -254,58 +161,10 @@ fn threads_agree(isa: Isa) {
     }
 }
 
-const GOLDEN: [&str; 6] = [
-    "softmax_large_logits.txt",
-    "softmax_masked_rows.txt",
-    "softmax_negative_offset.txt",
-    "softmax_one_col.txt",
-    "softmax_small.txt",
-    "softmax_wide.txt",
-];
-
 fn golden_cases(isa: Isa) {
-    let opts = single(isa);
-    for name in GOLDEN {
-        let case = golden(name);
-        let f32s = |key: &str| -> Vec<f32> { case[key].iter().map(|&v| v as f32).collect() };
-        let (rows, cols) = (case["rows"][0] as usize, case["cols"][0] as usize);
-        let (x, dy) = (f32s("x"), f32s("dy"));
-        assert_eq!(x.len(), rows * cols, "{name}");
-        let extent = row_extent(&x, cols);
-        let what = |op: &str| format!("{isa} {name} {op}");
-
-        let mut y = vec![0.0; x.len()];
-        softmax(&x, &mut y, cols, &opts).unwrap();
-        let want = &case["softmax"];
-        assert_close(&what("softmax"), &y, want, |i| {
-            let (max, min) = extent[i / cols];
-            want[i].abs() * softmax_tol_units(f64::from(x[i]), max, min, cols) * U + 1e-37
-        });
-        let mut l = vec![0.0; x.len()];
-        log_softmax(&x, &mut l, cols, &opts).unwrap();
-        let want = &case["log_softmax"];
-        assert_close(&what("log_softmax"), &l, want, |i| {
-            (2.0 * want[i].abs() + 8.0 + 4.0 * (cols as f64).log2()) * U
-        });
-
-        // The backward passes take the golden forward outputs rounded to f32, as a framework
-        // would hand them over; the tolerance covers that rounding too.
-        let (y, l) = (f32s("softmax"), f32s("log_softmax"));
-        let mut dx = vec![0.0; x.len()];
-        softmax_backward(&y, &dy, &mut dx, cols, &opts).unwrap();
-        let want = &case["softmax_dx"];
-        assert_close(&what("softmax_dx"), &dx, want, |i| {
-            let row = i / cols * cols..(i / cols + 1) * cols;
-            let dot: f64 = row.map(|j| f64::from(y[j] * dy[j]).abs()).sum();
-            f64::from(y[i]).abs() * (f64::from(dy[i]).abs() + dot) * 64.0 * U + 1e-37
-        });
-        log_softmax_backward(&l, &dy, &mut dx, cols, &opts).unwrap();
-        let want = &case["log_softmax_dx"];
-        assert_close(&what("log_softmax_dx"), &dx, want, |i| {
-            let row = i / cols * cols..(i / cols + 1) * cols;
-            let sum: f64 = row.map(|j| f64::from(dy[j]).abs()).sum();
-            (f64::from(dy[i]).abs() + f64::from(l[i]).exp() * sum) * 64.0 * U + 1e-37
-        });
+    for case in golden::parse_all(&golden::SOFTMAX) {
+        let context = format!("{isa} {}", case.name());
+        spec::compare_golden(&case, &single(isa), assert_within(&context));
     }
 }
 

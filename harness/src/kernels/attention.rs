@@ -1,116 +1,45 @@
-//! Agreement checks for `kernels::attention` against the materialized f64 reference.
-//!
-//! Bound: over each output tensor, the largest error divided by the tensor's largest magnitude
-//! stays within 2e-6 (1 + max|lse| / 4) for out and lse, and four times that for dq, dk and dv:
-//! the scores' rounding grows with their size (which lse tracks), and the gradients add a
-//! second product and a subtraction. A gradient's magnitude is that of the terms it sums (the
-//! reference's `*_terms`), since `dP - D` cancels when a softmax row is nearly one-hot.
+//! `harness run attention`: fused attention against the materialized f64 reference, through
+//! `kernels::reference::attention::spec`, whose tolerance (2e-6 (1 + max|lse| / 4) of each
+//! tensor's scale for out and lse, four times that of the summed terms for the gradients)
+//! carries its derivation.
 
-use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
-use kernels::reference::{self, random_f32};
+use kernels::attention::{Attention, Params, Shape};
+use kernels::reference::attention::spec::{Case, MaskData, MaskKind};
 use kernels::{Isa, Opts};
 
 use super::{KernelConfig, Worst, check, failure};
 use crate::report::Line;
 
-/// One attention problem: its shape, what is masked, and its random inputs.
-struct Case {
-    name: &'static str,
-    shape: Shape,
-    causal: bool,
-    mask: Option<Vec<f32>>,
-    q: Vec<f32>,
-    k: Vec<f32>,
-    v: Vec<f32>,
-    dout: Vec<f32>,
-}
-
-impl Case {
-    fn new(name: &'static str, shape: Shape, causal: bool, masked: bool, seed: u64) -> Self {
-        let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim } = shape;
-        let q_size = batch * heads * q_len * head_dim;
-        let kv_size = batch * kv_heads * kv_len * head_dim;
-        // A shared mask hiding every third key, and every key from query row 1 (a dead row).
-        let mask = masked.then(|| {
-            (0..q_len * kv_len)
-                .map(|at| {
-                    let (i, j) = (at / kv_len, at % kv_len);
-                    if i == 1 || j % 3 == 2 { f32::NEG_INFINITY } else { 0.5 }
-                })
-                .collect()
-        });
-        Case {
-            name,
-            shape,
-            causal,
-            mask,
-            q: random_f32(q_size, -2.0, 2.0, seed),
-            k: random_f32(kv_size, -2.0, 2.0, seed + 1),
-            v: random_f32(kv_size, -1.0, 1.0, seed + 2),
-            dout: random_f32(q_size, -1.0, 1.0, seed + 3),
-        }
-    }
-
-    fn params(&self) -> Params<'_> {
-        Params { causal: self.causal, scale: None, mask: self.mask.as_deref().map(Mask::Shared) }
-    }
-
-    fn qkv(&self) -> Qkv<'_> {
-        Qkv { q: &self.q, k: &self.k, v: &self.v }
-    }
-
-    fn describe(&self) -> String {
-        let s = self.shape;
-        format!(
-            "{}: batch {} heads {} kv_heads {} q_len {} kv_len {} head_dim {}{}{}",
-            self.name,
-            s.batch,
-            s.heads,
-            s.kv_heads,
-            s.q_len,
-            s.kv_len,
-            s.head_dim,
-            if self.causal { ", causal" } else { "" },
-            if self.mask.is_some() { ", masked" } else { "" }
-        )
-    }
-
-    fn forward(&self, opts: &Opts) -> (Vec<f32>, Vec<f32>) {
-        let s = self.shape;
-        let mut out = vec![f32::NAN; self.q.len()];
-        let mut lse = vec![f32::NAN; s.batch * s.heads * s.q_len];
-        let attn = Attention::new(s, self.params()).expect("a valid case");
-        attn.forward(self.qkv(), &mut out, &mut lse, opts).expect("valid lengths");
-        (out, lse)
-    }
-
-    fn backward(&self, opts: &Opts, out: &[f32], lse: &[f32]) -> [Vec<f32>; 3] {
-        let (mut dq, mut dk, mut dv) =
-            (vec![f32::NAN; self.q.len()], vec![f32::NAN; self.k.len()], vec![f32::NAN; self.v.len()]);
-        let attn = Attention::new(self.shape, self.params()).expect("a valid case");
-        let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
-        attn.backward(self.qkv(), out, lse, &self.dout, grads, opts).expect("valid lengths");
-        [dq, dk, dv]
-    }
-}
-
-fn cases(seed: u64) -> Vec<Case> {
-    let shape = |batch, heads, kv_heads, q_len, kv_len, head_dim| Shape {
-        batch,
-        heads,
-        kv_heads,
-        q_len,
-        kv_len,
-        head_dim,
+/// The shapes checked, named: random inputs with scores of up to about +-4 (q in [-4, 4)).
+fn cases(seed: u64) -> Vec<(&'static str, Case)> {
+    let case = |name, (batch, heads, kv_heads, q_len, kv_len, head_dim), causal, seed| {
+        let shape = Shape { batch, heads, kv_heads, q_len, kv_len, head_dim };
+        (name, Case::random(shape, causal, MaskKind::None, false, 4.0, seed))
     };
+    let mut masked = case("masked, dead row", (1, 2, 2, 9, 31, 3), false, seed + 40);
+    masked.1.mask = Some(MaskData::striped(9, 31));
     vec![
-        Case::new("plain", shape(1, 2, 2, 33, 33, 64), false, false, seed),
-        Case::new("grouped-query", shape(2, 4, 2, 17, 50, 17), false, false, seed + 10),
-        Case::new("multi-query, causal", shape(1, 3, 1, 20, 70, 8), true, false, seed + 20),
-        Case::new("decode", shape(1, 2, 1, 1, 129, 128), true, false, seed + 30),
-        Case::new("masked, dead row", shape(1, 2, 2, 9, 31, 3), false, true, seed + 40),
-        Case::new("head_dim 1", shape(1, 1, 1, 65, 15, 1), true, false, seed + 50),
+        case("plain", (1, 2, 2, 33, 33, 64), false, seed),
+        case("grouped-query", (2, 4, 2, 17, 50, 17), false, seed + 10),
+        case("multi-query, causal", (1, 3, 1, 20, 70, 8), true, seed + 20),
+        case("decode", (1, 2, 1, 1, 129, 128), true, seed + 30),
+        masked,
+        case("head_dim 1", (1, 1, 1, 65, 15, 1), true, seed + 50),
     ]
+}
+
+/// Runs every case and records the outputs `keep` names.
+fn compare(opts: &Opts, seed: u64, keep: &[&str]) -> Worst {
+    let mut worst = Worst::default();
+    for (name, case) in cases(seed) {
+        let describe = || format!("{name}: {}", case.describe());
+        case.compare(opts, |s| {
+            if keep.contains(&s.what) {
+                worst.see(describe, s);
+            }
+        });
+    }
+    worst
 }
 
 pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
@@ -118,47 +47,23 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
     let seed = config.seed;
     vec![
         check("forward", true, || {
-            let mut worst = Worst::default();
-            for case in cases(seed) {
-                let (out, lse) = case.forward(&opts);
-                let want = reference::attention::forward(&case.shape, &case.params(), &case.qkv());
-                let tol = tolerance(&want.lse);
-                compare(&case, "out", &out, &want.out, tol * max_abs(&want.out), &mut worst);
-                compare(&case, "lse", &lse, &want.lse, tol * max_abs(&want.lse), &mut worst);
-            }
+            let worst = compare(&opts, seed, &["out", "lse"]);
             worst.verdict("out and lse of 6 shapes: GQA, MQA, causal, decode, masks".into())
         }),
         check("backward", true, || {
-            let mut worst = Worst::default();
-            for case in cases(seed) {
-                let (out, lse) = case.forward(&opts);
-                let [dq, dk, dv] = case.backward(&opts, &out, &lse);
-                let fwd = reference::attention::forward(&case.shape, &case.params(), &case.qkv());
-                let want =
-                    reference::attention::backward(&case.shape, &case.params(), &case.qkv(), &case.dout);
-                let tol = 4.0 * tolerance(&fwd.lse);
-                compare(&case, "dq", &dq, &want.dq, tol * max_abs(&want.dq_terms), &mut worst);
-                compare(&case, "dk", &dk, &want.dk, tol * max_abs(&want.dk_terms), &mut worst);
-                compare(&case, "dv", &dv, &want.dv, tol * max_abs(&want.dv_terms), &mut worst);
-            }
+            let worst = compare(&opts, seed, &["dq", "dk", "dv"]);
             worst.verdict("dq, dk and dv of the same shapes".into())
         }),
         check("dead rows", false, || {
             // kv_len < q_len under causal masking: the first rows see no key at all.
-            let case = Case::new(
-                "early rows see nothing",
-                Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 6, kv_len: 3, head_dim: 5 },
-                true,
-                false,
-                seed,
-            );
-            let (out, lse) = case.forward(&opts);
-            let [dq, ..] = case.backward(&opts, &out, &lse);
+            let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 6, kv_len: 3, head_dim: 5 };
+            let case = Case::random(shape, true, MaskKind::None, false, 4.0, seed);
+            let run = case.run(&opts);
             let dead = 3;
-            let clean = out[..dead * 5].iter().all(|&v| v == 0.0)
-                && lse[..dead].iter().all(|&v| v == f32::NEG_INFINITY)
-                && dq[..dead * 5].iter().all(|&v| v == 0.0)
-                && out.iter().chain(&dq).all(|v| !v.is_nan());
+            let clean = run.out[..dead * 5].iter().all(|&v| v == 0.0)
+                && run.lse[..dead].iter().all(|&v| v == f32::NEG_INFINITY)
+                && run.grads[0][..dead * 5].iter().all(|&v| v == 0.0)
+                && run.out.iter().chain(&run.grads[0]).all(|v| !v.is_nan());
             if clean {
                 Ok("a query that sees no key: output 0, lse -inf, gradient 0".into())
             } else {
@@ -166,13 +71,8 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             }
         }),
         check("threads", true, || {
-            let case = Case::new(
-                "threads",
-                Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 200, head_dim: 32 },
-                true,
-                false,
-                seed,
-            );
+            let shape = Shape { batch: 2, heads: 4, kv_heads: 2, q_len: 200, kv_len: 200, head_dim: 32 };
+            let case = Case::random(shape, true, MaskKind::None, false, 4.0, seed);
             let two = Opts { isa: Some(isa), threads: 2 };
             let (out1, lse1) = case.forward(&opts);
             let (out2, lse2) = case.forward(&two);
@@ -196,21 +96,4 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             }
         }),
     ]
-}
-
-/// The relative tolerance for a case whose log-sum-exps are `lse`.
-fn tolerance(lse: &[f64]) -> f64 {
-    2e-6 * (1.0 + max_abs(lse) / 4.0)
-}
-
-/// The largest finite |x|.
-fn max_abs(x: &[f64]) -> f64 {
-    x.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()))
-}
-
-/// Records each element's error against the absolute bound `allowed`.
-fn compare(case: &Case, tensor: &str, got: &[f32], want: &[f64], allowed: f64, worst: &mut Worst) {
-    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        worst.see(|| case.describe(), || format!("{tensor}[{i}]"), g, w, allowed.max(1e-30));
-    }
 }

@@ -175,7 +175,7 @@ fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
     let mut rows = Vec::new();
     if n <= 256 {
         let seconds = best_time(|| {
-            naive::matmul(&a, &b, &mut c, n);
+            naive::matmul(&a, &b, &mut c, n).expect("n x n inputs");
             black_box(&c);
         });
         rows.push(Row { name: "naive triple loop".into(), rate: flops / seconds });
@@ -199,7 +199,7 @@ fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
         name: "naive three passes".into(),
         rate: elements
             / best_time(|| {
-                naive::softmax(&x, &mut y, cols);
+                naive::softmax(&x, &mut y, cols).expect("whole rows");
                 black_box(&y);
             }),
     }];
@@ -215,7 +215,7 @@ fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
     let mut y = vec![0.0; len];
     let elements = len as f64;
     let std_exp = best_time(|| {
-        naive::exp(&x, &mut y);
+        naive::exp(&x, &mut y).expect("equal lengths");
         black_box(&y);
     });
     let mut out = vec![Row { name: "f32::exp".into(), rate: elements / std_exp }];

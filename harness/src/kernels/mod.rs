@@ -12,6 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::Instant;
 
 use kernels::Isa;
+use kernels::reference::Sample;
 use problems::check::{Failure, Status};
 use serde_json::json;
 
@@ -153,25 +154,19 @@ struct Mismatch {
 }
 
 impl Worst {
-    /// Records `got` against the exact `want` with an allowed absolute error `bound`. NaN and
-    /// infinities must match exactly.
-    fn see(
-        &mut self,
-        case: impl FnOnce() -> String,
-        index: impl FnOnce() -> String,
-        got: f32,
-        want: f64,
-        bound: f64,
-    ) {
-        let got = f64::from(got);
-        let ratio = if want.is_nan() || want.is_infinite() || got.is_nan() || got.is_infinite() {
-            if got == want || (got.is_nan() && want.is_nan()) { 0.0 } else { f64::INFINITY }
-        } else {
-            (got - want).abs() / bound.max(f64::MIN_POSITIVE)
-        };
+    /// Records one element's error against its bound; `case` describes its input.
+    fn see(&mut self, case: impl FnOnce() -> String, sample: Sample) {
+        let ratio = sample.ratio();
         if ratio > self.ratio || self.at.is_none() {
             self.ratio = ratio;
-            self.at = Some(Mismatch { case: case(), index: index(), got, want, bound });
+            let Sample { what, at, got, want, bound } = sample;
+            self.at = Some(Mismatch {
+                case: case(),
+                index: format!("{what}{at}"),
+                got: f64::from(got),
+                want,
+                bound,
+            });
         }
     }
 
@@ -195,6 +190,3 @@ impl Worst {
         }
     }
 }
-
-/// f32's unit roundoff, 2^-24.
-const U: f64 = 1.0 / 16_777_216.0;

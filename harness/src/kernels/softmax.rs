@@ -1,16 +1,14 @@
-//! Agreement checks for `kernels::softmax` against the f64 reference.
-//!
-//! Bounds, in units of u = 2^-24: softmax, relative, 8 + (max - x) + (max - min) +
-//! 4 log2(cols): a few roundings for exp and the final multiply, the rounding of `x - max` that
-//! scales with the distance from the row maximum, and the running sum's rounding. log_softmax,
-//! absolute, 2 |y| + 8 + 4 log2(cols). Backward: the dot product's error, log2(cols) u times
-//! the row's sum of |y dy| (or |dy|), plus a few roundings.
+//! `harness run softmax`: the softmax family against the f64 reference, through
+//! `kernels::reference::softmax::spec`, whose bounds (softmax relative
+//! `8 + (max - x) + (max - min) + 4 log2(cols)` u, log_softmax absolute, the backward passes
+//! scaled by the row's dot product) carry their derivations.
 
-use kernels::reference::{random_f32, softmax as oracle};
-use kernels::softmax::{log_softmax, log_softmax_backward, softmax, softmax_backward};
+use kernels::reference::random_f32;
+use kernels::reference::softmax::spec;
+use kernels::softmax::{log_softmax, softmax};
 use kernels::{Isa, Opts};
 
-use super::{KernelConfig, U, Verdict, Worst, check, failure};
+use super::{KernelConfig, Verdict, Worst, check, failure};
 use crate::report::Line;
 
 const COLS: [usize; 8] = [1, 15, 16, 17, 31, 33, 257, 1000];
@@ -59,62 +57,13 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
 
 fn forward(opts: &Opts, x: &[f32], cols: usize, worst: &mut Worst) {
     let case = || format!("{ROWS}x{cols} logits in [-8, 8)");
-    let log_cols = (cols as f64).log2();
-    let mut y = vec![0.0; x.len()];
-    softmax(x, &mut y, cols, opts).expect("valid");
-    let want = oracle::softmax(x, cols);
-    for (r, row) in x.chunks(cols).enumerate() {
-        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-        let min = row.iter().copied().fold(f32::INFINITY, f32::min) as f64;
-        for (j, &xj) in row.iter().enumerate() {
-            let i = r * cols + j;
-            let units = 8.0 + (max - f64::from(xj)) + (max - min) + 4.0 * log_cols;
-            worst.see(
-                case,
-                || format!("softmax[{r}][{j}]"),
-                y[i],
-                want[i],
-                want[i].abs() * units * U + 1e-37,
-            );
-        }
-    }
-    let mut l = vec![0.0; x.len()];
-    log_softmax(x, &mut l, cols, opts).expect("valid");
-    let want = oracle::log_softmax(x, cols);
-    for (i, (&got, &w)) in l.iter().zip(&want).enumerate() {
-        let bound = (2.0 * w.abs() + 8.0 + 4.0 * log_cols) * U;
-        worst.see(case, || format!("log_softmax[{}][{}]", i / cols, i % cols), got, w, bound);
-    }
+    spec::compare_forward(x, cols, opts, |s| worst.see(case, s));
 }
 
 fn backward(opts: &Opts, x: &[f32], dy: &[f32], cols: usize, worst: &mut Worst) {
     let case = || format!("{ROWS}x{cols} logits in [-8, 8), dy in [-1, 1)");
-    let log_cols = (cols as f64).log2();
-    let (mut y, mut l, mut dx) = (vec![0.0; x.len()], vec![0.0; x.len()], vec![0.0; x.len()]);
-    softmax(x, &mut y, cols, opts).expect("valid");
-    log_softmax(x, &mut l, cols, opts).expect("valid");
-
-    softmax_backward(&y, dy, &mut dx, cols, opts).expect("valid");
-    let want = oracle::softmax_backward(&y, dy, cols);
-    for (r, (yr, dr)) in y.chunks(cols).zip(dy.chunks(cols)).enumerate() {
-        let scale: f64 = yr.iter().zip(dr).map(|(&a, &b)| f64::from(a * b).abs()).sum();
-        for j in 0..cols {
-            let i = r * cols + j;
-            let bound = f64::from(y[i].abs()) * (f64::from(dy[i].abs()) + scale) * (4.0 + 4.0 * log_cols) * U;
-            worst.see(case, || format!("softmax_backward[{r}][{j}]"), dx[i], want[i], bound + 1e-37);
-        }
-    }
-    log_softmax_backward(&l, dy, &mut dx, cols, opts).expect("valid");
-    let want = oracle::log_softmax_backward(&l, dy, cols);
-    for (r, dr) in dy.chunks(cols).enumerate() {
-        let abs_sum: f64 = dr.iter().map(|&v| f64::from(v).abs()).sum();
-        for j in 0..cols {
-            let i = r * cols + j;
-            let e = f64::from(l[i]).exp();
-            let bound = (f64::from(dy[i].abs()) + e * abs_sum) * (8.0 + 4.0 * log_cols) * U;
-            worst.see(case, || format!("log_softmax_backward[{r}][{j}]"), dx[i], want[i], bound + 1e-37);
-        }
-    }
+    let (y, l) = spec::forward(x, cols, opts);
+    spec::compare_backward(&y, &l, dy, cols, opts, |s| worst.see(case, s));
 }
 
 /// Huge offsets stay finite, a fully masked row gives zeros (log: -inf), and a NaN poisons

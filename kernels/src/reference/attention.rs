@@ -3,7 +3,10 @@
 //! `crate::attention`: grouped-query heads, bottom-right causal alignment, additive masks, and
 //! a query that sees no key gives output 0, lse -inf and zero gradients.
 //!
-//! It panics on malformed arguments: validate with `Attention::new` first.
+//! It panics on malformed arguments: validate with `Attention::new` first. [`spec`] holds the
+//! cases, generator and tolerance it is checked with.
+
+pub mod spec;
 
 use crate::attention::{Mask, Params, Qkv, Shape};
 

@@ -1,4 +1,7 @@
-//! `C <- alpha * A * B + beta * C` as three nested loops accumulating in f64.
+//! `C <- alpha * A * B + beta * C` as three nested loops accumulating in f64; [`spec`] holds
+//! the layouts, shapes and error bound it is checked with.
+
+pub mod spec;
 
 use crate::matmul::check_shapes;
 use crate::{Error, MatMut, MatRef};

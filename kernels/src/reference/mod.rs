@@ -1,23 +1,18 @@
-//! Obvious f64 loops, one file per operation: the oracle the tests and the harness compare the
-//! kernels against. Never used as a fallback (that is `arch::scalar`).
+//! Every op described once: obvious f64 loops (the oracle, never a fallback: that is
+//! `arch::scalar`), the seeded inputs worth checking, the error bounds with their derivations,
+//! and the PyTorch golden cases. The tests, `harness run` and the fuzz targets all use it; it
+//! depends on nothing but the crate, so test-only crates stay out of the library.
 
 pub mod attention;
+pub mod exp;
+pub mod golden;
 pub mod matmul;
+mod rng;
+mod sample;
 pub mod softmax;
 
-/// `n` deterministic pseudo-random f32 uniform in [lo, hi) (SplitMix64), none exactly zero when
-/// the range is symmetric: the inputs the benches and the harness feed the kernels.
-pub fn random_f32(n: usize, lo: f32, hi: f32, seed: u64) -> Vec<f32> {
-    let mut state = seed;
-    (0..n)
-        .map(|_| {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            let unit = ((z >> 40) as f32 + 0.5) / (1u64 << 24) as f32;
-            lo + (hi - lo) * unit
-        })
-        .collect()
-}
+pub use rng::{Rng, random_f32};
+pub use sample::{At, Sample};
+
+/// f32's unit roundoff, 2^-24: the relative error of one correctly rounded operation.
+pub const U: f64 = 1.0 / 16_777_216.0;

@@ -4,14 +4,21 @@
 //!
 //! They panic on malformed shapes: they are for tests, which pass well-formed ones.
 
-/// e^x for every element, in f64.
-pub fn exp(x: &[f32]) -> Vec<f64> {
-    x.iter().map(|&v| f64::from(v).exp()).collect()
-}
+pub mod spec;
 
-fn rows(len: usize, cols: usize) -> usize {
-    assert!(cols > 0 && len.is_multiple_of(cols), "len {len} is not rows x {cols}");
-    len / cols
+/// e^x for every element, in f64 (now [`super::exp::exp`], kept here where it first lived).
+pub use super::exp::exp;
+
+/// Runs `f` on each row of `cols` elements of `a` and `b` side by side, collecting what it
+/// pushes; panics unless both are the same whole number of rows.
+fn by_rows(a: &[f32], b: &[f32], cols: usize, f: impl Fn(&[f32], &[f32], &mut Vec<f64>)) -> Vec<f64> {
+    assert_eq!(a.len(), b.len());
+    assert!(cols > 0 && a.len().is_multiple_of(cols), "len {} is not rows x {cols}", a.len());
+    let mut out = Vec::with_capacity(a.len());
+    for (a, b) in a.chunks(cols).zip(b.chunks(cols)) {
+        f(a, b, &mut out);
+    }
+    out
 }
 
 /// (max, sum of e^(x - max)) of one row, in f64; None when the row holds a NaN.
@@ -27,65 +34,41 @@ fn row_stats(row: &[f32]) -> Option<(f64, f64)> {
 
 /// Row-wise softmax over rows of `cols` elements.
 pub fn softmax(x: &[f32], cols: usize) -> Vec<f64> {
-    rows(x.len(), cols);
-    let mut out = Vec::with_capacity(x.len());
-    for row in x.chunks(cols) {
-        match row_stats(row) {
-            None => out.extend(row.iter().map(|_| f64::NAN)),
-            Some((max, _)) if max == f64::NEG_INFINITY => out.extend(row.iter().map(|_| 0.0)),
-            Some((max, sum)) => out.extend(row.iter().map(|&v| (f64::from(v) - max).exp() / sum)),
-        }
-    }
-    out
+    by_rows(x, x, cols, |row, _, out| match row_stats(row) {
+        None => out.extend(row.iter().map(|_| f64::NAN)),
+        Some((max, _)) if max == f64::NEG_INFINITY => out.extend(row.iter().map(|_| 0.0)),
+        Some((max, sum)) => out.extend(row.iter().map(|&v| (f64::from(v) - max).exp() / sum)),
+    })
 }
 
 /// Row-wise log_softmax over rows of `cols` elements.
 pub fn log_softmax(x: &[f32], cols: usize) -> Vec<f64> {
-    rows(x.len(), cols);
-    let mut out = Vec::with_capacity(x.len());
-    for row in x.chunks(cols) {
-        match row_stats(row) {
-            None => out.extend(row.iter().map(|_| f64::NAN)),
-            Some((max, _)) if max == f64::NEG_INFINITY => {
-                out.extend(row.iter().map(|_| f64::NEG_INFINITY));
-            }
-            Some((max, sum)) => {
-                let lse = max + sum.ln();
-                out.extend(row.iter().map(|&v| f64::from(v) - lse));
-            }
-        }
-    }
-    out
+    by_rows(x, x, cols, |row, _, out| match row_stats(row) {
+        None => out.extend(row.iter().map(|_| f64::NAN)),
+        Some((max, _)) if max == f64::NEG_INFINITY => out.extend(row.iter().map(|_| f64::NEG_INFINITY)),
+        Some((max, sum)) => out.extend(row.iter().map(|&v| f64::from(v) - (max + sum.ln()))),
+    })
 }
 
 /// Gradient of softmax given its output `y` and the upstream gradient `dy`:
 /// dx = y * (dy - sum(dy * y)) per row.
 pub fn softmax_backward(y: &[f32], dy: &[f32], cols: usize) -> Vec<f64> {
-    assert_eq!(y.len(), dy.len());
-    rows(y.len(), cols);
-    let mut out = Vec::with_capacity(y.len());
-    for (y, dy) in y.chunks(cols).zip(dy.chunks(cols)) {
+    by_rows(y, dy, cols, |y, dy, out| {
         let dot: f64 = y.iter().zip(dy).map(|(&y, &d)| f64::from(y) * f64::from(d)).sum();
         out.extend(y.iter().zip(dy).map(|(&y, &d)| f64::from(y) * (f64::from(d) - dot)));
-    }
-    out
+    })
 }
 
 /// Gradient of log_softmax given its output `y_log` and the upstream gradient `dy`:
 /// dx = dy - e^y_log * sum(dy) per row, and zeros for a row whose `y_log` is all -inf.
 pub fn log_softmax_backward(y_log: &[f32], dy: &[f32], cols: usize) -> Vec<f64> {
-    assert_eq!(y_log.len(), dy.len());
-    rows(y_log.len(), cols);
-    let mut out = Vec::with_capacity(y_log.len());
-    for (y, dy) in y_log.chunks(cols).zip(dy.chunks(cols)) {
+    by_rows(y_log, dy, cols, |y, dy, out| {
         if y.iter().all(|&v| v == f32::NEG_INFINITY) {
-            out.extend(y.iter().map(|_| 0.0));
-            continue;
+            return out.extend(y.iter().map(|_| 0.0));
         }
         let sum: f64 = dy.iter().map(|&d| f64::from(d)).sum();
         out.extend(y.iter().zip(dy).map(|(&y, &d)| f64::from(d) - f64::from(y).exp() * sum));
-    }
-    out
+    })
 }
 
 #[cfg(test)]

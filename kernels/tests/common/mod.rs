@@ -2,9 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::collections::HashMap;
-
 use kernels::Isa;
+use kernels::reference::Sample;
 
 /// Whether a test for `isa` should run on this host.
 ///
@@ -61,53 +60,16 @@ macro_rules! test_each_isa {
     };
 }
 
-/// A deterministic pseudo-random generator (SplitMix64), so failures replay without a seed file.
-#[derive(Debug, Clone)]
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1).
-    pub fn unit(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    }
-
-    /// Uniform in [lo, hi).
-    pub fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
-        let unit = (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32;
-        lo + (hi - lo) * unit
-    }
-
-    /// `n` values uniform in [lo, hi).
-    pub fn vec(&mut self, n: usize, lo: f32, hi: f32) -> Vec<f32> {
-        (0..n).map(|_| self.uniform(lo, hi)).collect()
-    }
+/// A sink for the reference specs' `compare`: fails on the first element past its bound,
+/// naming `context`.
+pub fn assert_within(context: &str) -> impl FnMut(Sample) + '_ {
+    move |s| assert!(s.passes(), "{context}: {s} ({:.2} of the bound)", s.ratio())
 }
 
-/// One golden case from `tests/data/<name>` (format: `../shared/golden/README.md`): each line
-/// is `key value...`, numbers parsed as f64 (`inf`, `-inf` included); the `case` line is
-/// skipped.
-pub fn golden(name: &str) -> HashMap<String, Vec<f64>> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            let key = words.next()?;
-            if key == "case" {
-                return None;
-            }
-            let values = words
-                .map(|w| w.parse::<f64>().unwrap_or_else(|e| panic!("{path}: {key}: {w}: {e}")))
-                .collect();
-            Some((key.to_string(), values))
-        })
-        .collect()
+/// [`assert_within`] that also keeps the worst error seen, as a fraction of its bound.
+pub fn within<'a>(context: &'a str, worst: &'a mut f64) -> impl FnMut(Sample) + 'a {
+    move |s| {
+        assert!(s.passes(), "{context}: {s} ({:.2} of the bound)", s.ratio());
+        *worst = worst.max(s.ratio());
+    }
 }
