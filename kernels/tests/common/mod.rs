@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod guard;
+
 use std::collections::HashMap;
 
 use kernels::Isa;
