@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod guard;
+
 use kernels::Isa;
 use kernels::reference::Sample;
 
