@@ -13,7 +13,7 @@
 use kernels::math::exp;
 use kernels::reference::softmax as reference;
 use kernels::{Error, Isa, Opts};
-use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts};
+use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which exp splits a slice over threads: big inputs are just past it.
@@ -88,7 +88,7 @@ fn ulp_of(v: f64) -> f64 {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = run(Unstructured::new(data));
+    let _ = run(Unstructured::new(&padded(data)));
 });
 
 fn run(mut u: Unstructured<'_>) -> Result<()> {

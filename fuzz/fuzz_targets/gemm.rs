@@ -15,7 +15,7 @@ use std::ops::Range;
 use kernels::matmul::gemm;
 use kernels::reference::matmul as reference;
 use kernels::{Error, Isa, MatMut, MatRef, Opts};
-use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts};
+use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which gemm splits C over threads (README, "Benchmarks"): the big problems
@@ -181,7 +181,7 @@ fn element(src: &mut Source<'_>) -> f32 {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = run(Unstructured::new(data));
+    let _ = run(Unstructured::new(&padded(data)));
 });
 
 fn run(mut u: Unstructured<'_>) -> Result<()> {

@@ -15,7 +15,7 @@ use kernels::softmax::{
     log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
 };
 use kernels::{Error, Isa, Opts};
-use kernels_fuzz::{Result, Source, THREADS, U, Unstructured, bits, isas, opts};
+use kernels_fuzz::{Result, Source, THREADS, U, Unstructured, bits, isas, opts, padded};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which the softmax family splits rows over threads: big inputs are just past it.
@@ -136,7 +136,7 @@ struct Outputs {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = run(Unstructured::new(data));
+    let _ = run(Unstructured::new(&padded(data)));
 });
 
 fn run(mut u: Unstructured<'_>) -> Result<()> {

@@ -1,9 +1,40 @@
-//! What the fuzz targets share: the (ISA, threads) pairs every input runs on, and [`Source`],
-//! which turns the fuzzer's bytes into f32 values and continues with a seeded generator once
-//! they run out, so that a short input still describes a large, fully determined problem.
+//! What the fuzz targets share: the (ISA, threads) pairs every input runs on, [`padded`],
+//! which stretches a short input to a whole problem description, and [`Source`], which turns
+//! the fuzzer's bytes into f32 values and continues with a seeded generator once they run out,
+//! so that a short input still describes a large, fully determined problem.
+
+use std::borrow::Cow;
 
 use kernels::{Isa, Opts};
 pub use libfuzzer_sys::arbitrary::{Result, Unstructured};
+
+/// Bytes that cover every target's shape, layout and flag choices (the values come after).
+pub const STRUCTURE_BYTES: usize = 64;
+
+/// `data`, extended to [`STRUCTURE_BYTES`] by a generator seeded with a hash of it.
+///
+/// libFuzzer starts with inputs of a few bytes and lengthens them only once short ones stop
+/// finding new coverage, which for these targets takes longer than a typical run: without
+/// this, every choice past the first few bytes would keep its default (alpha 1, row-major,
+/// no mask...) for the whole run. Stretched, a short input is a random problem, and a long one
+/// picks every choice itself.
+pub fn padded(data: &[u8]) -> Cow<'_, [u8]> {
+    if data.len() >= STRUCTURE_BYTES {
+        return Cow::Borrowed(data);
+    }
+    // FNV-1a of the input and its length, so that "" and "\0" differ.
+    let mut hash = 0xCBF2_9CE4_8422_2325u64;
+    for &b in data.iter().chain(&[data.len() as u8]) {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+    }
+    let mut fill = Source { bytes: &[], state: hash };
+    let mut out = data.to_vec();
+    while out.len() < STRUCTURE_BYTES {
+        out.extend_from_slice(&fill.raw().to_le_bytes());
+    }
+    out.truncate(STRUCTURE_BYTES);
+    Cow::Owned(out)
+}
 
 /// 2^-24, the unit roundoff of f32.
 pub const U: f64 = 1.0 / 16_777_216.0;
