@@ -13,7 +13,7 @@
 #[macro_use]
 mod common;
 
-use common::Rng;
+use kernels::reference::Rng;
 use common::guard::{Guard, GuardedBuf};
 use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
 use kernels::{Error, Isa, MatMut, MatRef, Opts};
@@ -166,7 +166,7 @@ impl Call {
 /// padding must keep its fill.
 fn gemm_case(isa: Isa, (m, k, n): (usize, usize, usize), layouts: [Layout; 3], call: Call) {
     let [la, lb, lc] = layouts;
-    let mut rng = Rng((m * 1_000_003 + k * 1009 + n) as u64);
+    let mut rng = Rng::new((m * 1_000_003 + k * 1009 + n) as u64);
     let (a, b, c) = (rng.vec(m * k, -1.0, 1.0), rng.vec(k * n, -1.0, 1.0), rng.vec(m * n, -1.0, 1.0));
     let c_start = |fill: f32| if call.reads_c() { c.clone() } else { vec![fill; m * n] };
     for threads in THREADS {
@@ -255,7 +255,7 @@ fn softmax_shapes() -> Vec<(usize, usize)> {
 
 /// Logits in [-8, 8) with some -inf (masked) among them.
 fn logits(rows: usize, cols: usize) -> Vec<f32> {
-    let mut rng = Rng((rows * 100_003 + cols) as u64);
+    let mut rng = Rng::new((rows * 100_003 + cols) as u64);
     (0..rows * cols)
         .map(|_| if rng.next_u64().is_multiple_of(11) { f32::NEG_INFINITY } else { rng.uniform(-8.0, 8.0) })
         .collect()
@@ -310,7 +310,7 @@ fn backward_sweep(isa: Isa, name: &str, forward: ForwardFn, f: BackwardFn) {
     for (rows, cols) in softmax_shapes() {
         let mut y = vec![0.0; rows * cols];
         forward(&logits(rows, cols), &mut y, cols, &Opts::single(isa)).unwrap();
-        let dy = Rng((rows * 7 + cols) as u64).vec(y.len(), -1.0, 1.0);
+        let dy = Rng::new((rows * 7 + cols) as u64).vec(y.len(), -1.0, 1.0);
         for threads in THREADS {
             let opts = opts(isa, threads);
             let case = format!("{name} {isa} threads={threads} rows={rows} cols={cols}");
@@ -365,7 +365,7 @@ fn log_softmax_backward(isa: Isa) {
 /// Inputs span overflow and underflow, with inf, -inf and NaN among them.
 fn exp(isa: Isa) {
     for n in SIZES.into_iter().chain([1000, 65_536, 65_553]) {
-        let mut rng = Rng(n as u64);
+        let mut rng = Rng::new(n as u64);
         let specials = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
         let x: Vec<f32> =
             (0..n).map(|i| if i % 13 == 5 { specials[i % 3] } else { rng.uniform(-100.0, 100.0) }).collect();
@@ -426,7 +426,7 @@ impl AttnCase {
             (batch * heads * q_len * head_dim, batch * kv_heads * kv_len * head_dim, batch * heads * q_len)
         };
         let mut rng =
-            Rng(dims.iter().fold(mask_kind as u64 * 2 + u64::from(causal), |h, &d| h * 131 + d as u64));
+            Rng::new(dims.iter().fold(mask_kind as u64 * 2 + u64::from(causal), |h, &d| h * 131 + d as u64));
         let mask_len = match mask_kind {
             MaskKind::None => 0,
             MaskKind::Shared => q_len * kv_len,
