@@ -31,8 +31,8 @@
 //! for any `Opts::threads`.
 
 use crate::arch::generic::attention::{Backward, Forward, Problem, Saved};
-use crate::{Error, Opts, arch};
 pub use crate::attention_shape::{Mask, Shape};
+use crate::{Error, Opts, arch};
 
 /// What is computed besides the shapes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

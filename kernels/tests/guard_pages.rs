@@ -13,9 +13,9 @@
 #[macro_use]
 mod common;
 
-use kernels::reference::Rng;
 use common::guard::{Guard, GuardedBuf};
 use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
+use kernels::reference::Rng;
 use kernels::{Error, Isa, MatMut, MatRef, Opts};
 
 /// Every dimension takes each of these: empty, 1, 2, either side of and at 8 and 16 lanes,

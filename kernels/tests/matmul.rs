@@ -204,6 +204,16 @@ fn unused_strides_may_be_huge(isa: Isa) {
     }
 }
 
+/// A one-row A may carry any row stride, even usize::MAX, and the packed path (B not
+/// row-major) must not form a byte count from it: found by the gemm fuzz target.
+fn unused_row_stride_on_the_packed_path(isa: Isa) {
+    let a = MatRef::with_strides(&[1.0, 2.0], 1, 2, usize::MAX, 1).unwrap();
+    let b = MatRef::with_strides(&[1.0, 2.0, 3.0, 4.0], 2, 2, 1, 2).unwrap();
+    let mut c = [0.0; 2];
+    matmul(a, b, MatMut::new(&mut c, 1, 2).unwrap(), &Opts::single(isa)).unwrap();
+    assert_eq!(c, [5.0, 11.0], "{isa}");
+}
+
 /// beta * C is added after the products, as in the reference: 3e38 + (3e38 - 3e38) is 3e38,
 /// where starting the sum from C would overflow to inf.
 fn c_is_added_after_the_products(isa: Isa) {
@@ -219,6 +229,7 @@ fn c_is_added_after_the_products(isa: Isa) {
 test_each_isa!(
     c_is_added_after_the_products,
     unused_strides_may_be_huge,
+    unused_row_stride_on_the_packed_path,
     shape_sweep,
     large_shapes,
     layouts,

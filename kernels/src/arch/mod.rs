@@ -9,6 +9,22 @@
 //! `unsafe` lives here and nowhere else in the crate. Op modules check their arguments, split
 //! the work over threads and hand each piece to [`dispatch`] as a [`Task`].
 
+/// Implements [`Task`] for `$ty`, whose `run` is the expression `$body` of `$this` (the task,
+/// by value) and `$k` (the ISA's token): the one shape every task has, written once.
+macro_rules! task {
+    ($ty:ty => $output:ty, |$this:ident, $k:ident| $body:expr) => {
+        impl $crate::arch::Task for $ty {
+            type Output = $output;
+
+            #[inline(always)]
+            fn run<K: $crate::arch::Kernel>(self, $k: K) -> $output {
+                let $this = self;
+                $body
+            }
+        }
+    };
+}
+
 pub(crate) mod generic;
 pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]

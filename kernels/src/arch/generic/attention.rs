@@ -20,8 +20,8 @@ use rayon::prelude::*;
 
 use super::attention_cols::{dot_rows, exp_cols, max_cols, weighted_rows};
 use super::gemm::{self, GemmKernel, Job, LINE_FLOATS, Workspace, line_start};
+use crate::arch::Kernel;
 use crate::arch::scalar::exp_small;
-use crate::arch::{Kernel, Task};
 use crate::attention_shape::{Mask, Shape};
 use crate::{MatMut, MatRef, parallel};
 
@@ -367,7 +367,8 @@ fn backward_group<K: Kernel>(kernel: K, p: &Problem<'_>, t: GroupTask<'_>, s: &m
             let r0 = g * q_len + q0;
             let rows = r0 * d..(r0 + br) * d;
             let q = &p.q[q_off + q0 * d..q_off + (q0 + br) * d];
-            let (o, d_o, lse, dq) = (&out[rows.clone()], &dout[rows.clone()], &lse[r0..r0 + br], &mut dq[rows]);
+            let (o, d_o, lse, dq) =
+                (&out[rows.clone()], &dout[rows.clone()], &lse[r0..r0 + br], &mut dq[rows]);
             kernel.transpose(q, br, d, p.scale, &mut s.qt, BR);
             kernel.transpose(d_o, br, d, 1.0, &mut s.dot, BR);
             let (dd, shift) = (&mut s.dd[..br], &mut s.shift[..br]);
@@ -418,14 +419,7 @@ pub(crate) struct Forward<'p, 'o> {
     pub threads: usize,
 }
 
-impl Task for Forward<'_, '_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        forward(kernel, self.problem, self.out, self.lse, self.threads);
-    }
-}
+task!(Forward<'_, '_> => (), |task, kernel| forward(kernel, task.problem, task.out, task.lse, task.threads));
 
 /// The forward results the backward pass reads.
 #[derive(Clone, Copy, Debug)]
@@ -448,14 +442,7 @@ pub(crate) struct Backward<'p, 'g> {
     pub threads: usize,
 }
 
-impl Task for Backward<'_, '_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        backward(kernel, self);
-    }
-}
+task!(Backward<'_, '_> => (), |task, kernel| backward(kernel, task));
 
 /// A forward query block or a backward kv group.
 enum Block<'b> {
@@ -470,17 +457,10 @@ struct BlockWork<'p, 'b, 's> {
     scratch: &'s mut Scratch,
 }
 
-impl Task for BlockWork<'_, '_, '_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        match self.block {
-            Block::Query(blk) => forward_block(kernel, self.problem, blk, self.scratch),
-            Block::Group(task) => backward_group(kernel, self.problem, task, self.scratch),
-        }
-    }
-}
+task!(BlockWork<'_, '_, '_> => (), |work, kernel| match work.block {
+    Block::Query(blk) => forward_block(kernel, work.problem, blk, work.scratch),
+    Block::Group(group) => backward_group(kernel, work.problem, group, work.scratch),
+});
 
 /// Splits the forward pass into (batch, head, query block) tasks.
 #[inline(always)]
@@ -558,7 +538,7 @@ fn backward<K: Kernel>(kernel: K, job: Backward<'_, '_>) {
 mod tests {
     use super::*;
     use crate::Isa;
-    use crate::arch::dispatch;
+    use crate::arch::{Task, dispatch};
 
     /// Runs one ISA's `exp_cols` on a tile and returns the tile and the column sums.
     struct ExpCols {

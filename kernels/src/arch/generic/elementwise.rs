@@ -37,7 +37,7 @@ impl<U: Unary> Task for Map<'_, U> {
 
     #[inline(always)]
     fn run<K: Kernel>(self, k: K) {
-        map(k, self.op, self.x, self.y);
+        map(k, self.op, self.x, self.y)
     }
 }
 

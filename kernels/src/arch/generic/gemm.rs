@@ -13,7 +13,7 @@
 //! Everything here is safe code. It is `#[inline(always)]` so that each ISA's
 //! `#[target_feature]` entry compiles the whole nest (copies included) for that ISA.
 
-use crate::arch::{Kernel, Task};
+use crate::arch::Kernel;
 use crate::{MatMut, MatRef, parallel};
 
 /// Inner-dimension slice. The B micro-panel (`KC x NR` floats) is reused across every row
@@ -256,14 +256,7 @@ pub(crate) struct Gemm<'a> {
     pub threads: usize,
 }
 
-impl Task for Gemm<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        run(kernel, self.job, self.threads);
-    }
-}
+task!(Gemm<'_> => (), |task, kernel| run(kernel, task.job, task.threads));
 
 /// One thread's share of a product, run with the ISA's features on a worker thread.
 struct Serial<'a, 'w> {
@@ -271,14 +264,7 @@ struct Serial<'a, 'w> {
     ws: &'w mut Workspace,
 }
 
-impl Task for Serial<'_, '_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, kernel: K) {
-        serial(kernel, self.job, self.ws);
-    }
-}
+task!(Serial<'_, '_> => (), |task, kernel| serial(kernel, task.job, task.ws));
 
 /// Runs `job` on `threads` workers.
 #[inline(always)]
@@ -461,7 +447,8 @@ fn row_blocks<K: GemmKernel>(
         for (jr, bpanel) in bpack.chunks_exact(K::NR * kc).enumerate() {
             let col = jc + jr * K::NR;
             let nr = K::NR.min(n - col);
-            let bpanel = MatRef::with_strides(bpanel, kc, nr, K::NR, 1).expect("a packed panel holds kc x NR");
+            let bpanel =
+                MatRef::with_strides(bpanel, kc, nr, K::NR, 1).expect("a packed panel holds kc x NR");
             let strip = c.get_mut(ic * rsc + col * csc..).and_then(|data| Tile::new(data, rsc, csc, mc, nr));
             kernel.strip(a, bpanel, scale, strip.expect("a strip of C's block lies inside C"));
         }
@@ -490,7 +477,8 @@ fn copy_a<'w>(
     let (rs, cs) = (src.row_stride(), src.col_stride());
     // Only a leading dimension that is a multiple of 4 KiB puts every row in the same L1 set;
     // any other row-major A is read in place (the copy measured 2% slower there).
-    if cs == 1 && (rs * 4) % 4096 != 0 {
+    // (A one-row view may carry any unused row stride, so no byte count is formed from it.)
+    if cs == 1 && !rs.is_multiple_of(1024) {
         return src;
     }
     if rs == 1 && cs != 1 {

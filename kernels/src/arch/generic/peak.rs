@@ -6,7 +6,6 @@
 use std::hint::black_box;
 
 use super::vector::Vector;
-use crate::arch::{Kernel, Task};
 
 /// Chains in flight.
 const CHAINS: usize = 12;
@@ -18,14 +17,7 @@ pub(crate) struct FmaChains {
     pub rounds: u64,
 }
 
-impl Task for FmaChains {
-    type Output = u64;
-
-    #[inline(always)]
-    fn run<K: Kernel>(self, k: K) -> u64 {
-        fma_chains(k, self.rounds)
-    }
-}
+task!(FmaChains => u64, |task, k| fma_chains(k, task.rounds));
 
 #[inline(always)]
 fn fma_chains<K: Vector>(k: K, rounds: u64) -> u64 {

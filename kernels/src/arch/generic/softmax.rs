@@ -7,7 +7,6 @@
 //! inside because the forward passes may run in place (`y == x`).
 
 use super::vector::Vector;
-use crate::arch::{Kernel, Task};
 
 /// The rows a forward pass reads and writes: two slices of equal length, or one in place.
 #[derive(Debug)]
@@ -24,32 +23,30 @@ pub(crate) struct Forward<'a> {
     pub cols: usize,
 }
 
-impl Task for Forward<'_> {
-    type Output = ();
+task!(Forward<'_> => (), |task, k| forward(k, task));
 
-    #[inline(always)]
-    fn run<K: Kernel>(self, k: K) {
-        let Forward { log, mut rows, cols } = self;
-        let (x, y, len) = match &mut rows {
-            Rows::Split(x, y) => {
-                assert_eq!(x.len(), y.len(), "softmax: the entry point checks equal lengths");
-                (x.as_ptr(), y.as_mut_ptr(), x.len())
-            }
-            Rows::InPlace(xy) => {
-                let p = xy.as_mut_ptr();
-                (p.cast_const(), p, xy.len())
-            }
-        };
-        assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
-        // SAFETY: CPU feature: `k` is the proof. Bounds: x and y each cover rows * cols = len
-        // elements of live slices, either two distinct slices or the very same one (in place),
-        // as the routines allow.
-        unsafe {
-            if log {
-                log_softmax_rows(k, x, y, len / cols, cols);
-            } else {
-                softmax_rows(k, x, y, len / cols, cols);
-            }
+#[inline(always)]
+fn forward<K: Vector>(k: K, task: Forward<'_>) {
+    let Forward { log, mut rows, cols } = task;
+    let (x, y, len) = match &mut rows {
+        Rows::Split(x, y) => {
+            assert_eq!(x.len(), y.len(), "softmax: the entry point checks equal lengths");
+            (x.as_ptr(), y.as_mut_ptr(), x.len())
+        }
+        Rows::InPlace(xy) => {
+            let p = xy.as_mut_ptr();
+            (p.cast_const(), p, xy.len())
+        }
+    };
+    assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
+    // SAFETY: CPU feature: `k` is the proof. Bounds: x and y each cover rows * cols = len
+    // elements of live slices, either two distinct slices or the very same one (in place), as
+    // the routines allow.
+    unsafe {
+        if log {
+            log_softmax_rows(k, x, y, len / cols, cols);
+        } else {
+            softmax_rows(k, x, y, len / cols, cols);
         }
     }
 }
@@ -65,23 +62,24 @@ pub(crate) struct Backward<'a> {
     pub cols: usize,
 }
 
-impl Task for Backward<'_> {
-    type Output = ();
+task!(Backward<'_> => (), |task, k| backward(k, task));
 
-    #[inline(always)]
-    fn run<K: Kernel>(self, k: K) {
-        let Backward { log, y, dy, dx, cols } = self;
-        let len = y.len();
-        assert!(dy.len() == len && dx.len() == len, "softmax: the entry point checks equal lengths");
-        assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
+#[inline(always)]
+fn backward<K: Vector>(k: K, task: Backward<'_>) {
+    let Backward { log, y, dy, dx, cols } = task;
+    let len = y.len();
+    assert!(dy.len() == len && dx.len() == len, "softmax: the entry point checks equal lengths");
+    assert!(cols > 0 && len.is_multiple_of(cols), "softmax: the entry point checks whole rows");
+    let rows = y.chunks_exact(cols).zip(dy.chunks_exact(cols)).zip(dx.chunks_exact_mut(cols));
+    for ((y, dy), dx) in rows {
         let (y, dy, dx) = (y.as_ptr(), dy.as_ptr(), dx.as_mut_ptr());
-        // SAFETY: CPU feature: `k` is the proof. Bounds: y, dy and dx are live slices of
-        // rows * cols elements each, and dx, a &mut, cannot overlap the shared y and dy.
+        // SAFETY: CPU feature: `k` is the proof. Bounds: y, dy and dx are rows of `cols`
+        // elements of live slices, and dx, a &mut, cannot overlap the shared y and dy.
         unsafe {
             if log {
-                log_softmax_backward_rows(k, y, dy, dx, len / cols, cols);
+                log_softmax_backward_row(k, y, dy, dx, cols);
             } else {
-                softmax_backward_rows(k, y, dy, dx, len / cols, cols);
+                softmax_backward_row(k, y, dy, dx, cols);
             }
         }
     }
@@ -369,105 +367,91 @@ unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: us
     }
 }
 
-/// dx = y * (dy - sum(dy * y)) per row.
+/// dx = y * (dy - sum(dy * y)) for one row.
 ///
 /// # Safety
-/// `y` and `dy` valid for `rows * cols` reads, `dx` for as many writes, `dx` not overlapping
-/// the inputs.
+/// `y` and `dy` valid for `cols` reads, `dx` for as many writes, `dx` not overlapping the
+/// inputs.
 #[inline(always)]
-unsafe fn softmax_backward_rows<K: Vector>(
-    k: K,
-    y: *const f32,
-    dy: *const f32,
-    dx: *mut f32,
-    rows: usize,
-    cols: usize,
-) {
+unsafe fn softmax_backward_row<K: Vector>(k: K, y: *const f32, dy: *const f32, dx: *mut f32, cols: usize) {
     let lanes = K::LANES;
-    for r in 0..rows {
-        // SAFETY: CPU feature: `k` is the proof. Bounds: row r spans [r * cols, r * cols + cols)
-        // <= rows * cols; full vectors end at i + LANES <= cols, tails are masked.
-        unsafe {
-            let (y, dy, dx) = (y.add(r * cols), dy.add(r * cols), dx.add(r * cols));
-            let zero = k.splat(0.0);
-            let mut acc = [zero; 2];
-            let mut i = 0;
-            while i + lanes <= cols {
-                let j = (i / lanes) & 1;
-                acc[j] = k.mul_add(k.load(y.add(i)), k.load(dy.add(i)), acc[j]);
-                i += lanes;
-            }
-            let rem = cols - i;
-            if rem > 0 {
-                let (a, b) = (k.load_tail(y.add(i), rem, zero), k.load_tail(dy.add(i), rem, zero));
-                acc[0] = k.mul_add(a, b, acc[0]);
-            }
-            let dot = k.splat(k.reduce_add(k.add(acc[0], acc[1])));
-            let mut i = 0;
-            while i + lanes <= cols {
-                let g = k.sub(k.load(dy.add(i)), dot);
-                k.store(dx.add(i), k.mul(k.load(y.add(i)), g));
-                i += lanes;
-            }
-            if rem > 0 {
-                let g = k.sub(k.load_tail(dy.add(i), rem, zero), dot);
-                k.store_tail(dx.add(i), rem, k.mul(k.load_tail(y.add(i), rem, zero), g));
-            }
+    // SAFETY: CPU feature: `k` is the proof. Bounds: full vectors end at i + LANES <= cols,
+    // tails are masked.
+    unsafe {
+        let zero = k.splat(0.0);
+        let mut acc = [zero; 2];
+        let mut i = 0;
+        while i + lanes <= cols {
+            let j = (i / lanes) & 1;
+            acc[j] = k.mul_add(k.load(y.add(i)), k.load(dy.add(i)), acc[j]);
+            i += lanes;
+        }
+        let rem = cols - i;
+        if rem > 0 {
+            let (a, b) = (k.load_tail(y.add(i), rem, zero), k.load_tail(dy.add(i), rem, zero));
+            acc[0] = k.mul_add(a, b, acc[0]);
+        }
+        let dot = k.splat(k.reduce_add(k.add(acc[0], acc[1])));
+        let mut i = 0;
+        while i + lanes <= cols {
+            let g = k.sub(k.load(dy.add(i)), dot);
+            k.store(dx.add(i), k.mul(k.load(y.add(i)), g));
+            i += lanes;
+        }
+        if rem > 0 {
+            let g = k.sub(k.load_tail(dy.add(i), rem, zero), dot);
+            k.store_tail(dx.add(i), rem, k.mul(k.load_tail(y.add(i), rem, zero), g));
         }
     }
 }
 
-/// dx = dy - e^y_log * sum(dy) per row; zeros for a row whose y_log is all -inf.
+/// dx = dy - e^y_log * sum(dy) for one row; zeros where y_log is all -inf.
 ///
 /// # Safety
-/// Same as [`softmax_backward_rows`].
+/// Same as [`softmax_backward_row`].
 #[inline(always)]
-unsafe fn log_softmax_backward_rows<K: Vector>(
+unsafe fn log_softmax_backward_row<K: Vector>(
     k: K,
-    y_log: *const f32,
+    y: *const f32,
     dy: *const f32,
     dx: *mut f32,
-    rows: usize,
     cols: usize,
 ) {
     let lanes = K::LANES;
-    for r in 0..rows {
-        // SAFETY: CPU feature: `k` is the proof. Bounds: row r spans [r * cols, r * cols + cols)
-        // <= rows * cols; full vectors end at i + LANES <= cols, tails are masked.
-        unsafe {
-            let (y, dy, dx) = (y_log.add(r * cols), dy.add(r * cols), dx.add(r * cols));
-            let zero = k.splat(0.0);
-            let neg_inf = k.splat(f32::NEG_INFINITY);
-            let mut sum = zero;
-            // Lanes that held anything but -inf (NaN included).
-            let mut live = k.no_lanes();
-            let mut i = 0;
-            while i + lanes <= cols {
-                sum = k.add(sum, k.load(dy.add(i)));
-                live = k.or_mask(live, k.ne(k.load(y.add(i)), neg_inf));
-                i += lanes;
-            }
-            let rem = cols - i;
-            if rem > 0 {
-                sum = k.add(sum, k.load_tail(dy.add(i), rem, zero));
-                live = k.or_mask(live, k.ne(k.load_tail(y.add(i), rem, neg_inf), neg_inf));
-            }
-            // An all -inf row came from a fully masked input: its gradient is zero.
-            if !k.any(live) {
-                fill(k, dx, cols, 0.0);
-                continue;
-            }
-            let sum = k.splat(k.reduce_add(sum));
-            let mut i = 0;
-            while i + lanes <= cols {
-                let e = k.exp(k.load(y.add(i)));
-                k.store(dx.add(i), k.neg_mul_add(e, sum, k.load(dy.add(i))));
-                i += lanes;
-            }
-            if rem > 0 {
-                let e = k.exp(k.load_tail(y.add(i), rem, zero));
-                k.store_tail(dx.add(i), rem, k.neg_mul_add(e, sum, k.load_tail(dy.add(i), rem, zero)));
-            }
+    // SAFETY: CPU feature: `k` is the proof. Bounds: full vectors end at i + LANES <= cols,
+    // tails are masked.
+    unsafe {
+        let zero = k.splat(0.0);
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        let mut sum = zero;
+        // Lanes that held anything but -inf (NaN included).
+        let mut live = k.no_lanes();
+        let mut i = 0;
+        while i + lanes <= cols {
+            sum = k.add(sum, k.load(dy.add(i)));
+            live = k.or_mask(live, k.ne(k.load(y.add(i)), neg_inf));
+            i += lanes;
+        }
+        let rem = cols - i;
+        if rem > 0 {
+            sum = k.add(sum, k.load_tail(dy.add(i), rem, zero));
+            live = k.or_mask(live, k.ne(k.load_tail(y.add(i), rem, neg_inf), neg_inf));
+        }
+        // An all -inf row came from a fully masked input: its gradient is zero.
+        if !k.any(live) {
+            fill(k, dx, cols, 0.0);
+            return;
+        }
+        let sum = k.splat(k.reduce_add(sum));
+        let mut i = 0;
+        while i + lanes <= cols {
+            let e = k.exp(k.load(y.add(i)));
+            k.store(dx.add(i), k.neg_mul_add(e, sum, k.load(dy.add(i))));
+            i += lanes;
+        }
+        if rem > 0 {
+            let e = k.exp(k.load_tail(y.add(i), rem, zero));
+            k.store_tail(dx.add(i), rem, k.neg_mul_add(e, sum, k.load_tail(dy.add(i), rem, zero)));
         }
     }
 }

@@ -3,38 +3,84 @@
 //! with its intrinsics: vector operations, the exponentials' scaling and the GEMM
 //! microkernel. The macros below are what the two write alike.
 
+/// Runs intrinsics from code without a `#[target_feature]` of its own: the vector operations
+/// and exponentials of an ISA's token, `#[inline(always)]` into that token's `vectorize`.
+macro_rules! x86 {
+    ($e:expr) => {
+        // SAFETY: CPU feature: this code takes an ISA's token, which exists only after
+        // `new_unchecked`, whose caller saw the ISA's features; it inlines into the token's
+        // `vectorize`, compiled with them. Bounds: registers only, no memory is touched.
+        unsafe { $e }
+    };
+}
+
+/// An ISA's proof token `$name` and its [`Kernel`](crate::arch::Kernel) implementation:
+/// `vectorize` runs every task inside one function compiled with `$features`; `$items` are
+/// the ISA's overrides of the trait's provided methods.
+macro_rules! token {
+    ($(#[$doc:meta])* $name:ident, $features:literal, { $($items:item)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub(crate) struct $name {
+            _proof: (),
+        }
+
+        impl $name {
+            /// # Safety
+            ///
+            #[doc = concat!("The CPU must support ", $features, ".")]
+            pub(crate) unsafe fn new_unchecked() -> Self {
+                $name { _proof: () }
+            }
+        }
+
+        impl $crate::arch::Kernel for $name {
+            #[inline]
+            fn vectorize<T: $crate::arch::Task>(self, task: T) -> T::Output {
+                /// Every task compiled for the ISA.
+                #[target_feature(enable = $features)]
+                #[inline(never)]
+                fn run<T: $crate::arch::Task>(kernel: $name, task: T) -> T::Output {
+                    task.run(kernel)
+                }
+                // SAFETY: CPU feature: a token exists only after `new_unchecked`, whose caller
+                // saw its features. Bounds: `run` is safe code with no other obligation.
+                unsafe { run(self, task) }
+            }
+
+            $($items)*
+        }
+    };
+}
+
 /// The [`Vector`](crate::arch::Vector) methods that are one intrinsic each on every x86 ISA,
-/// for an `impl Vector` block: `$isa!` wraps the intrinsic in its SAFETY argument, `$v` is the
-/// vector type, and the intrinsics are named in the order of the methods.
+/// for an `impl Vector` block: `$v` is the vector type, `$mask` the comparison result, and
+/// each method is named with its intrinsic.
 macro_rules! arithmetic {
-    ($isa:ident, $v:ty, $set1:ident, $add:ident, $sub:ident, $mul:ident, $max:ident, $fmadd:ident, $fnmadd:ident) => {
+    ($v:ty, $mask:ty, $set1:ident, $cmp:ident, binary: [$($op2:ident $f2:ident),*], ternary: [$($op3:ident $f3:ident),*]) => {
         #[inline(always)]
         fn splat(self, x: f32) -> $v {
-            $isa!($set1(x))
+            x86!($set1(x))
+        }
+        $(
+            #[inline(always)]
+            fn $op2(self, a: $v, b: $v) -> $v {
+                x86!($f2(a, b))
+            }
+        )*
+        $(
+            #[inline(always)]
+            fn $op3(self, a: $v, b: $v, c: $v) -> $v {
+                x86!($f3(a, b, c))
+            }
+        )*
+        #[inline(always)]
+        fn eq(self, a: $v, b: $v) -> $mask {
+            x86!($cmp::<_CMP_EQ_OQ>(a, b))
         }
         #[inline(always)]
-        fn add(self, a: $v, b: $v) -> $v {
-            $isa!($add(a, b))
-        }
-        #[inline(always)]
-        fn sub(self, a: $v, b: $v) -> $v {
-            $isa!($sub(a, b))
-        }
-        #[inline(always)]
-        fn mul(self, a: $v, b: $v) -> $v {
-            $isa!($mul(a, b))
-        }
-        #[inline(always)]
-        fn max(self, a: $v, b: $v) -> $v {
-            $isa!($max(a, b))
-        }
-        #[inline(always)]
-        fn mul_add(self, a: $v, b: $v, c: $v) -> $v {
-            $isa!($fmadd(a, b, c))
-        }
-        #[inline(always)]
-        fn neg_mul_add(self, a: $v, b: $v, c: $v) -> $v {
-            $isa!($fnmadd(a, b, c))
+        fn ne(self, a: $v, b: $v) -> $mask {
+            x86!($cmp::<_CMP_NEQ_UQ>(a, b))
         }
         #[inline(always)]
         fn exp(self, v: $v) -> $v {

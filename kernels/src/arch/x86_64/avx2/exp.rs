@@ -15,7 +15,7 @@ fn exp_core(k: Avx2, x: __m256) -> __m256 {
     let p = poly_e(k, r);
     // The low bits of t hold n in two's complement; shifted into the exponent field and added
     // to p's bits they multiply p by 2^n (exact while the result stays normal).
-    avx2!({
+    x86!({
         let scale = _mm256_slli_epi32::<23>(_mm256_castps_si256(t));
         _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), scale))
     })
@@ -26,7 +26,7 @@ fn exp_core(k: Avx2, x: __m256) -> __m256 {
 #[inline(always)]
 pub(super) fn exp(k: Avx2, x: __m256) -> __m256 {
     let y = exp_core(k, x);
-    avx2!({
+    x86!({
         let big = _mm256_cmp_ps::<_CMP_GT_OQ>(x, _mm256_set1_ps(EXP_HI));
         let y = _mm256_blendv_ps(y, _mm256_set1_ps(f32::INFINITY), big);
         let y = _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP_LO)), y);
@@ -39,7 +39,7 @@ pub(super) fn exp(k: Avx2, x: __m256) -> __m256 {
 #[inline(always)]
 pub(super) fn exp_nonpositive(k: Avx2, x: __m256) -> __m256 {
     let y = exp_core(k, x);
-    avx2!({
+    x86!({
         let y = _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP_LO)), y);
         _mm256_blendv_ps(y, x, _mm256_cmp_ps::<_CMP_UNORD_Q>(x, x))
     })
@@ -52,10 +52,10 @@ pub(super) fn exp_nonpositive(k: Avx2, x: __m256) -> __m256 {
 /// handling.
 #[inline(always)]
 pub(super) fn exp_small(k: Avx2, x: __m256) -> __m256 {
-    let t = avx2!(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)));
-    let n = avx2!(_mm256_floor_ps(t));
-    let p = poly_2(k, avx2!(_mm256_sub_ps(t, n)));
-    avx2!({
+    let t = x86!(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)));
+    let n = x86!(_mm256_floor_ps(t));
+    let p = poly_2(k, x86!(_mm256_sub_ps(t, n)));
+    x86!({
         // p is in [1, 2): adding n to its exponent field gives p * 2^n while that is normal.
         // NaN and -inf convert to 0x8000_0000, which the shift turns into 0.
         let scale = _mm256_slli_epi32::<23>(_mm256_cvttps_epi32(n));
@@ -67,5 +67,5 @@ pub(super) fn exp_small(k: Avx2, x: __m256) -> __m256 {
 /// Lane mask selecting the first `len` (at most 8) lanes, for `vmaskmovps` loads and stores.
 #[inline(always)]
 pub(super) fn tail_mask(len: usize) -> __m256i {
-    avx2!(_mm256_cmpgt_epi32(_mm256_set1_epi32(len as i32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
+    x86!(_mm256_cmpgt_epi32(_mm256_set1_epi32(len as i32), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
 }

@@ -1,17 +1,6 @@
 //! AVX2+FMA microkernel: up to a 6 x 16 tile of C in 12 ymm accumulators, B loaded as two
 //! vectors per step of k (masked loads at the right edge) and A broadcast from memory.
 
-/// Runs AVX2 intrinsics from code without a `#[target_feature]` of its own: the vector
-/// operations and exponentials, `#[inline(always)]` into [`Avx2::vectorize`].
-macro_rules! avx2 {
-    ($e:expr) => {
-        // SAFETY: CPU feature: an `Avx2` exists only after `new_unchecked`, whose caller saw
-        // avx2 and fma; this code inlines into `Avx2::vectorize`, compiled with both.
-        // Bounds: registers only, no memory is touched.
-        unsafe { $e }
-    };
-}
-
 mod exp;
 mod vector;
 
@@ -19,41 +8,17 @@ use core::arch::x86_64::*;
 
 use crate::MatRef;
 use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, assert_tile};
-use crate::arch::{Kernel, Task};
 use exp::tail_mask;
 
 const MR: usize = 6;
 const NR: usize = 16;
 
-/// Proof that this CPU runs avx2 and fma; the only way to reach this module's code.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx2 {
-    _proof: (),
-}
-
-impl Avx2 {
-    /// # Safety
-    ///
-    /// The CPU must support `avx2` and `fma` (`Isa::Avx2` is available).
-    pub(crate) unsafe fn new_unchecked() -> Self {
-        Avx2 { _proof: () }
-    }
-}
-
-impl Kernel for Avx2 {
-    #[inline]
-    fn vectorize<T: Task>(self, task: T) -> T::Output {
-        // SAFETY: CPU feature: an `Avx2` exists only after `new_unchecked`, whose caller saw
-        // avx2 and fma. Bounds: `run` is safe code with no other obligation.
-        unsafe { run(self, task) }
-    }
-}
-
-/// Every task compiled for AVX2+FMA.
-#[target_feature(enable = "avx2,fma")]
-fn run<T: Task>(kernel: Avx2, task: T) -> T::Output {
-    task.run(kernel)
-}
+token!(
+    /// Proof that this CPU runs avx2 and fma; the only way to reach this module's code.
+    Avx2,
+    "avx2,fma",
+    {}
+);
 
 impl GemmKernel for Avx2 {
     const MR: usize = MR;

@@ -13,35 +13,34 @@ impl Vector for Avx2 {
     const LANES: usize = 8;
     const FMA: bool = true;
 
-    arithmetic!(avx2, __m256, _mm256_set1_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_max_ps, _mm256_fmadd_ps, _mm256_fnmadd_ps);
+    arithmetic!(
+        __m256,
+        __m256,
+        _mm256_set1_ps,
+        _mm256_cmp_ps,
+        binary: [add _mm256_add_ps, sub _mm256_sub_ps, mul _mm256_mul_ps, max _mm256_max_ps],
+        ternary: [mul_add _mm256_fmadd_ps, neg_mul_add _mm256_fnmadd_ps]
+    );
 
     #[inline(always)]
-    fn eq(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_cmp_ps::<_CMP_EQ_OQ>(a, b))
-    }
-    #[inline(always)]
-    fn ne(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_cmp_ps::<_CMP_NEQ_UQ>(a, b))
-    }
-    #[inline(always)]
     fn select(self, mask: __m256, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_blendv_ps(b, a, mask))
+        x86!(_mm256_blendv_ps(b, a, mask))
     }
     #[inline(always)]
     fn no_lanes(self) -> __m256 {
-        avx2!(_mm256_setzero_ps())
+        x86!(_mm256_setzero_ps())
     }
     #[inline(always)]
     fn or_mask(self, a: __m256, b: __m256) -> __m256 {
-        avx2!(_mm256_or_ps(a, b))
+        x86!(_mm256_or_ps(a, b))
     }
     #[inline(always)]
     fn any(self, mask: __m256) -> bool {
-        avx2!(_mm256_movemask_ps(mask)) != 0
+        x86!(_mm256_movemask_ps(mask)) != 0
     }
     #[inline(always)]
     fn reduce_max(self, v: __m256) -> f32 {
-        avx2!({
+        x86!({
             let h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
             let h = _mm_max_ps(h, _mm_movehl_ps(h, h));
             _mm_cvtss_f32(_mm_max_ss(h, _mm_movehdup_ps(h)))
@@ -49,7 +48,7 @@ impl Vector for Avx2 {
     }
     #[inline(always)]
     fn reduce_add(self, v: __m256) -> f32 {
-        avx2!({
+        x86!({
             let h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
             let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
             _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)))

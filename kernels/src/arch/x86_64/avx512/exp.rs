@@ -16,7 +16,7 @@ fn exp_clamped(k: Avx512, x: __m512, keep: __mmask16) -> __m512 {
     // Zeroing the underflow lanes instead of letting vscalefps produce subnormals keeps the
     // hardware off its slow microcode path (an exp(-inf) per masked logit would otherwise
     // cost ~100 cycles).
-    avx512!(_mm512_maskz_scalef_ps(keep, p, n))
+    x86!(_mm512_maskz_scalef_ps(keep, p, n))
 }
 
 /// e^x per lane: inf above ~88.72, +0 below ~-87.34 (where e^x is no longer a normal f32),
@@ -25,9 +25,9 @@ fn exp_clamped(k: Avx512, x: __m512, keep: __mmask16) -> __m512 {
 pub(super) fn exp(k: Avx512, x: __m512) -> __m512 {
     // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
     // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
-    let keep = avx512!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO)));
+    let keep = x86!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO)));
     // min returns its second operand when one is NaN, so NaN lanes pass through.
-    exp_clamped(k, avx512!(_mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x)), keep)
+    exp_clamped(k, x86!(_mm512_min_ps(_mm512_set1_ps(EXP_CLAMP_HI), x)), keep)
 }
 
 /// e^x per lane for x <= 0 or NaN (softmax's x - max): without the overflow clamp of [`exp`].
@@ -35,7 +35,7 @@ pub(super) fn exp(k: Avx512, x: __m512) -> __m512 {
 #[inline(always)]
 pub(super) fn exp_nonpositive(k: Avx512, x: __m512) -> __m512 {
     // Lanes below EXP_LO (-inf included) may compute garbage; the mask zeroes them.
-    let keep = avx512!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO)));
+    let keep = x86!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(x, _mm512_set1_ps(EXP_LO)));
     exp_clamped(k, x, keep)
 }
 
@@ -46,11 +46,11 @@ pub(super) fn exp_nonpositive(k: Avx512, x: __m512) -> __m512 {
 /// normal f32), NaN for NaN; no overflow handling.
 #[inline(always)]
 pub(super) fn exp_small(k: Avx512, x: __m512) -> __m512 {
-    let t = avx512!(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)));
+    let t = x86!(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)));
     // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
-    let keep = avx512!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(t, _mm512_set1_ps(EXP2_LO)));
+    let keep = x86!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(t, _mm512_set1_ps(EXP2_LO)));
     // imm8 0x09: keep 0 fraction bits, round down, suppress the precision exception.
-    let r = avx512!(_mm512_reduce_ps::<0x09>(t));
+    let r = x86!(_mm512_reduce_ps::<0x09>(t));
     let p = poly_2(k, r);
-    avx512!(_mm512_maskz_scalef_ps(keep, p, t))
+    x86!(_mm512_maskz_scalef_ps(keep, p, t))
 }

@@ -50,7 +50,8 @@ pub(super) unsafe fn strip(s: &Stream, k: usize, tiles: usize, scale: Scale, c: 
         // SAFETY: CPU feature: this function's avx512f. Bounds: all of the above, the caller's.
         unsafe {
             let data = core::slice::from_raw_parts_mut(c.add(t * MR * c_rs), (MR - 1) * c_rs + NR);
-            let mut tile = Tile::new(data, c_rs, 1, MR, NR).expect("MR rows of NR floats fit the tile's data");
+            let mut tile =
+                Tile::new(data, c_rs, 1, MR, NR).expect("MR rows of NR floats fit the tile's data");
             if from_c {
                 let row = tile.data().as_ptr();
                 for (i, acc_i) in acc.iter_mut().enumerate() {

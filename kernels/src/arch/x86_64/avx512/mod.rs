@@ -11,17 +11,6 @@
 //! `full_tile::strip`, whose k loop is assembly: with one call per tile, attention's short
 //! products (k = 48 and 64) measured 6% slower end to end.
 
-/// Runs AVX-512 intrinsics from code without a `#[target_feature]` of its own: the vector
-/// operations and exponentials, `#[inline(always)]` into [`Avx512::vectorize`].
-macro_rules! avx512 {
-    ($e:expr) => {
-        // SAFETY: CPU feature: an `Avx512` exists only after `new_unchecked`, whose caller saw
-        // avx512f and avx512dq; this code inlines into `Avx512::vectorize`, compiled with
-        // both. Bounds: registers only, no memory is touched.
-        unsafe { $e }
-    };
-}
-
 mod exp;
 mod full_tile;
 mod transpose;
@@ -31,46 +20,22 @@ use core::arch::x86_64::*;
 
 use crate::MatRef;
 use crate::arch::generic::gemm::{GemmKernel, Scale, Tile, assert_tile, strip_tile};
-use crate::arch::{Kernel, Task};
 
 const MR: usize = 12;
 const NR: usize = 32;
 
-/// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this
-/// module's code.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx512 {
-    _proof: (),
-}
-
-impl Avx512 {
-    /// # Safety
-    ///
-    /// The CPU must support `avx512f`, `avx512dq`, `avx2` and `fma` (`Isa::Avx512` is available).
-    pub(crate) unsafe fn new_unchecked() -> Self {
-        Avx512 { _proof: () }
+token!(
+    /// Proof that this CPU runs avx512f, avx512dq, avx2 and fma; the only way to reach this
+    /// module's code.
+    Avx512,
+    "avx512f,avx512dq,avx2,fma",
+    {
+        #[inline(always)]
+        fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
+            transpose::transpose(self, src, rows, cols, factor, dst, ld);
+        }
     }
-}
-
-impl Kernel for Avx512 {
-    #[inline]
-    fn vectorize<T: Task>(self, task: T) -> T::Output {
-        // SAFETY: CPU feature: an `Avx512` exists only after `new_unchecked`, whose caller saw
-        // avx512f/avx512dq/avx2/fma. Bounds: `run` is safe code, no other obligation.
-        unsafe { run(self, task) }
-    }
-
-    #[inline(always)]
-    fn transpose(self, src: &[f32], rows: usize, cols: usize, factor: f32, dst: &mut [f32], ld: usize) {
-        transpose::transpose(self, src, rows, cols, factor, dst, ld);
-    }
-}
-
-/// Every task compiled for AVX-512.
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma")]
-fn run<T: Task>(kernel: Avx512, task: T) -> T::Output {
-    task.run(kernel)
-}
+);
 
 impl GemmKernel for Avx512 {
     const MR: usize = MR;

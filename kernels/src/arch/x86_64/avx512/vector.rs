@@ -3,8 +3,8 @@
 
 use core::arch::x86_64::*;
 
-use super::{Avx512, lanes};
 use super::exp::{exp, exp_nonpositive, exp_small};
+use super::{Avx512, lanes};
 use crate::arch::Vector;
 
 impl Vector for Avx512 {
@@ -13,19 +13,18 @@ impl Vector for Avx512 {
     const LANES: usize = 16;
     const FMA: bool = true;
 
-    arithmetic!(avx512, __m512, _mm512_set1_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_max_ps, _mm512_fmadd_ps, _mm512_fnmadd_ps);
+    arithmetic!(
+        __m512,
+        __mmask16,
+        _mm512_set1_ps,
+        _mm512_cmp_ps_mask,
+        binary: [add _mm512_add_ps, sub _mm512_sub_ps, mul _mm512_mul_ps, max _mm512_max_ps],
+        ternary: [mul_add _mm512_fmadd_ps, neg_mul_add _mm512_fnmadd_ps]
+    );
 
     #[inline(always)]
-    fn eq(self, a: __m512, b: __m512) -> __mmask16 {
-        avx512!(_mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b))
-    }
-    #[inline(always)]
-    fn ne(self, a: __m512, b: __m512) -> __mmask16 {
-        avx512!(_mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(a, b))
-    }
-    #[inline(always)]
     fn select(self, mask: __mmask16, a: __m512, b: __m512) -> __m512 {
-        avx512!(_mm512_mask_mov_ps(b, mask, a))
+        x86!(_mm512_mask_mov_ps(b, mask, a))
     }
     #[inline(always)]
     fn no_lanes(self) -> __mmask16 {
@@ -41,11 +40,11 @@ impl Vector for Avx512 {
     }
     #[inline(always)]
     fn reduce_max(self, v: __m512) -> f32 {
-        avx512!(_mm512_reduce_max_ps(v))
+        x86!(_mm512_reduce_max_ps(v))
     }
     #[inline(always)]
     fn reduce_add(self, v: __m512) -> f32 {
-        avx512!(_mm512_reduce_add_ps(v))
+        x86!(_mm512_reduce_add_ps(v))
     }
 
     #[inline(always)]
