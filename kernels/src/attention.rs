@@ -220,14 +220,7 @@ impl<'a> Attention<'a> {
     /// shape has a zero dimension but a slice has data, [`Error::IsaUnavailable`] when `opts`
     /// forces an ISA this CPU lacks. Nothing is written on error.
     pub fn forward(&self, qkv: Qkv<'_>, out: &mut [f32], lse: &mut [f32], opts: &Opts) -> Result<(), Error> {
-        let args = [
-            ("q", qkv.q.len()),
-            ("k", qkv.k.len()),
-            ("v", qkv.v.len()),
-            ("out", out.len()),
-            ("lse", lse.len()),
-        ];
-        let work = self.check_lens(FORWARD, &args)?;
+        let work = self.check_lens(FORWARD, &forward_args(&qkv, out, lse))?;
         let isa = opts.resolve_isa(FORWARD)?;
         if !work {
             return Ok(());
@@ -252,17 +245,9 @@ impl<'a> Attention<'a> {
         grads: Grads<'_>,
         opts: &Opts,
     ) -> Result<(), Error> {
-        let args = [
-            ("q", qkv.q.len()),
-            ("k", qkv.k.len()),
-            ("v", qkv.v.len()),
-            ("out", out.len()),
-            ("lse", lse.len()),
-            ("dout", dout.len()),
-            ("dq", grads.dq.len()),
-            ("dk", grads.dk.len()),
-            ("dv", grads.dv.len()),
-        ];
+        let grad_args =
+            [("dout", dout.len()), ("dq", grads.dq.len()), ("dk", grads.dk.len()), ("dv", grads.dv.len())];
+        let args: Vec<_> = forward_args(&qkv, out, lse).into_iter().chain(grad_args).collect();
         let work = self.check_lens(BACKWARD, &args)?;
         let isa = opts.resolve_isa(BACKWARD)?;
         if !work {
@@ -273,5 +258,26 @@ impl<'a> Attention<'a> {
         let Grads { dq, dk, dv } = grads;
         arch::dispatch(isa, Backward { problem: &problem, saved, dq, dk, dv, threads: opts.thread_count() });
         Ok(())
+    }
+}
+
+/// The lengths of the forward pass's slices, named as the errors name them.
+fn forward_args(qkv: &Qkv<'_>, out: &[f32], lse: &[f32]) -> [(&'static str, usize); 5] {
+    [("q", qkv.q.len()), ("k", qkv.k.len()), ("v", qkv.v.len()), ("out", out.len()), ("lse", lse.len())]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scale_that_is_not_finite_is_refused() {
+        let shape = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 2, kv_len: 2, head_dim: 4 };
+        for scale in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let e = Attention::new(shape, Params { scale: Some(scale), ..Params::default() }).unwrap_err();
+            assert!(matches!(e, Error::Shape { .. }), "{e}");
+            assert!(e.to_string().contains("finite"), "{e}");
+        }
+        assert!(Attention::new(shape, Params { scale: Some(0.0), ..Params::default() }).is_ok());
     }
 }

@@ -10,7 +10,7 @@
 //!    `max = max(m)`, `sum = sum(s * exp(m - max))`.
 //! 2. Normalise. softmax multiplies each stored block by `exp(m'_block - max) / sum` (one
 //!    multiply per element, the row is still in L1); log_softmax writes `(x - max) - ln(sum)`.
-//!    The SIMD kernels run pass 2 of a row after pass 1 of the next, so short rows do not stall
+//!    Every ISA runs pass 2 of a row after pass 1 of the next, so short rows do not stall
 //!    on the fold-and-divide between the passes.
 //!
 //! Every exponent is `<= 0`, so nothing overflows for any finite logits (a large offset such as

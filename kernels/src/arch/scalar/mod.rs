@@ -176,9 +176,6 @@ fn exp(x: f32) -> f32 {
 }
 
 impl GemmKernel for Scalar {
-    const MR: usize = MR;
-    const NR: usize = NR;
-
     #[inline(always)]
     fn kernel(self, a: MatRef<'_>, b: MatRef<'_>, scale: Scale, mut tile: Tile<'_>) {
         let (rows, k, cols) = (a.rows(), a.cols(), b.cols());
@@ -204,6 +201,9 @@ impl GemmKernel for Scalar {
         }
         tile.store_from(acc.as_flattened(), NR, scale);
     }
+
+    const MR: usize = MR;
+    const NR: usize = NR;
 }
 
 /// The full `MR x NR` tile with B rows contiguous. A function of its own so the optimiser sees

@@ -40,19 +40,11 @@ impl Vector for Avx2 {
     }
     #[inline(always)]
     fn reduce_max(self, v: __m256) -> f32 {
-        x86!({
-            let h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-            let h = _mm_max_ps(h, _mm_movehl_ps(h, h));
-            _mm_cvtss_f32(_mm_max_ss(h, _mm_movehdup_ps(h)))
-        })
+        fold(v, |a, b| x86!(_mm_max_ps(a, b)))
     }
     #[inline(always)]
     fn reduce_add(self, v: __m256) -> f32 {
-        x86!({
-            let h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-            let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)))
-        })
+        fold(v, |a, b| x86!(_mm_add_ps(a, b)))
     }
 
     #[inline(always)]
@@ -80,4 +72,13 @@ impl Vector for Avx2 {
         // which the caller vouches for; masked-off lanes are not written.
         unsafe { _mm256_maskstore_ps(p, tail_mask(len), v) }
     }
+}
+
+/// Folds the 8 lanes of `v` with `op` (max or add) in a fixed order: the two halves, then
+/// pairs, then the last two lanes.
+#[inline(always)]
+fn fold(v: __m256, op: impl Fn(__m128, __m128) -> __m128) -> f32 {
+    let h = op(x86!(_mm256_castps256_ps128(v)), x86!(_mm256_extractf128_ps::<1>(v)));
+    let h = op(h, x86!(_mm_movehl_ps(h, h)));
+    x86!(_mm_cvtss_f32(op(h, _mm_movehdup_ps(h))))
 }
