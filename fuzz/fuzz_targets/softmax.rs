@@ -11,6 +11,7 @@
 #![no_main]
 
 use kernels::reference::softmax as oracle;
+use kernels::reference::softmax::spec::row_extent;
 use kernels::softmax::{
     log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
 };
@@ -218,18 +219,6 @@ fn run_all(
     let dx_log = dx_log.into_checked(&format!("{what}: log_softmax_backward"));
     let out = Outputs { y: bits(&y), log: bits(&log), dx: bits(&dx), dx_log: bits(&dx_log) };
     (y, log, out)
-}
-
-/// Row maxima and minima of the finite part of each row (0, 0 for none), as the tests have it.
-fn row_extent(x: &[f32], cols: usize) -> Vec<(f64, f64)> {
-    x.chunks(cols)
-        .map(|row| {
-            let finite = row.iter().filter(|v| v.is_finite()).map(|&v| f64::from(v));
-            let (hi, lo) =
-                finite.fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), v| (hi.max(v), lo.min(v)));
-            if hi.is_finite() { (hi, lo) } else { (0.0, 0.0) }
-        })
-        .collect()
 }
 
 /// Allowed relative error of a softmax output in units of U, from `tests/softmax.rs`: ~4 U for
