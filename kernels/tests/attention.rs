@@ -187,6 +187,21 @@ fn long_decode(isa: Isa) {
     check_against_oracle(&format!("{isa} long decode, masked runs"), &masked, &Opts::single(isa));
 }
 
+/// Uniform weights over many keys (scale 0, as the fuzz target found): each output is the mean
+/// of 4096 values in [-1, 1), about 0.01, while the terms it sums are about 0.5 each. A one-lane
+/// sum rounds at the size of the terms, so the error is judged against them (the oracle's
+/// `out_terms`), not against the small mean; a NaN query stays NaN in the oracle as in the kernel.
+fn uniform_weights_over_many_keys(isa: Isa) {
+    let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 1, kv_len: 4096, head_dim: 4 };
+    let mut case = random(shape, false, 1, false, 1.0, 41);
+    case.scale = Some(0.0);
+    check_against_oracle(&format!("{isa} uniform weights"), &case, &Opts::single(isa));
+    case.q[4] = f32::NAN;
+    let want = oracle::forward(&case.shape, &case.params(), &case.qkv());
+    assert!(want.out[4..8].iter().all(|x| x.is_nan()) && want.lse[1].is_nan(), "oracle: {:?}", want.lse);
+    check_against_oracle(&format!("{isa} uniform weights, NaN query"), &case, &Opts::single(isa));
+}
+
 /// `f32::MIN` as the additive mask (what many models use for "masked"): a finite mask, so a row
 /// masked that way everywhere still averages the values, with an lse near `f32::MIN`, as the
 /// f64 reference (and PyTorch) has it; rows masked that way in part ignore those keys.
@@ -304,6 +319,7 @@ test_each_isa!(
     climbing_scores,
     huge_finite_mask,
     long_decode,
+    uniform_weights_over_many_keys,
     nan_query_gives_nan,
     finite_differences
 );

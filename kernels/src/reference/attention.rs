@@ -17,6 +17,10 @@ pub struct Forward {
     pub out: Vec<f64>,
     /// `[batch, heads, q_len]`.
     pub lse: Vec<f64>,
+    /// Per element of `out`: `sum_j P_j |v_j|`, the size of the terms its weighted sum adds. A
+    /// float sum rounds at that size, and it cancels to a much smaller `out` when the values
+    /// differ in sign (a uniform average of many keys, say).
+    pub out_terms: Vec<f64>,
 }
 
 /// Gradients in f64, laid out like q, k and v, with the size of the sums that make them.
@@ -58,8 +62,12 @@ fn score_row(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>, b: usize, h: usi
         .collect()
 }
 
-/// Softmax of a score row and its log-sum-exp; all zeros and -inf for a row with no key.
+/// Softmax of a score row and its log-sum-exp; all zeros and -inf for a row with no key, all
+/// NaN for a row with a NaN score (a NaN query, say).
 fn softmax_row(s: &[f64]) -> (Vec<f64>, f64) {
+    if s.iter().any(|x| x.is_nan()) {
+        return (vec![f64::NAN; s.len()], f64::NAN);
+    }
     let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if max == f64::NEG_INFINITY {
         return (vec![0.0; s.len()], f64::NEG_INFINITY);
@@ -80,6 +88,7 @@ pub fn forward(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>) -> Forward {
     let Shape { batch, heads, q_len, head_dim: d, .. } = *shape;
     let mut out = vec![0.0; batch * heads * q_len * d];
     let mut lse = vec![0.0; batch * heads * q_len];
+    let mut out_terms = vec![0.0; out.len()];
     for b in 0..batch {
         for h in 0..heads {
             for i in 0..q_len {
@@ -87,14 +96,16 @@ pub fn forward(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>) -> Forward {
                 let (p, l) = softmax_row(&score_row(shape, params, qkv, b, h, i));
                 lse[row] = l;
                 for (j, &pj) in p.iter().enumerate().filter(|(_, pj)| **pj != 0.0) {
-                    for (o, &v) in out[row * d..][..d].iter_mut().zip(v_row(shape, qkv.v, b, h, j)) {
+                    let (o, terms) = (&mut out[row * d..][..d], &mut out_terms[row * d..][..d]);
+                    for ((o, t), &v) in o.iter_mut().zip(terms).zip(v_row(shape, qkv.v, b, h, j)) {
                         *o += pj * f64::from(v);
+                        *t += (pj * f64::from(v)).abs();
                     }
                 }
             }
         }
     }
-    Forward { out, lse }
+    Forward { out, lse, out_terms }
 }
 
 /// Gradients of `sum(out * dout)` with respect to q, k and v.

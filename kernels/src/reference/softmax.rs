@@ -46,7 +46,9 @@ pub fn log_softmax(x: &[f32], cols: usize) -> Vec<f64> {
     by_rows(x, x, cols, |row, _, out| match row_stats(row) {
         None => out.extend(row.iter().map(|_| f64::NAN)),
         Some((max, _)) if max == f64::NEG_INFINITY => out.extend(row.iter().map(|_| f64::NEG_INFINITY)),
-        Some((max, sum)) => out.extend(row.iter().map(|&v| f64::from(v) - (max + sum.ln()))),
+        // x - max first: exact for any f32 row, and not rounded away past |x| ~ 1e17 as ln(sum) would
+        // be in x - (max + ln(sum)).
+        Some((max, sum)) => out.extend(row.iter().map(|&v| (f64::from(v) - max) - sum.ln())),
     })
 }
 
@@ -85,6 +87,8 @@ mod tests {
         let l = log_softmax(&x, 2);
         assert!((l[1] - (y[1]).ln()).abs() < 1e-15);
         assert_eq!(&l[2..4], &[f64::NEG_INFINITY; 2]);
+        // ln(2) survives beside 1e18: x - max is taken before ln(sum) is subtracted.
+        assert_eq!(log_softmax(&[1e18, 1e18], 2), vec![-std::f64::consts::LN_2; 2]);
         let g = log_softmax_backward(&[f32::NEG_INFINITY; 2], &[1.0, 2.0], 2);
         assert_eq!(g, vec![0.0, 0.0]);
     }
