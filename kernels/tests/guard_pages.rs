@@ -16,7 +16,8 @@ mod common;
 use common::guard::{Guard, GuardedBuf};
 use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
 use kernels::reference::Rng;
-use kernels::{Error, Isa, MatMut, MatRef, Opts};
+use kernels::reference::matmul::spec::{LAYOUTS, Layout};
+use kernels::{Error, Isa, Opts};
 
 /// Every dimension takes each of these: empty, 1, 2, either side of and at 8 and 16 lanes,
 /// either side of 32 (the AVX-512 microkernel's width) and 64, and past the block sizes of gemm
@@ -61,85 +62,30 @@ fn compare(
 // ---------------------------------------------------------------------------------------------
 // matmul and gemm
 
-/// How a logical `rows x cols` matrix lies in memory. Its storage runs exactly from its first
-/// element to its last, so both touch a guard page.
-#[derive(Clone, Copy, Debug)]
-enum Layout {
-    RowMajor,
-    /// Stored row-major as its `cols x rows` transpose and viewed through `.t()`.
-    Transposed,
-    /// Row-major with a leading dimension `cols + 3`.
-    PaddedRows,
-    /// Column-major with a leading dimension `rows + 5`.
-    PaddedCols,
-    /// Neither stride 1: `(i, j)` at `i * (2 * cols + 1) + 2 * j`.
-    Spread,
+/// Storage of the row-major `values` under `layout`, with `fill` in the slots no element maps
+/// to. It runs exactly from the first element to the last (no slack after it, unlike
+/// `Stored`), so that both touch a guard page.
+fn store(layout: Layout, rows: usize, cols: usize, values: &[f32], fill: f32) -> Vec<f32> {
+    let (rs, cs) = layout.strides(rows, cols);
+    let mut data = vec![fill; layout.span(rows, cols)];
+    for i in 0..rows {
+        for j in 0..cols {
+            data[i * rs + j * cs] = values[i * cols + j];
+        }
+    }
+    data
 }
 
-const LAYOUTS: [Layout; 5] =
-    [Layout::RowMajor, Layout::Transposed, Layout::PaddedRows, Layout::PaddedCols, Layout::Spread];
-
-impl Layout {
-    fn strides(self, rows: usize, cols: usize) -> (usize, usize) {
-        match self {
-            Layout::RowMajor => (cols, 1),
-            Layout::Transposed => (1, rows),
-            Layout::PaddedRows => (cols + 3, 1),
-            Layout::PaddedCols => (1, rows + 5),
-            Layout::Spread => (2 * cols + 1, 2),
-        }
-    }
-
-    fn span(self, rows: usize, cols: usize) -> usize {
-        if rows == 0 || cols == 0 {
-            return 0;
-        }
-        let (rs, cs) = self.strides(rows, cols);
-        (rows - 1) * rs + (cols - 1) * cs + 1
-    }
-
-    /// Storage of the row-major `values`, with `fill` in the slots no element maps to.
-    fn store(self, rows: usize, cols: usize, values: &[f32], fill: f32) -> Vec<f32> {
-        let (rs, cs) = self.strides(rows, cols);
-        let mut data = vec![fill; self.span(rows, cols)];
-        for i in 0..rows {
-            for j in 0..cols {
-                data[i * rs + j * cs] = values[i * cols + j];
-            }
-        }
-        data
-    }
-
-    /// The row-major values stored in `data`.
-    fn load(self, rows: usize, cols: usize, data: &[f32]) -> Vec<f32> {
-        let (rs, cs) = self.strides(rows, cols);
-        (0..rows).flat_map(|i| (0..cols).map(move |j| data[i * rs + j * cs])).collect()
-    }
-
-    fn view(self, data: &[f32], rows: usize, cols: usize) -> MatRef<'_> {
-        let (rs, cs) = self.strides(rows, cols);
-        match self {
-            Layout::RowMajor => MatRef::new(data, rows, cols),
-            Layout::Transposed => MatRef::new(data, cols, rows).map(MatRef::t),
-            _ => MatRef::with_strides(data, rows, cols, rs, cs),
-        }
-        .unwrap()
-    }
-
-    fn view_mut(self, data: &mut [f32], rows: usize, cols: usize) -> MatMut<'_> {
-        let (rs, cs) = self.strides(rows, cols);
-        match self {
-            Layout::RowMajor => MatMut::new(data, rows, cols),
-            Layout::Transposed => MatMut::new(data, cols, rows).map(MatMut::t),
-            _ => MatMut::with_strides(data, rows, cols, rs, cs),
-        }
-        .unwrap()
-    }
+/// The row-major values `layout` stores in `data`.
+fn load(layout: Layout, rows: usize, cols: usize, data: &[f32]) -> Vec<f32> {
+    let (rs, cs) = layout.strides(rows, cols);
+    (0..rows).flat_map(|i| (0..cols).map(move |j| data[i * rs + j * cs])).collect()
 }
 
-/// 25 layout triples (A, B, C) in which every pair of layouts meets on every pair of operands.
+/// 36 layout triples (A, B, C) in which every pair of layouts meets on every pair of operands.
 fn layout_triples() -> Vec<[Layout; 3]> {
-    (0..25).map(|i| [LAYOUTS[i / 5], LAYOUTS[i % 5], LAYOUTS[(i / 5 + i % 5) % 5]]).collect()
+    let n = LAYOUTS.len();
+    (0..n * n).map(|i| [LAYOUTS[i / n], LAYOUTS[i % n], LAYOUTS[(i / n + i % n) % n]]).collect()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -149,11 +95,24 @@ enum Call {
 }
 
 impl Call {
-    fn run(self, a: MatRef<'_>, b: MatRef<'_>, c: MatMut<'_>, opts: &Opts) -> Result<(), Error> {
+    /// Runs on A, B and C stored in `a`, `b` and `c` under `layouts`; panics on an error.
+    fn run(
+        self,
+        layouts: [Layout; 3],
+        (m, k, n): (usize, usize, usize),
+        a: &[f32],
+        b: &[f32],
+        c: &mut [f32],
+        opts: &Opts,
+    ) {
+        let [la, lb, lc] = layouts;
+        let (a, b) = (la.view(a, m, k).unwrap(), lb.view(b, k, n).unwrap());
+        let c = lc.view_mut(c, m, n).unwrap();
         match self {
             Call::Matmul => kernels::matmul::matmul(a, b, c, opts),
             Call::Gemm { alpha, beta } => kernels::matmul::gemm(alpha, a, b, beta, c, opts),
         }
+        .unwrap();
     }
 
     /// Whether C is an input too (`beta != 0`), not only an output.
@@ -173,26 +132,25 @@ fn gemm_case(isa: Isa, (m, k, n): (usize, usize, usize), layouts: [Layout; 3], c
         let opts = opts(isa, threads);
         let case = format!("{call:?} {isa} threads={threads} m={m} k={k} n={n} layouts {layouts:?}");
         let guarded = |guard| {
-            let ga = GuardedBuf::from_slice(&la.store(m, k, &a, GUARDED_FILL), guard, &format!("{case}: a"));
-            let gb = GuardedBuf::from_slice(&lb.store(k, n, &b, GUARDED_FILL), guard, &format!("{case}: b"));
-            let c0 = lc.store(m, n, &c_start(GUARDED_FILL), GUARDED_FILL);
+            let ga = GuardedBuf::from_slice(&store(la, m, k, &a, GUARDED_FILL), guard, &format!("{case}: a"));
+            let gb = GuardedBuf::from_slice(&store(lb, k, n, &b, GUARDED_FILL), guard, &format!("{case}: b"));
+            let c0 = store(lc, m, n, &c_start(GUARDED_FILL), GUARDED_FILL);
             let mut gc = GuardedBuf::from_slice(&c0, guard, &format!("{case}: c"));
-            call.run(la.view(&ga, m, k), lb.view(&gb, k, n), lc.view_mut(&mut gc, m, n), &opts).unwrap();
+            call.run(layouts, (m, k, n), &ga, &gb, &mut gc, &opts);
             vec![gc.to_vec()]
         };
         let plain = || {
-            let (a_vec, b_vec) = (la.store(m, k, &a, VEC_FILL), lb.store(k, n, &b, VEC_FILL));
-            let mut c_vec = lc.store(m, n, &c_start(VEC_FILL), VEC_FILL);
-            call.run(la.view(&a_vec, m, k), lb.view(&b_vec, k, n), lc.view_mut(&mut c_vec, m, n), &opts)
-                .unwrap();
+            let (a_vec, b_vec) = (store(la, m, k, &a, VEC_FILL), store(lb, k, n, &b, VEC_FILL));
+            let mut c_vec = store(lc, m, n, &c_start(VEC_FILL), VEC_FILL);
+            call.run(layouts, (m, k, n), &a_vec, &b_vec, &mut c_vec, &opts);
             // The guarded C must hold these elements and its padding as it was.
-            vec![lc.store(m, n, &lc.load(m, n, &c_vec), GUARDED_FILL)]
+            vec![store(lc, m, n, &load(lc, m, n, &c_vec), GUARDED_FILL)]
         };
         compare(&case, &["c"], guarded, plain);
     }
 }
 
-/// `matmul`: each dimension through every size (the other two odd) under all 25 layout
+/// `matmul`: each dimension through every size (the other two odd) under all 36 layout
 /// triples, then past NC = 1024 columns in both orientations and past 2^23 = m * n * k, where
 /// two threads split C (`PARALLEL_MIN_MNK` in `arch/gemm_loop.rs`).
 fn matmul(isa: Isa) {
@@ -203,7 +161,7 @@ fn matmul(isa: Isa) {
             }
         }
     }
-    let [row, transposed, padded_cols] = [Layout::RowMajor, Layout::Transposed, Layout::PaddedCols];
+    let [row, transposed, padded_cols] = [Layout::RowMajor, Layout::Transposed, Layout::PaddedCols(5)];
     gemm_case(isa, (3, 5, 1025), [row, row, row], Call::Matmul);
     // A column-major C is computed as C^T = B^T A^T: 1025 columns again.
     gemm_case(isa, (1025, 5, 3), [row, row, transposed], Call::Matmul);
@@ -211,7 +169,7 @@ fn matmul(isa: Isa) {
 }
 
 /// `gemm` with three (alpha, beta) pairs (beta = 0: C never read; alpha = 0: C only scaled)
-/// over every (m, k, n) from `SIZES` with at most one of them past 33, each on one of the 25
+/// over every (m, k, n) from `SIZES` with at most one of them past 33, each on one of the 36
 /// layout triples in turn; then past 2^23 = m * n * k with B packed, and with A and B read in
 /// place (`m * k + k * n <= 32K` floats, `DIRECT_MAX_FLOATS`).
 fn gemm(isa: Isa) {
@@ -233,7 +191,7 @@ fn gemm(isa: Isa) {
             }
         }
     }
-    let [row, padded_rows, spread] = [Layout::RowMajor, Layout::PaddedRows, Layout::Spread];
+    let [row, padded_rows, spread] = [Layout::RowMajor, Layout::PaddedRows(3), Layout::Spread];
     gemm_case(isa, (257, 129, 257), [row, padded_rows, spread], Call::Gemm { alpha: 1.5, beta: -0.75 });
     gemm_case(isa, (1025, 8, 1025), [row, row, row], Call::Gemm { alpha: 0.5, beta: 0.0 });
 }

@@ -2,7 +2,7 @@
 //! tests, `harness run matmul` and the fuzz targets build their operands with.
 
 use crate::reference::Rng;
-use crate::{MatMut, MatRef};
+use crate::{Error, MatMut, MatRef};
 
 /// How a logical `rows x cols` matrix is laid out in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +17,46 @@ pub enum Layout {
     Transposed,
     /// Neither stride is 1: `(row, col)` at `row * (2 * cols + 1) + 2 * col`.
     Spread,
+}
+
+impl Layout {
+    /// (row stride, col stride) of a logical `rows x cols` matrix.
+    pub fn strides(self, rows: usize, cols: usize) -> (usize, usize) {
+        match self {
+            Layout::RowMajor => (cols, 1),
+            Layout::ColMajor | Layout::Transposed => (1, rows),
+            Layout::PaddedRows(pad) => (cols + pad, 1),
+            Layout::PaddedCols(pad) => (1, rows + pad),
+            Layout::Spread => (2 * cols + 1, 2),
+        }
+    }
+
+    /// The slots from the first element to the last, both included (0 for an empty matrix).
+    pub fn span(self, rows: usize, cols: usize) -> usize {
+        if rows == 0 || cols == 0 {
+            return 0;
+        }
+        let (rs, cs) = self.strides(rows, cols);
+        (rows - 1) * rs + (cols - 1) * cs + 1
+    }
+
+    /// The `rows x cols` matrix this layout puts in `data`; `Transposed` through `.t()`.
+    pub fn view(self, data: &[f32], rows: usize, cols: usize) -> Result<MatRef<'_>, Error> {
+        let (rs, cs) = self.strides(rows, cols);
+        match self {
+            Layout::Transposed => MatRef::with_strides(data, cols, rows, rows, 1).map(MatRef::t),
+            _ => MatRef::with_strides(data, rows, cols, rs, cs),
+        }
+    }
+
+    /// [`Layout::view`], writable.
+    pub fn view_mut(self, data: &mut [f32], rows: usize, cols: usize) -> Result<MatMut<'_>, Error> {
+        let (rs, cs) = self.strides(rows, cols);
+        match self {
+            Layout::Transposed => MatMut::with_strides(data, cols, rows, rows, 1).map(MatMut::t),
+            _ => MatMut::with_strides(data, rows, cols, rs, cs),
+        }
+    }
 }
 
 /// Every kind of layout once: unit and non-unit strides on either side, padding, transposes.
@@ -85,24 +125,12 @@ impl Stored {
     }
 
     pub fn view(&self) -> MatRef<'_> {
-        let (rs, cs, _) = strides(self.rows, self.cols, self.layout);
-        let view = match self.layout {
-            Layout::Transposed => {
-                MatRef::with_strides(&self.data, self.cols, self.rows, self.rows, 1).map(MatRef::t)
-            }
-            _ => MatRef::with_strides(&self.data, self.rows, self.cols, rs, cs),
-        };
+        let view = self.layout.view(&self.data, self.rows, self.cols);
         view.expect("a layout's strides stay inside its buffer")
     }
 
     pub fn view_mut(&mut self) -> MatMut<'_> {
-        let (rs, cs, _) = strides(self.rows, self.cols, self.layout);
-        let view = match self.layout {
-            Layout::Transposed => {
-                MatMut::with_strides(&mut self.data, self.cols, self.rows, self.rows, 1).map(MatMut::t)
-            }
-            _ => MatMut::with_strides(&mut self.data, self.rows, self.cols, rs, cs),
-        };
+        let view = self.layout.view_mut(&mut self.data, self.rows, self.cols);
         view.expect("a layout's strides stay inside its buffer and never alias")
     }
 
@@ -127,17 +155,12 @@ impl Stored {
     }
 }
 
-/// (row stride, col stride, buffer length) of a logical `rows x cols` view.
+/// (row stride, col stride, buffer length) of a logical `rows x cols` view: its span, then
+/// [`SLACK`] (at least one slot, even when empty).
 fn strides(rows: usize, cols: usize, layout: Layout) -> (usize, usize, usize) {
-    let (rs, cs) = match layout {
-        Layout::RowMajor => (cols, 1),
-        Layout::ColMajor | Layout::Transposed => (1, rows),
-        Layout::PaddedRows(pad) => (cols + pad, 1),
-        Layout::PaddedCols(pad) => (1, rows + pad),
-        Layout::Spread => (2 * cols + 1, 2),
-    };
-    let last = if rows == 0 || cols == 0 { 0 } else { (rows - 1) * rs + (cols - 1) * cs + 1 };
-    (rs, cs, last + SLACK + usize::from(last == 0))
+    let (rs, cs) = layout.strides(rows, cols);
+    let span = layout.span(rows, cols);
+    (rs, cs, span + SLACK + usize::from(span == 0))
 }
 
 #[cfg(test)]
