@@ -6,6 +6,7 @@ mod attention;
 pub mod bench;
 mod exp;
 mod matmul;
+pub mod plot;
 mod softmax;
 
 use std::panic::{self, AssertUnwindSafe};
