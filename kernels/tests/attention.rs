@@ -188,10 +188,15 @@ fn long_decode(isa: Isa) {
 }
 
 /// Uniform weights over many keys (scale 0, as the fuzz target found): each output is the mean
-/// of 4096 values in [-1, 1), about 0.01, while the terms it sums are about 0.5 each. A one-lane
-/// sum rounds at the size of the terms, so the error is judged against them (the oracle's
-/// `out_terms`), not against the small mean; a NaN query stays NaN in the oracle as in the kernel.
+/// of 2^17 or 4096 values in [-1, 1), at most about 0.01, while the terms it sums are about 0.5
+/// each. A one-lane sum rounds at the size of the terms, so the error is judged against them
+/// (the oracle's `out_terms`), not against the small mean. A NaN query stays NaN in the oracle
+/// as in the kernel.
 fn uniform_weights_over_many_keys(isa: Isa) {
+    let long = Shape { batch: 1, heads: 1, kv_heads: 1, q_len: 1, kv_len: 131_072, head_dim: 1 };
+    let mut long_case = random(long, false, 0, false, 1.0, 42);
+    long_case.scale = Some(0.0);
+    check_against_oracle(&format!("{isa} uniform weights, 2^17 keys"), &long_case, &Opts::single(isa));
     let shape = Shape { batch: 1, heads: 2, kv_heads: 1, q_len: 1, kv_len: 4096, head_dim: 4 };
     let mut case = random(shape, false, 1, false, 1.0, 41);
     case.scale = Some(0.0);
