@@ -63,7 +63,10 @@ pub fn cross_entropy(
         None => arch::dispatch(isa, task),
         Some(rows) => {
             let loss::Forward { logits, targets, losses, .. } = task;
-            let chunks = logits.par_chunks(rows * classes).zip(targets.par_chunks(rows)).zip(losses.par_chunks_mut(rows));
+            let chunks = logits
+                .par_chunks(rows * classes)
+                .zip(targets.par_chunks(rows))
+                .zip(losses.par_chunks_mut(rows));
             parallel::install(opts.threads, || {
                 chunks.for_each(|((logits, targets), losses)| {
                     arch::dispatch(isa, loss::Forward { logits, targets, classes, ignore_index, losses });
@@ -102,11 +105,16 @@ pub fn cross_entropy_backward(
     match rows_per_task(targets.len(), classes, opts.thread_count()) {
         None => arch::dispatch(isa, task),
         Some(rows) => {
-            let chunks =
-                logits.par_chunks(rows * classes).zip(targets.par_chunks(rows)).zip(dlogits.par_chunks_mut(rows * classes));
+            let chunks = logits
+                .par_chunks(rows * classes)
+                .zip(targets.par_chunks(rows))
+                .zip(dlogits.par_chunks_mut(rows * classes));
             parallel::install(opts.threads, || {
                 chunks.for_each(|((logits, targets), dlogits)| {
-                    arch::dispatch(isa, loss::Backward { logits, targets, classes, ignore_index, scale, dlogits });
+                    arch::dispatch(
+                        isa,
+                        loss::Backward { logits, targets, classes, ignore_index, scale, dlogits },
+                    );
                 });
             });
         }
@@ -126,14 +134,21 @@ fn check(
     let want = rows.checked_mul(classes).ok_or_else(|| {
         Error::shape(op, format!("targets.len() * classes = {rows} * {classes} overflows usize"))
     })?;
-    check_len(op, "logits", logits.len(), want, format!("{rows} rows, one per target, of classes = {classes}"))?;
+    check_len(
+        op,
+        "logits",
+        logits.len(),
+        want,
+        format!("{rows} rows, one per target, of classes = {classes}"),
+    )?;
     let mut live = 0;
     for (i, &t) in targets.iter().enumerate() {
         if Some(t) == ignore_index {
             continue;
         }
         if t as usize >= classes {
-            let ignored = ignore_index.map_or(String::from("no ignore_index"), |i| format!("ignore_index = {i}"));
+            let ignored =
+                ignore_index.map_or(String::from("no ignore_index"), |i| format!("ignore_index = {i}"));
             return Err(Error::shape(
                 op,
                 format!("targets[{i}] = {t} is out of range for classes = {classes} ({ignored})"),

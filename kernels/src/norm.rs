@@ -234,8 +234,11 @@ fn backward(op: &'static str, task: norm::Backward<'_>, opts: &Opts) -> Result<(
     let (mut dw_parts, mut db_parts) = (&mut dweight_parts[..], &mut dbias_parts[..]);
     let mut tasks = Vec::with_capacity(chunks);
     while !rstd.is_empty() {
-        let (x, dy, dx) =
-            (take(&mut x, chunk_rows * cols), take(&mut dy, chunk_rows * cols), take_mut(&mut dx, chunk_rows * cols));
+        let (x, dy, dx) = (
+            take(&mut x, chunk_rows * cols),
+            take(&mut dy, chunk_rows * cols),
+            take_mut(&mut dx, chunk_rows * cols),
+        );
         let (mean, rstd) = (take(&mut mean, chunk_rows), take(&mut rstd, chunk_rows));
         let (dweight, dbias) = (take_mut(&mut dw_parts, cols), take_mut(&mut db_parts, cols));
         tasks.push(norm::Backward { center, x, weight, mean, rstd, dy, dx, dweight, dbias });

@@ -90,8 +90,12 @@ fn tails_stay_inside(isa: Isa) {
         let (mut losses, mut dlogits) = ([-7.0f32; 3 + 9], vec![-7.0f32; n + 9]);
         let (c, opts) = (&case, Opts::single(isa));
         cross_entropy(&c.logits, &c.targets, classes, c.ignore_index, &mut losses[..3], &opts).unwrap();
-        cross_entropy_backward(&c.logits, &c.targets, classes, c.ignore_index, 1.0, &mut dlogits[..n], &opts).unwrap();
-        assert!(losses[3..].iter().chain(&dlogits[n..]).all(|&v| v == -7.0), "{isa}: classes={classes} wrote past");
+        cross_entropy_backward(&c.logits, &c.targets, classes, c.ignore_index, 1.0, &mut dlogits[..n], &opts)
+            .unwrap();
+        assert!(
+            losses[3..].iter().chain(&dlogits[n..]).all(|&v| v == -7.0),
+            "{isa}: classes={classes} wrote past"
+        );
     }
     assert_eq!(cross_entropy(&[], &[], 5, None, &mut [], &Opts::single(isa)), Ok(0.0));
     cross_entropy_backward(&[], &[], 0, None, 1.0, &mut [], &Opts::single(isa)).unwrap();
@@ -106,8 +110,14 @@ fn threads_agree(isa: Isa) {
         for threads in [2, 3] {
             let many = Opts { isa: Some(isa), threads };
             let (l, m) = spec::forward(&case, &many).unwrap();
-            assert!(bits(&l) == bits(&losses) && m.to_bits() == loss.to_bits(), "{isa}: losses, {threads} threads");
-            assert!(bits(&spec::backward(&case, &many).unwrap()) == bits(&dlogits), "{isa}: dlogits, {threads} threads");
+            assert!(
+                bits(&l) == bits(&losses) && m.to_bits() == loss.to_bits(),
+                "{isa}: losses, {threads} threads"
+            );
+            assert!(
+                bits(&spec::backward(&case, &many).unwrap()) == bits(&dlogits),
+                "{isa}: dlogits, {threads} threads"
+            );
         }
     }
 }
@@ -116,7 +126,14 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|v| v.to_bits()).collect()
 }
 
-test_each_isa!(matches_reference, large_and_peaked_logits, golden_cases, ignored_rows_and_nan, tails_stay_inside, threads_agree);
+test_each_isa!(
+    matches_reference,
+    large_and_peaked_logits,
+    golden_cases,
+    ignored_rows_and_nan,
+    tails_stay_inside,
+    threads_agree
+);
 
 #[test]
 fn errors_name_the_argument_and_lengths() {
@@ -126,7 +143,10 @@ fn errors_name_the_argument_and_lengths() {
     let message = |e: Error| e.to_string();
     let e = cross_entropy(&logits[..5], &[0, 1], 3, None, &mut losses, &opts).unwrap_err();
     assert!(matches!(e, Error::Len { .. }), "{e}");
-    assert_eq!(message(e), "cross_entropy: logits has 5 elements but must have 6 (2 rows, one per target, of classes = 3)");
+    assert_eq!(
+        message(e),
+        "cross_entropy: logits has 5 elements but must have 6 (2 rows, one per target, of classes = 3)"
+    );
     let e = cross_entropy(&logits, &[0, 1], 3, None, &mut losses[..1], &opts).unwrap_err();
     assert!(message(e).contains("losses has 1 elements but must have 2"));
     let e = cross_entropy(&logits, &[0, 3], 3, None, &mut losses, &opts).unwrap_err();

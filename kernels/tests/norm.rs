@@ -86,16 +86,30 @@ fn tails_stay_inside(isa: Isa) {
     for cols in [1, lanes.saturating_sub(1).max(1), lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257] {
         let case = Case::random(Norm::Layer, 3, cols, 0.5, cols as u64);
         let (n, opts) = (case.x.len(), Opts::single(isa));
-        let (mut y, mut stats, mut dw) = (vec![-7.0f32; n + 9], vec![-7.0f32; 3 + 9], vec![-7.0f32; cols + 9]);
+        let (mut y, mut stats, mut dw) =
+            (vec![-7.0f32; n + 9], vec![-7.0f32; 3 + 9], vec![-7.0f32; cols + 9]);
         let mut rstd = [0.0f32; 3];
-        layer_norm(&case.x, &case.weight, &case.bias, 1e-5, &mut y[..n], &mut stats[..3], &mut rstd, &opts).unwrap();
+        layer_norm(&case.x, &case.weight, &case.bias, 1e-5, &mut y[..n], &mut stats[..3], &mut rstd, &opts)
+            .unwrap();
         rms_norm(&case.x, &case.weight, 1e-5, &mut y[..n], &mut stats[..3], &opts).unwrap();
         let (x, w) = (&case.x, &case.weight);
         let mut db = dw.clone();
-        layer_norm_backward(x, w, &rstd, &rstd, &case.dy, &mut y[..n], &mut dw[..cols], &mut db[..cols], &opts)
-            .unwrap();
+        layer_norm_backward(
+            x,
+            w,
+            &rstd,
+            &rstd,
+            &case.dy,
+            &mut y[..n],
+            &mut dw[..cols],
+            &mut db[..cols],
+            &opts,
+        )
+        .unwrap();
         rms_norm_backward(x, w, &rstd, &case.dy, &mut y[..n], &mut dw[..cols], &opts).unwrap();
-        for (name, v, len) in [("y", &y, n), ("stats", &stats, 3), ("dweight", &dw, cols), ("dbias", &db, cols)] {
+        for (name, v, len) in
+            [("y", &y, n), ("stats", &stats, 3), ("dweight", &dw, cols), ("dbias", &db, cols)]
+        {
             assert!(v[len..].iter().all(|&v| v == -7.0), "{isa}: cols={cols} wrote past {name}");
         }
     }
@@ -126,13 +140,23 @@ fn threads_agree(isa: Isa) {
             let case = Case::random(norm, rows, cols, 3.0, 9);
             let one = all_outputs(norm, &case, isa, 1);
             for threads in [2, 3] {
-                assert!(one == all_outputs(norm, &case, isa, threads), "{isa} {norm:?} {rows}x{cols}: {threads} threads");
+                assert!(
+                    one == all_outputs(norm, &case, isa, threads),
+                    "{isa} {norm:?} {rows}x{cols}: {threads} threads"
+                );
             }
         }
     }
 }
 
-test_each_isa!(matches_reference, offsets_and_outliers, golden_cases, special_values, tails_stay_inside, threads_agree);
+test_each_isa!(
+    matches_reference,
+    offsets_and_outliers,
+    golden_cases,
+    special_values,
+    tails_stay_inside,
+    threads_agree
+);
 
 #[test]
 fn errors_name_the_argument_and_lengths() {
@@ -143,7 +167,10 @@ fn errors_name_the_argument_and_lengths() {
     let e = layer_norm(&x, &w, &w[..2], 1e-5, &mut y, &mut m, &mut r, &opts).unwrap_err();
     assert_eq!(message(e), "layer_norm: bias has 2 elements but must have 3 (one per column, as weight)");
     let e = layer_norm(&x[..5], &w, &w, 1e-5, &mut y[..5], &mut m, &mut r, &opts).unwrap_err();
-    assert!(matches!(e, Error::Shape { .. }) && message(e).contains("x has 5 elements, not a whole number of rows"));
+    assert!(
+        matches!(e, Error::Shape { .. })
+            && message(e).contains("x has 5 elements, not a whole number of rows")
+    );
     let e = layer_norm(&x, &w, &w, 1e-5, &mut y[..5], &mut m, &mut r, &opts).unwrap_err();
     assert!(matches!(e, Error::Len { .. }) && message(e).contains("y has 5 elements but must have 6"));
     let e = layer_norm(&x, &w, &w, 1e-5, &mut y, &mut m[..1], &mut r, &opts).unwrap_err();

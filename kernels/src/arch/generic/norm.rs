@@ -243,8 +243,13 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
             let left = end - i;
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
             // the same for x, dy and w. A tail's other lanes have dy = 0, so they add 0.
-            let (v, dy, w) =
-                unsafe { (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero), load(k, self.w, i, left, zero)) };
+            let (v, dy, w) = unsafe {
+                (
+                    load(k, self.x, i, left, zero),
+                    load(k, self.dy, i, left, zero),
+                    load(k, self.w, i, left, zero),
+                )
+            };
             let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
             let g = k.mul(dy, w);
             if CENTER {

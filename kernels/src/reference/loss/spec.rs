@@ -84,7 +84,15 @@ pub fn forward(case: &Case, opts: &Opts) -> Result<(Vec<f32>, f32), Error> {
 pub fn backward(case: &Case, opts: &Opts) -> Result<Vec<f32>, Error> {
     let mut dlogits = vec![0.0; case.logits.len()];
     let c = case;
-    kernel::cross_entropy_backward(&c.logits, &c.targets, c.classes, c.ignore_index, c.dloss, &mut dlogits, opts)?;
+    kernel::cross_entropy_backward(
+        &c.logits,
+        &c.targets,
+        c.classes,
+        c.ignore_index,
+        c.dloss,
+        &mut dlogits,
+        opts,
+    )?;
     Ok(dlogits)
 }
 
@@ -113,7 +121,13 @@ pub fn compare_golden(golden: &Golden, opts: &Opts, sink: impl FnMut(Sample)) {
     samples(&case, opts, (&golden["losses"], golden["loss"][0]), &golden["dlogits"], sink);
 }
 
-fn samples(case: &Case, opts: &Opts, (losses, loss): (&[f64], f64), dlogits: &[f64], mut sink: impl FnMut(Sample)) {
+fn samples(
+    case: &Case,
+    opts: &Opts,
+    (losses, loss): (&[f64], f64),
+    dlogits: &[f64],
+    mut sink: impl FnMut(Sample),
+) {
     let (got_losses, got_loss) = forward(case, opts).expect("a valid call");
     for (r, (&got, &want)) in got_losses.iter().zip(losses).enumerate() {
         sink(Sample { what: "losses", at: At::Flat(r), got, want, bound: loss_bound(want) });

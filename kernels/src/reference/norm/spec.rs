@@ -124,7 +124,13 @@ pub fn forward(norm: Norm, case: &Case, opts: &Opts) -> Result<Output, Error> {
 }
 
 /// The kernel's backward pass on `case` from a forward pass's `mean` and `rstd`.
-pub fn backward(norm: Norm, case: &Case, mean: &[f32], rstd: &[f32], opts: &Opts) -> Result<GradOutput, Error> {
+pub fn backward(
+    norm: Norm,
+    case: &Case,
+    mean: &[f32],
+    rstd: &[f32],
+    opts: &Opts,
+) -> Result<GradOutput, Error> {
     let cols = case.cols;
     let mut out = GradOutput {
         dx: vec![0.0; case.x.len()],
@@ -266,6 +272,7 @@ pub fn compare_golden(golden: &Golden, opts: &Opts, mut sink: impl FnMut(Sample)
     let got = backward(norm, &case, &mean, &rstd, opts).expect("a valid call");
     let dbias = if norm == Norm::Layer { golden["dbias"].to_vec() } else { Vec::new() };
     let dx_terms = oracle_backward(norm, &case, &mean, &rstd).dx_terms;
-    let want = super::Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias, dx_terms };
+    let want =
+        super::Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias, dx_terms };
     backward_samples(case.cols, &got, &want, &golden_grad_tol(&mean, &rstd), sink);
 }
