@@ -187,7 +187,7 @@ fn check_backward(
 fn whole_rows(op: &'static str, x: &[f32], weight: &[f32]) -> Result<usize, Error> {
     let cols = weight.len();
     check_rows(op, "x", x.len(), cols)?;
-    Ok(if cols == 0 { 0 } else { x.len() / cols })
+    Ok(x.len().checked_div(cols).unwrap_or(0))
 }
 
 /// The first `n` elements of `*s` (all, if it has fewer), leaving the rest in `*s`.
