@@ -9,13 +9,16 @@ pub mod attention;
 mod attention_shape;
 mod error;
 mod isa;
+pub mod loss;
 mod mat;
 pub mod math;
 pub mod matmul;
 pub mod naive;
+pub mod norm;
 mod parallel;
 pub mod peak;
 pub mod reference;
+mod rows;
 pub mod softmax;
 
 pub use error::Error;

@@ -34,11 +34,9 @@
 use rayon::prelude::*;
 
 use crate::arch::{self, generic::softmax};
+use crate::rows::{check_rows, rows_per_task};
 use crate::{Error, Isa, Opts, parallel};
 use softmax::Rows;
-
-/// Below this many elements a call stays on the calling thread.
-const PAR_MIN_ELEMENTS: usize = 1 << 15;
 
 /// Checks a forward call: equal lengths, a whole number of rows.
 fn check_forward(op: &'static str, x: usize, y: Option<usize>, cols: usize) -> Result<(), Error> {
@@ -48,31 +46,6 @@ fn check_forward(op: &'static str, x: usize, y: Option<usize>, cols: usize) -> R
         return Err(Error::len(op, format!("x has {x} elements but y has {y} (they must match)")));
     }
     check_rows(op, "x", x, cols)
-}
-
-fn check_rows(op: &'static str, arg: &str, len: usize, cols: usize) -> Result<(), Error> {
-    if cols == 0 && len > 0 {
-        return Err(Error::shape(op, format!("cols is 0 but {arg} has {len} elements")));
-    }
-    if cols > 0 && !len.is_multiple_of(cols) {
-        return Err(Error::shape(
-            op,
-            format!(
-                "{arg} has {len} elements, not a whole number of rows of cols = {cols} \
-                 ({len} % {cols} = {})",
-                len % cols
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Rows per task when splitting `rows` over `threads`: a few tasks per thread for balance.
-fn rows_per_task(rows: usize, cols: usize, threads: usize) -> Option<usize> {
-    if threads <= 1 || rows < 2 || rows * cols < PAR_MIN_ELEMENTS {
-        return None;
-    }
-    Some(rows.div_ceil(threads * 4).max(1))
 }
 
 /// Runs the forward pass (`log` for log_softmax) on one chunk of whole rows.
@@ -246,13 +219,5 @@ mod tests {
         let e = log_softmax_backward(&[0.0; 4], &[0.0; 4], &mut [0.0; 3], 2, &opts).unwrap_err();
         assert!(e.to_string().contains("y_log has 4 elements, dy 4 and dx 3"), "{e}");
         assert!(softmax(&[], &mut [], 0, &opts).is_ok());
-    }
-
-    #[test]
-    fn rows_per_task_splits_only_big_inputs() {
-        assert_eq!(rows_per_task(1000, 1000, 1), None);
-        assert_eq!(rows_per_task(4, 4, 8), None);
-        assert_eq!(rows_per_task(1, 1 << 20, 8), None);
-        assert_eq!(rows_per_task(1024, 1024, 2), Some(128));
     }
 }

@@ -16,7 +16,9 @@ mod common;
 use common::guard::{Guard, GuardedBuf};
 use kernels::attention::{Attention, Grads, Mask, Params, Qkv, Shape};
 use kernels::reference::Rng;
+use kernels::reference::loss::spec::Case as CeCase;
 use kernels::reference::matmul::spec::{LAYOUTS, Layout};
+use kernels::reference::norm::spec::{self as norm_spec, Case as NormCase, Norm};
 use kernels::{Error, Isa, Opts};
 
 /// Every dimension takes each of these: empty, 1, 2, either side of and at 8 and 16 lanes,
@@ -203,9 +205,10 @@ type ForwardFn = fn(&[f32], &mut [f32], usize, &Opts) -> Result<(), Error>;
 type InPlaceFn = fn(&mut [f32], usize, &Opts) -> Result<(), Error>;
 type BackwardFn = fn(&[f32], &[f32], &mut [f32], usize, &Opts) -> Result<(), Error>;
 
-/// (rows, cols): every pair of sizes, then more over `PAR_MIN_ELEMENTS` = 2^15 elements
-/// (`softmax.rs`), where two threads split the rows (as 257 x 257 already does).
-fn softmax_shapes() -> Vec<(usize, usize)> {
+/// (rows, cols) for the row-wise ops: every pair of sizes, then more over `PAR_MIN_ELEMENTS` =
+/// 2^15 elements (`rows.rs`), where two threads split the rows (as 257 x 257 already does),
+/// and over many chunks of at most 64 rows (the norms' backward passes, `norm.rs`).
+fn row_shapes() -> Vec<(usize, usize)> {
     let mut shapes: Vec<_> = SIZES.iter().flat_map(|&r| SIZES.iter().map(move |&c| (r, c))).collect();
     shapes.extend([(33, 1025), (2, 16_400), (32_769, 1)]);
     shapes
@@ -220,7 +223,7 @@ fn logits(rows: usize, cols: usize) -> Vec<f32> {
 }
 
 fn forward_sweep(isa: Isa, name: &str, f: ForwardFn) {
-    for (rows, cols) in softmax_shapes() {
+    for (rows, cols) in row_shapes() {
         let x = logits(rows, cols);
         for threads in THREADS {
             let opts = opts(isa, threads);
@@ -242,7 +245,7 @@ fn forward_sweep(isa: Isa, name: &str, f: ForwardFn) {
 }
 
 fn in_place_sweep(isa: Isa, name: &str, f: InPlaceFn) {
-    for (rows, cols) in softmax_shapes() {
+    for (rows, cols) in row_shapes() {
         let x = logits(rows, cols);
         for threads in THREADS {
             let opts = opts(isa, threads);
@@ -265,7 +268,7 @@ fn in_place_sweep(isa: Isa, name: &str, f: InPlaceFn) {
 /// `f` on the output of `forward` (so a log-softmax gradient sees -inf where it should) and an
 /// upstream gradient in [-1, 1).
 fn backward_sweep(isa: Isa, name: &str, forward: ForwardFn, f: BackwardFn) {
-    for (rows, cols) in softmax_shapes() {
+    for (rows, cols) in row_shapes() {
         let mut y = vec![0.0; rows * cols];
         forward(&logits(rows, cols), &mut y, cols, &Opts::single(isa)).unwrap();
         let dy = Rng::new((rows * 7 + cols) as u64).vec(y.len(), -1.0, 1.0);
@@ -313,6 +316,178 @@ fn log_softmax_backward(isa: Isa) {
     let (forward, backward): (ForwardFn, BackwardFn) =
         (kernels::softmax::log_softmax, kernels::softmax::log_softmax_backward);
     backward_sweep(isa, "log_softmax_backward", forward, backward);
+}
+
+// ---------------------------------------------------------------------------------------------
+// layer norm, RMS norm and their backward passes
+
+/// A norm entry on its inputs (by name, in the order it takes them) and outputs.
+type NormCall = fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>;
+
+/// Runs `call` over every row shape with guarded inputs and outputs: `inputs` builds the named
+/// inputs of a shape, `outputs` names the outputs and their lengths.
+fn norm_sweep(
+    isa: Isa,
+    entry: &str,
+    inputs: impl Fn(usize, usize) -> Vec<(&'static str, Vec<f32>)>,
+    outputs: impl Fn(usize, usize) -> Vec<(&'static str, usize)>,
+    call: NormCall,
+) {
+    for (rows, cols) in row_shapes() {
+        // Without columns there are no rows: x is empty whatever `rows` says.
+        let rows = if cols == 0 { 0 } else { rows };
+        let (ins, outs) = (inputs(rows, cols), outputs(rows, cols));
+        let names: Vec<&str> = outs.iter().map(|o| o.0).collect();
+        for threads in THREADS {
+            let opts = opts(isa, threads);
+            let case = format!("{entry} {isa} threads={threads} rows={rows} cols={cols}");
+            let guarded = |guard| {
+                let label = |name: &str| format!("{case}: {name}");
+                let ins: Vec<GuardedBuf> =
+                    ins.iter().map(|(n, v)| GuardedBuf::from_slice(v, guard, &label(n))).collect();
+                let mut outs: Vec<GuardedBuf> = outs
+                    .iter()
+                    .map(|&(n, len)| GuardedBuf::filled(len, GUARDED_FILL, guard, &label(n)))
+                    .collect();
+                let ins: Vec<&[f32]> = ins.iter().map(|b| &b[..]).collect();
+                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|b| &mut b[..]).collect();
+                call(&ins, &mut out_slices, &opts).unwrap();
+                outs.iter().map(|b| b.to_vec()).collect()
+            };
+            let plain = || {
+                let mut outs: Vec<Vec<f32>> = outs.iter().map(|&(_, len)| vec![VEC_FILL; len]).collect();
+                let ins: Vec<&[f32]> = ins.iter().map(|(_, v)| &v[..]).collect();
+                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|v| &mut v[..]).collect();
+                call(&ins, &mut out_slices, &opts).unwrap();
+                outs
+            };
+            compare(&case, &names, guarded, plain);
+        }
+    }
+}
+
+/// x with an offset, weight, bias, dy, and the statistics of the forward pass on one thread.
+fn norm_inputs(rows: usize, cols: usize) -> Vec<(&'static str, Vec<f32>)> {
+    let case = NormCase::random(Norm::Layer, rows, cols, 3.0, (rows * 1009 + cols) as u64);
+    let out = norm_spec::forward(Norm::Layer, &case, &Opts::default()).unwrap();
+    let rms = norm_spec::forward(Norm::Rms, &case, &Opts::default()).unwrap();
+    let (x, w, b, dy) = (case.x, case.weight, case.bias, case.dy);
+    vec![
+        ("x", x),
+        ("weight", w),
+        ("bias", b),
+        ("dy", dy),
+        ("mean", out.mean),
+        ("rstd", out.rstd),
+        ("rms rstd", rms.rstd),
+    ]
+}
+
+/// The named inputs of `entry`, in its order.
+fn pick(all: Vec<(&'static str, Vec<f32>)>, names: &[&str]) -> Vec<(&'static str, Vec<f32>)> {
+    names.iter().map(|n| all.iter().find(|(m, _)| m == n).cloned().expect("a known input")).collect()
+}
+
+fn layer_norm(isa: Isa) {
+    let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "bias"]);
+    let outputs = |r, c| vec![("y", r * c), ("mean", r), ("rstd", r)];
+    norm_sweep(isa, "layer_norm", inputs, outputs, |i, o, opts| {
+        let [y, mean, rstd] = o else { unreachable!() };
+        kernels::norm::layer_norm(i[0], i[1], i[2], 1e-5, y, mean, rstd, opts)
+    });
+}
+
+fn rms_norm(isa: Isa) {
+    let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight"]);
+    norm_sweep(
+        isa,
+        "rms_norm",
+        inputs,
+        |r, c| vec![("y", r * c), ("rstd", r)],
+        |i, o, opts| {
+            let [y, rstd] = o else { unreachable!() };
+            kernels::norm::rms_norm(i[0], i[1], 1e-5, y, rstd, opts)
+        },
+    );
+}
+
+fn layer_norm_backward(isa: Isa) {
+    let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "mean", "rstd", "dy"]);
+    let outputs = |r, c| vec![("dx", r * c), ("dweight", c), ("dbias", c)];
+    norm_sweep(isa, "layer_norm_backward", inputs, outputs, |i, o, opts| {
+        let [dx, dw, db] = o else { unreachable!() };
+        kernels::norm::layer_norm_backward(i[0], i[1], i[2], i[3], i[4], dx, dw, db, opts)
+    });
+}
+
+fn rms_norm_backward(isa: Isa) {
+    let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "rms rstd", "dy"]);
+    norm_sweep(
+        isa,
+        "rms_norm_backward",
+        inputs,
+        |r, c| vec![("dx", r * c), ("dweight", c)],
+        |i, o, opts| {
+            let [dx, dw] = o else { unreachable!() };
+            kernels::norm::rms_norm_backward(i[0], i[1], i[2], i[3], dx, dw, opts)
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// cross-entropy
+
+/// `cross_entropy` (losses) or its backward pass (dlogits) over every row shape (rows of
+/// `classes`), with guarded logits, targets and outputs; some rows are ignored, and with the
+/// ignore index past `classes` as often as inside.
+fn cross_entropy_sweep(isa: Isa, backward: bool) {
+    let entry = if backward { "cross_entropy_backward" } else { "cross_entropy" };
+    for (rows, classes) in row_shapes() {
+        let ignore = Some(if rows % 2 == 0 { classes as u32 } else { 0 });
+        let case = CeCase::random(rows, classes, 8.0, ignore, (rows * 31 + classes) as u64);
+        let out_len = if backward { case.logits.len() } else { rows };
+        let run = |logits: &[f32], targets: &[u32], out: &mut [f32], opts: &Opts| {
+            let c = &case;
+            if backward {
+                kernels::loss::cross_entropy_backward(
+                    logits,
+                    targets,
+                    classes,
+                    c.ignore_index,
+                    0.5,
+                    out,
+                    opts,
+                )
+            } else {
+                kernels::loss::cross_entropy(logits, targets, classes, c.ignore_index, out, opts).map(|_| ())
+            }
+        };
+        for threads in THREADS {
+            let opts = opts(isa, threads);
+            let label = format!("{entry} {isa} threads={threads} rows={rows} classes={classes}");
+            let guarded = |guard| {
+                let logits = GuardedBuf::from_slice(&case.logits, guard, &format!("{label}: logits"));
+                let targets = GuardedBuf::from_u32s(&case.targets, guard, &format!("{label}: targets"));
+                let mut out = GuardedBuf::filled(out_len, GUARDED_FILL, guard, &format!("{label}: out"));
+                run(&logits, targets.as_u32s(), &mut out, &opts).unwrap();
+                vec![out.to_vec()]
+            };
+            let plain = || {
+                let mut out = vec![VEC_FILL; out_len];
+                run(&case.logits, &case.targets, &mut out, &opts).unwrap();
+                vec![out]
+            };
+            compare(&label, &["out"], guarded, plain);
+        }
+    }
+}
+
+fn cross_entropy(isa: Isa) {
+    cross_entropy_sweep(isa, false);
+}
+
+fn cross_entropy_backward(isa: Isa) {
+    cross_entropy_sweep(isa, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,6 +716,12 @@ test_each_isa!(
     exp,
     attention_forward,
     attention_backward,
+    layer_norm,
+    rms_norm,
+    layer_norm_backward,
+    rms_norm_backward,
+    cross_entropy,
+    cross_entropy_backward,
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use super::Kernel;
 use crate::style;
 
 /// Time spent per measurement; short runs are repeated to fill it and the best is kept.
-const BUDGET: Duration = Duration::from_millis(300);
+pub(super) const BUDGET: Duration = Duration::from_millis(300);
 
 /// What to measure: sizes and threads, as given on the command line.
 #[derive(Clone, Copy, Debug)]
@@ -73,6 +73,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             let len = config.size.unwrap_or(1 << 20);
             tables.push((format!("{len} elements"), exp_rows(len, config.threads), "elem/s", 8.0));
         }
+        Kernel::Norm | Kernel::CrossEntropy => return super::roofline::run(kernel, config, json_out),
         Kernel::Attention => {
             let shapes = match config.size {
                 Some(seq) => vec![(seq, seq, 64, false)],

@@ -4,9 +4,12 @@
 
 mod attention;
 pub mod bench;
+mod cross_entropy;
 mod exp;
 mod matmul;
+mod norm;
 pub mod plot;
+mod roofline;
 mod softmax;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -26,10 +29,13 @@ pub enum Kernel {
     Softmax,
     Exp,
     Attention,
+    Norm,
+    CrossEntropy,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 4] = [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention];
+    pub const ALL: [Kernel; 6] =
+        [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention, Kernel::Norm, Kernel::CrossEntropy];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +43,8 @@ impl Kernel {
             Kernel::Softmax => "softmax",
             Kernel::Exp => "exp",
             Kernel::Attention => "attention",
+            Kernel::Norm => "norm",
+            Kernel::CrossEntropy => "cross-entropy",
         }
     }
 
@@ -46,6 +54,10 @@ impl Kernel {
             Kernel::Softmax => "row-wise softmax and log-softmax, forward and backward",
             Kernel::Exp => "element-wise e^x",
             Kernel::Attention => "fused scaled-dot-product attention, forward and backward",
+            Kernel::Norm => "layer norm and RMS norm over rows, forward and backward",
+            Kernel::CrossEntropy => {
+                "cross-entropy over rows of logits with ignored rows, forward and backward"
+            }
         }
     }
 
@@ -78,6 +90,8 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Softmax => softmax::checks(isa, config),
                     Kernel::Exp => exp::checks(isa, config),
                     Kernel::Attention => attention::checks(isa, config),
+                    Kernel::Norm => norm::checks(isa, config),
+                    Kernel::CrossEntropy => cross_entropy::checks(isa, config),
                 }
             } else {
                 vec![Line {

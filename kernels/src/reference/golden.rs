@@ -41,6 +41,28 @@ pub const ATTENTION: [Embedded; 11] = embed!(
     "attn_single_query.txt",
 );
 
+/// The norm cases: `rows`, `cols`, `eps`, `x`, `weight`, `bias` (layer norm), `dy` and
+/// PyTorch's `y`, `mean` (layer norm), `rstd`, `dx`, `dweight`, `dbias` (layer norm).
+pub const NORM: [Embedded; 6] = embed!(
+    "norm_layer_offset.txt",
+    "norm_layer_small.txt",
+    "norm_layer_wide.txt",
+    "norm_rms_small.txt",
+    "norm_rms_tiny.txt",
+    "norm_rms_wide.txt",
+);
+
+/// The cross-entropy cases: `rows`, `classes`, `ignore_index` (-1: none), `logits`,
+/// `targets`, `dloss` and PyTorch's `losses`, `loss`, `dlogits`.
+pub const CROSS_ENTROPY: [Embedded; 6] = embed!(
+    "ce_all_ignored.txt",
+    "ce_basic.txt",
+    "ce_ignore.txt",
+    "ce_large_logits.txt",
+    "ce_one_class.txt",
+    "ce_wide.txt",
+);
+
 /// One parsed case: every `key value...` line but `case`, the values as f64.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Golden {
@@ -102,8 +124,10 @@ mod tests {
 
     #[test]
     fn every_embedded_case_parses() {
-        for case in parse_all(&SOFTMAX).chain(parse_all(&ATTENTION)) {
-            assert!(case.get("case").is_none() && case.get("dy").or(case.get("dout")).is_some());
+        let all = parse_all(&SOFTMAX).chain(parse_all(&ATTENTION)).chain(parse_all(&NORM));
+        for case in all.chain(parse_all(&CROSS_ENTROPY)) {
+            let upstream = case.get("dy").or(case.get("dout")).or(case.get("dloss"));
+            assert!(case.get("case").is_none() && upstream.is_some());
         }
         let g = Golden::parse("t", "case t\nrows 2\nx 1 -inf 0.5\n").unwrap();
         assert_eq!((g.dim("rows"), &g["x"]), (2, &[1.0, f64::NEG_INFINITY, 0.5][..]));
@@ -116,7 +140,8 @@ mod tests {
         let mut on_disk: Vec<String> =
             std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         on_disk.sort();
-        let mut embedded: Vec<&str> = SOFTMAX.iter().chain(&ATTENTION).map(|(name, _)| *name).collect();
+        let all = SOFTMAX.iter().chain(&ATTENTION).chain(&NORM).chain(&CROSS_ENTROPY);
+        let mut embedded: Vec<&str> = all.map(|(name, _)| *name).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
     }

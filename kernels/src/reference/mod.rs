@@ -6,7 +6,9 @@
 pub mod attention;
 pub mod exp;
 pub mod golden;
+pub mod loss;
 pub mod matmul;
+pub mod norm;
 mod rng;
 mod sample;
 pub mod softmax;

@@ -1,0 +1,180 @@
+//! Cross-entropy over rows of logits, forward and backward, written once over [`Vector`]; the
+//! algorithm and its accuracy are described in `crate::loss`. Each pass over a row is a
+//! [`Sweep`]; backward runs the log-sum-exp of one row in lockstep with the gradient of the
+//! row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
+//! points dispatch for each chunk of rows.
+
+use super::sweep::{self, BLOCK_VECS, Sweep, load, store, tree_add, tree_max};
+use super::vector::Vector;
+
+/// The loss of every row of `classes` logits (0 for a row whose target is `ignore_index`).
+#[derive(Debug)]
+pub(crate) struct Forward<'a> {
+    pub logits: &'a [f32],
+    pub targets: &'a [u32],
+    pub classes: usize,
+    pub ignore_index: Option<u32>,
+    pub losses: &'a mut [f32],
+}
+
+task!(Forward<'_> => (), |task, k| forward(k, task));
+
+/// `dlogits = scale * (softmax(logits) - onehot(target))` per row, zeros for an ignored row.
+#[derive(Debug)]
+pub(crate) struct Backward<'a> {
+    pub logits: &'a [f32],
+    pub targets: &'a [u32],
+    pub classes: usize,
+    pub ignore_index: Option<u32>,
+    /// `dloss` over the number of rows not ignored.
+    pub scale: f64,
+    pub dlogits: &'a mut [f32],
+}
+
+task!(Backward<'_> => (), |task, k| backward(k, task));
+
+/// The row's max and the sum of `e^(x - max)`, a block at a time: the block's max updates the
+/// running max (one scalar, so that each block's sum can be added in f64, the total rescaled
+/// by `e^(old - new)` in f64 when the max rises), then `e^(x - max)` per element is summed in
+/// f32 within the block. A NaN anywhere makes the sum NaN.
+#[derive(Debug)]
+struct LogSumExp {
+    x: *const f32,
+    max: f32,
+    sum: f64,
+}
+
+impl LogSumExp {
+    fn new(x: *const f32) -> Self {
+        LogSumExp { x, max: f32::NEG_INFINITY, sum: 0.0 }
+    }
+
+    /// `log(sum_j e^x_j) - x_target`, in f64.
+    fn loss(&self, target: f32) -> f64 {
+        (f64::from(self.max) - f64::from(target)) + self.sum.ln()
+    }
+}
+
+impl<K: Vector> Sweep<K> for LogSumExp {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        let mut v = [neg_inf; BLOCK_VECS];
+        for (j, v) in v.iter_mut().enumerate() {
+            let i = at + j * K::LANES;
+            if i < at + len {
+                // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+                // length; a tail is masked, its other lanes -inf.
+                *v = unsafe { load(k, self.x, i, at + len - i, neg_inf) };
+            }
+        }
+        let block_max = k.reduce_max(tree_max(k, &v));
+        if block_max > self.max {
+            if self.sum != 0.0 {
+                self.sum *= (f64::from(self.max) - f64::from(block_max)).exp();
+            }
+            self.max = block_max;
+        }
+        // While every element so far is -inf, subtract 0 so that no lane computes -inf - -inf.
+        let shift = k.splat(if self.max == f32::NEG_INFINITY { 0.0 } else { self.max });
+        let mut e = v;
+        for e in &mut e {
+            *e = k.exp_nonpositive(k.sub(*e, shift));
+        }
+        self.sum += f64::from(k.reduce_add(tree_add(k, &e)));
+    }
+}
+
+/// `dx = e^(x - max) * c` over the row, with `c = scale / sum`.
+struct Probs<K: Vector> {
+    x: *const f32,
+    dx: *mut f32,
+    max: K::V,
+    c: K::V,
+}
+
+impl<K: Vector> Sweep<K> for Probs<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let end = at + len;
+        let mut i = at;
+        while i < end {
+            let left = end - i;
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
+            // the same for x and dx; a tail's other lanes hold the max and are not stored.
+            unsafe {
+                let e = k.exp_nonpositive(k.sub(load(k, self.x, i, left, self.max), self.max));
+                store(k, self.dx, i, left, k.mul(e, self.c));
+            }
+            i += K::LANES;
+        }
+    }
+}
+
+#[inline(always)]
+fn forward<K: Vector>(k: K, task: Forward<'_>) {
+    let Forward { logits, targets, classes, ignore_index, losses } = task;
+    assert!(
+        logits.len() == targets.len() * classes && losses.len() == targets.len(),
+        "cross_entropy: the entry point checks the lengths"
+    );
+    for (r, (&target, loss)) in targets.iter().zip(losses.iter_mut()).enumerate() {
+        if Some(target) == ignore_index {
+            *loss = 0.0;
+            continue;
+        }
+        let mut lse = LogSumExp::new(logits.as_ptr().wrapping_add(r * classes));
+        // SAFETY: CPU feature: `k` is the proof. Bounds: row r < rows spans
+        // [r * classes, r * classes + classes) <= logits.len().
+        unsafe { sweep::run(k, classes, &mut lse) };
+        *loss = lse.loss(logits[r * classes + target as usize]) as f32;
+    }
+}
+
+#[inline(always)]
+fn backward<K: Vector>(k: K, task: Backward<'_>) {
+    let Backward { logits, targets, classes, ignore_index, scale, dlogits } = task;
+    let rows = targets.len();
+    assert!(
+        logits.len() == rows * classes && dlogits.len() == logits.len(),
+        "cross_entropy_backward: the entry point checks the lengths"
+    );
+    let live = |r: usize| Some(targets[r]) != ignore_index;
+    // Row r's log-sum-exp is taken at step r and its gradient written at step r + 1.
+    let mut stats = LogSumExp::new(logits.as_ptr());
+    for step in 0..rows + 1 {
+        let lse = if step < rows && live(step) {
+            Some(LogSumExp::new(logits.as_ptr().wrapping_add(step * classes)))
+        } else {
+            None
+        };
+        let written = step.checked_sub(1);
+        let probs = match written {
+            Some(r) if live(r) => Some(Probs {
+                x: logits.as_ptr().wrapping_add(r * classes),
+                dx: dlogits.as_mut_ptr().wrapping_add(r * classes),
+                max: k.splat(stats.max),
+                c: k.splat((scale / stats.sum) as f32),
+            }),
+            _ => None,
+        };
+        let mut passes = (lse, probs);
+        // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads row r < rows of
+        // logits (and writes row r of dlogits), r * classes + classes <= logits.len().
+        unsafe { sweep::run(k, classes, &mut passes) };
+        if let Some(r) = written {
+            let row = &mut dlogits[r * classes..(r + 1) * classes];
+            if live(r) {
+                // The target's gradient, scale * (p - 1), in f64: p close to 1 cancels.
+                let t = targets[r] as usize;
+                let e = (f64::from(logits[r * classes + t]) - f64::from(stats.max)).exp();
+                row[t] = (scale * (e / stats.sum - 1.0)) as f32;
+            } else {
+                row.fill(0.0);
+            }
+        }
+        if let Some(lse) = passes.0 {
+            stats = lse;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Passes over a row that run in lockstep. An op that must know a row's statistics before it
+//! can write the row (the norms, cross-entropy's gradient) reads each row more than once; the
+//! loops here run the first pass of one row in the same loop as the last pass of an earlier
+//! one, so that one row streams in from memory while the earlier one, still in cache, is
+//! written out: the memory sees a steady read and write stream, as in a copy.
+
+use super::vector::Vector;
+
+/// Vectors per block: a pass is handed its row a block at a time, and folds its f32 partial
+/// sums into f64 once per block, so that no f32 sum runs over more than a block.
+pub(crate) const BLOCK_VECS: usize = 8;
+
+/// One pass over one row, with its own pointers into the row and its running state.
+pub(crate) trait Sweep<K: Vector> {
+    /// Processes elements `[at, at + len)` of the row, `0 < len <= BLOCK_VECS * LANES`; the
+    /// blocks come in order and every one but the row's last is full.
+    ///
+    /// # Safety
+    /// The pass's row pointers are valid for `at + len` elements.
+    unsafe fn block(&mut self, k: K, at: usize, len: usize);
+}
+
+/// A pass that may be absent: the rows before the first and after the last of a pipeline.
+impl<K: Vector, S: Sweep<K>> Sweep<K> for Option<S> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        if let Some(s) = self {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's, passed on.
+            unsafe { s.block(k, at, len) }
+        }
+    }
+}
+
+/// Two passes in lockstep, block by block.
+impl<K: Vector, A: Sweep<K>, B: Sweep<K>> Sweep<K> for (A, B) {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's, for both passes.
+        unsafe {
+            self.0.block(k, at, len);
+            self.1.block(k, at, len);
+        }
+    }
+}
+
+/// Runs `sweep` over a row of `cols` elements, block by block.
+///
+/// # Safety
+/// The pass's row pointers are valid for `cols` elements.
+#[inline(always)]
+pub(crate) unsafe fn run<K: Vector, S: Sweep<K>>(k: K, cols: usize, sweep: &mut S) {
+    let block = BLOCK_VECS * K::LANES;
+    let mut at = 0;
+    while at < cols {
+        let len = block.min(cols - at);
+        // SAFETY: CPU feature: `k` is the proof. Bounds: at + len <= cols.
+        unsafe { sweep.block(k, at, len) };
+        at += len;
+    }
+}
+
+/// The vector at `p + i` when `left = end - i` (`> 0`) elements remain: a full load, or the
+/// last `left < LANES` elements with the other lanes set to `fill`.
+///
+/// # Safety
+/// `p` valid for `i + min(left, LANES)` reads.
+#[inline(always)]
+pub(crate) unsafe fn load<K: Vector>(k: K, p: *const f32, i: usize, left: usize, fill: K::V) -> K::V {
+    // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's; a tail is masked.
+    unsafe { if left >= K::LANES { k.load(p.add(i)) } else { k.load_tail(p.add(i), left, fill) } }
+}
+
+/// Stores `v` at `p + i`, or its first `left < LANES` lanes.
+///
+/// # Safety
+/// `p` valid for `i + min(left, LANES)` writes.
+#[inline(always)]
+pub(crate) unsafe fn store<K: Vector>(k: K, p: *mut f32, i: usize, left: usize, v: K::V) {
+    // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's; a tail is masked.
+    unsafe { if left >= K::LANES { k.store(p.add(i), v) } else { k.store_tail(p.add(i), left, v) } }
+}
+
+/// The sum of the lanes of `v` in f64, where each lane is exact and only the additions round.
+#[inline(always)]
+pub(crate) fn sum_lanes_f64<K: Vector>(k: K, v: K::V) -> f64 {
+    const MAX_LANES: usize = 16;
+    const { assert!(K::LANES <= MAX_LANES) };
+    let mut lanes = [0.0f32; MAX_LANES];
+    // SAFETY: CPU feature: `k` is the proof. Bounds: LANES <= 16 floats of a local array.
+    unsafe { k.store(lanes.as_mut_ptr(), v) };
+    lanes[..K::LANES].iter().map(|&x| f64::from(x)).sum()
+}
+
+/// The lane-wise max of a block's vectors, taken as a tree so that the chain stays short.
+#[inline(always)]
+pub(crate) fn tree_max<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
+    k.max(k.max(k.max(v[0], v[1]), k.max(v[2], v[3])), k.max(k.max(v[4], v[5]), k.max(v[6], v[7])))
+}
+
+/// The lane-wise sum of a block's vectors, taken as a tree.
+#[inline(always)]
+pub(crate) fn tree_add<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
+    k.add(k.add(k.add(v[0], v[1]), k.add(v[2], v[3])), k.add(k.add(v[4], v[5]), k.add(v[6], v[7])))
+}
