@@ -4,9 +4,11 @@
 //! Every public entry point checks its arguments, picks an [`Isa`] (the best this CPU runs, or
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.
 
+pub mod activation;
 mod arch;
 pub mod attention;
 mod attention_shape;
+mod elementwise;
 mod error;
 mod isa;
 mod mat;

@@ -3,6 +3,7 @@
 //! and the PyTorch golden cases. The tests, `harness run` and the fuzz targets all use it; it
 //! depends on nothing but the crate, so test-only crates stay out of the library.
 
+pub mod activation;
 pub mod attention;
 pub mod exp;
 pub mod golden;

@@ -3,6 +3,7 @@
 //! vector operations, so a scalar, AVX2 or AVX-512 token turns the same source into that
 //! ISA's code.
 
+pub(crate) mod activation;
 pub(crate) mod attention;
 pub(crate) mod attention_cols;
 pub(crate) mod elementwise;
