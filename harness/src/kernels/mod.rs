@@ -2,8 +2,10 @@
 //! check comparing a kernel with the f64 oracle in `kernels::reference` against a stated
 //! error bound. Reports use the same shape as the problems' (`report::Section`).
 
+mod activation;
 mod attention;
 pub mod bench;
+mod bench_memory;
 mod exp;
 mod matmul;
 mod softmax;
@@ -25,10 +27,12 @@ pub enum Kernel {
     Softmax,
     Exp,
     Attention,
+    Activation,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 4] = [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention];
+    pub const ALL: [Kernel; 5] =
+        [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention, Kernel::Activation];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -36,6 +40,7 @@ impl Kernel {
             Kernel::Softmax => "softmax",
             Kernel::Exp => "exp",
             Kernel::Attention => "attention",
+            Kernel::Activation => "activation",
         }
     }
 
@@ -45,6 +50,7 @@ impl Kernel {
             Kernel::Softmax => "row-wise softmax and log-softmax, forward and backward",
             Kernel::Exp => "element-wise e^x",
             Kernel::Attention => "fused scaled-dot-product attention, forward and backward",
+            Kernel::Activation => "GELU (erf and tanh), SiLU and SwiGLU, forward and backward",
         }
     }
 
@@ -77,6 +83,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Softmax => softmax::checks(isa, config),
                     Kernel::Exp => exp::checks(isa, config),
                     Kernel::Attention => attention::checks(isa, config),
+                    Kernel::Activation => activation::checks(isa, config),
                 }
             } else {
                 vec![Line {

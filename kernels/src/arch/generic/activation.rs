@@ -32,68 +32,26 @@ const INV_SQRT_2PI: f32 = 0.398_942_3;
 const TANH_C1: f32 = 1.595_769_2;
 const TANH_C3: f32 = 0.071_354_814;
 
-/// `|x|` as max(x, -x) (NaN stays NaN).
+/// `-|x|` as -max(x, -x) (NaN stays NaN).
 #[inline(always)]
-fn abs<K: Vector>(k: K, x: K::V) -> K::V {
-    k.max(x, k.sub(k.splat(0.0), x))
-}
-
-/// Lanes where `x > 0` (false for -0 and NaN): max(x, 0) is 0 unless x > 0, and x86's max
-/// returns its second operand, 0, for NaN, as the scalar one does.
-#[inline(always)]
-fn positive<K: Vector>(k: K, x: K::V) -> K::Mask {
+fn neg_abs<K: Vector>(k: K, x: K::V) -> K::V {
     let zero = k.splat(0.0);
-    k.ne(k.max(x, zero), zero)
+    k.sub(zero, k.max(x, k.sub(zero, x)))
 }
 
-/// The logistic function s(z) = 1 / (1 + e^-z) and its derivative s(1 - s), from
-/// `t = e^-|z|` and `d = 1 / (1 + t)`: s = d for z > 0, t d otherwise, and s(1 - s) = t d^2
-/// on both sides. No overflow, and no cancellation in 1 - s.
+/// Lanes where `x <= 0`, given `nabs = -|x|`: there and only there x equals it (NaN does not).
 #[inline(always)]
-fn logistic<K: Vector>(k: K, z: K::V) -> (K::V, K::V) {
-    let t = k.exp_nonpositive(k.sub(k.splat(0.0), abs(k, z)));
-    logistic_from(k, positive(k, z), t)
+fn nonpositive<K: Vector>(k: K, x: K::V, nabs: K::V) -> K::Mask {
+    k.eq(x, nabs)
 }
 
-/// [`logistic`] of `hi + lo` (|lo| a few ULP of |hi|): `e^-|hi + lo| = e^-|hi| (1 -+ lo)`.
+/// `p - a b` for `p = a b` rounded: the product's rounding error, negated. Exact with FMA;
+/// without, Dekker's product of the halves of Veltkamp's split (|a|, |b| < 2^100, so that
+/// nothing overflows).
 #[inline(always)]
-fn logistic_of_sum<K: Vector>(k: K, hi: K::V, lo: K::V) -> (K::V, K::V) {
-    let zero = k.splat(0.0);
-    let pos = positive(k, hi);
-    let t = k.exp_nonpositive(k.sub(zero, abs(k, hi)));
-    let t = k.neg_mul_add(t, k.select(pos, lo, k.sub(zero, lo)), t);
-    logistic_from(k, pos, t)
-}
-
-/// `(s, s(1 - s))` from `t = e^-|z|` and the lanes where z > 0.
-#[inline(always)]
-fn logistic_from<K: Vector>(k: K, pos: K::Mask, t: K::V) -> (K::V, K::V) {
-    let d = k.div(k.splat(1.0), k.add(k.splat(1.0), t));
-    let td = k.mul(t, d);
-    (k.select(pos, d, td), k.mul(td, d))
-}
-
-/// (Phi(x), e^(-x^2/2)) for the normal CDF Phi: `h = Phi(-|x|) = e^(-x^2/2) Q(|x|) / 2`, and
-/// Phi(x) = 1 - h for x > 0, h otherwise. x^2/2 is rounded once (x*x, then an exact halving),
-/// which keeps the exponential within 4e-6 relative wherever the result is normal.
-#[inline(always)]
-fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
-    let e = k.exp_nonpositive(k.mul(k.mul(x, x), k.splat(-0.5)));
-    let t = k.div(k.splat(1.0), k.mul_add(abs(k, x), k.splat(Q_P), k.splat(1.0)));
-    let mut q = k.splat(Q_C[7]);
-    for &c in Q_C[..7].iter().rev() {
-        q = k.mul_add(q, t, k.splat(c));
-    }
-    let h = k.mul(k.mul(e, k.splat(0.5)), k.mul(q, t));
-    (k.select(positive(k, x), k.sub(k.splat(1.0), h), h), e)
-}
-
-/// `a b - p` for `p = a b` rounded: exact with FMA; without, Dekker's product of the halves
-/// of Veltkamp's split (|a|, |b| < 2^100, so that nothing overflows).
-#[inline(always)]
-fn product_error<K: Vector>(k: K, a: K::V, b: K::V, p: K::V) -> K::V {
+fn product_rounding<K: Vector>(k: K, a: K::V, b: K::V, p: K::V) -> K::V {
     if K::FMA {
-        return k.mul_add(a, b, k.sub(k.splat(0.0), p));
+        return k.neg_mul_add(a, b, p);
     }
     let split = |v: K::V| {
         let c = k.mul(v, k.splat(4097.0));
@@ -102,30 +60,72 @@ fn product_error<K: Vector>(k: K, a: K::V, b: K::V, p: K::V) -> K::V {
     };
     let ((ah, al), (bh, bl)) = (split(a), split(b));
     let e = k.add(k.sub(k.mul(ah, bh), p), k.add(k.mul(ah, bl), k.mul(al, bh)));
-    k.add(e, k.mul(al, bl))
+    k.sub(k.splat(0.0), k.add(e, k.mul(al, bl)))
 }
 
-/// Inputs past this magnitude saturate GELU-tanh's logistic (2u > 600): its argument is
-/// formed from `x` clamped here, which keeps every intermediate finite.
+/// The logistic function s(z) = 1 / (1 + e^-z) and its derivative s(1 - s), from
+/// `t = e^-|z|` and `d = 1 / (1 + t)`: s = d for z > 0, t d otherwise, and s(1 - s) = t d^2
+/// on both sides. No overflow, and no cancellation in 1 - s.
+#[inline(always)]
+fn logistic<K: Vector>(k: K, z: K::V) -> (K::V, K::V) {
+    let nabs = neg_abs(k, z);
+    logistic_from(k, nonpositive(k, z, nabs), k.exp_nonpositive(nabs))
+}
+
+/// `(s, s(1 - s))` from `t = e^-|z|` and the lanes where z <= 0.
+#[inline(always)]
+fn logistic_from<K: Vector>(k: K, nonpos: K::Mask, t: K::V) -> (K::V, K::V) {
+    let d = k.div(k.splat(1.0), k.add(k.splat(1.0), t));
+    let td = k.mul(t, d);
+    (k.select(nonpos, td, d), k.mul(td, d))
+}
+
+/// (Phi(x), e^(-x^2/2)) for the normal CDF Phi: `h = Phi(-|x|) = e^(-x^2/2) Q(|x|) / 2`, and
+/// Phi(x) = 1 - h for x > 0, h otherwise. x^2/2 is rounded once (x*x, then an exact halving),
+/// which keeps the exponential within 4e-6 relative wherever the result is normal.
+#[inline(always)]
+fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
+    let e = k.exp_nonpositive(k.mul(k.mul(x, x), k.splat(-0.5)));
+    let nabs = neg_abs(k, x);
+    let t = k.div(k.splat(1.0), k.neg_mul_add(nabs, k.splat(Q_P), k.splat(1.0)));
+    let mut q = k.splat(Q_C[7]);
+    for &c in Q_C[..7].iter().rev() {
+        q = k.mul_add(q, t, k.splat(c));
+    }
+    let h = k.mul(k.mul(e, k.splat(0.5)), k.mul(q, t));
+    (k.select(nonpositive(k, x, nabs), h, k.sub(k.splat(1.0), h)), e)
+}
+
+/// Inputs past this magnitude saturate GELU-tanh's logistic (|2u| > 600): its argument is
+/// formed from |x| clamped here, which keeps every intermediate finite.
 const TANH_CLAMP: f32 = 20.0;
 
-/// GELU-tanh's logistic argument `2u = x (TANH_C1 + TANH_C3 x^2)` as an unevaluated sum
-/// `(hi, lo)`, and its derivative. The exponential turns an absolute error in `2u` into a
-/// relative one in the result, and `2u` reaches 80 where the results still matter, so the
-/// roundings of `x^2` and of the last product are carried in `lo`: what is left is the
-/// rounding of the multiply-add and of the constants, about 1.6 * 2^-24 |2u|.
+/// GELU-tanh's logistic `(s(2u), s(2u)(1 - s(2u)), 2u')` for `2u = x (TANH_C1 + TANH_C3 x^2)`.
+///
+/// The exponential turns an absolute error in `2u` into a relative one in the result, and
+/// |2u| reaches 80 where the results still matter, so `|2u|` is formed as `hi + lo` with the
+/// roundings of `x^2` and of the last product carried in `lo`: what is left is the rounding
+/// of the multiply-add and of the constants, about 1.6 * 2^-24 |2u|. `2u` has the sign of `x`
+/// (the factor in parentheses is positive), so all of it is taken on |x|.
 #[inline(always)]
-fn tanh_arg<K: Vector>(k: K, x: K::V) -> (K::V, K::V, K::V) {
-    let (zero, limit) = (k.splat(0.0), k.splat(TANH_CLAMP));
-    // max(min(x, limit), -limit), min(a, b) being -max(-a, -b); NaN becomes `limit`, and
-    // the caller's `x s(2u)` stays NaN.
-    let x = k.max(k.sub(zero, k.max(k.sub(zero, x), k.sub(zero, limit))), k.sub(zero, limit));
-    let xx = k.mul(x, x);
-    let xx_lo = product_error(k, x, x, xx);
+fn tanh_logistic<K: Vector>(k: K, x: K::V) -> (K::V, K::V, K::V) {
+    let nabs = neg_abs(k, x);
+    // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller's `x s(2u)` stays NaN.
+    let nax = k.max(nabs, k.splat(-TANH_CLAMP));
+    let xx = k.mul(nax, nax);
     let w = k.mul_add(xx, k.splat(TANH_C3), k.splat(TANH_C1));
-    let hi = k.mul(x, w);
-    let lo = k.mul_add(k.mul(x, xx_lo), k.splat(TANH_C3), product_error(k, x, w, hi));
-    (hi, lo, k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
+    let hi = k.mul(nax, w);
+    // -|2u| = hi - lo: the exact square adds nax TANH_C3 (x^2 - xx), the exact product
+    // nax w - hi.
+    let lo = k.mul_add(
+        k.mul(nax, product_rounding(k, nax, nax, xx)),
+        k.splat(TANH_C3),
+        product_rounding(k, nax, w, hi),
+    );
+    // e^(hi - lo) = e^hi (1 - lo), within (2^-24 |2u|)^2.
+    let t = k.exp_nonpositive(hi);
+    let (s, ds) = logistic_from(k, nonpositive(k, x, nabs), k.neg_mul_add(t, lo, t));
+    (s, ds, k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
 }
 
 /// GELU, erf form: `x Phi(x)`.
@@ -146,8 +146,7 @@ pub(crate) struct GeluTanh;
 impl Unary for GeluTanh {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
-        let (hi, lo, _) = tanh_arg(k, x);
-        k.mul(x, logistic_of_sum(k, hi, lo).0)
+        k.mul(x, tanh_logistic(k, x).0)
     }
 }
 
@@ -182,8 +181,7 @@ pub(crate) struct GeluTanhGrad;
 impl Pointwise<2, 1> for GeluTanhGrad {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
-        let (hi, lo, dz) = tanh_arg(k, x);
-        let (s, ds) = logistic_of_sum(k, hi, lo);
+        let (s, ds, dz) = tanh_logistic(k, x);
         [k.mul(dy, k.mul_add(k.mul(x, ds), dz, s))]
     }
 }
