@@ -9,6 +9,7 @@ mod arch;
 pub mod attention;
 mod attention_shape;
 mod elementwise;
+pub mod embedding;
 mod error;
 mod isa;
 mod mat;

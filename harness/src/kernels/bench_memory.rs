@@ -7,9 +7,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
-use kernels::Opts;
 use kernels::activation::{self, Gelu};
 use kernels::reference::random_f32;
+use kernels::{Opts, embedding};
 use serde_json::{Value, json};
 
 use super::Kernel;
@@ -65,6 +65,7 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
     ensure!(config.size != Some(0), "--size must be at least 1");
     let tables = match kernel {
         Kernel::Activation => activation_tables(config.size.unwrap_or(1 << 20)),
+        Kernel::Embedding => embedding_tables(config.size.unwrap_or(2048)),
         _ => bail!("{} is measured against the FMA peak, not a copy", kernel.name()),
     };
     let timed: Vec<(Table, Vec<Timed>)> = tables
@@ -217,4 +218,30 @@ fn activation_tables(n: usize) -> Vec<Table> {
         table("silu", silu),
         table("swiglu", swiglu),
     ]
+}
+
+/// `tokens` rows of 1024 gathered from a 32000-row table at random ids, and their gradient
+/// added back.
+fn embedding_tables(tokens: usize) -> Vec<Table> {
+    const VOCAB: usize = 32_000;
+    const DIM: usize = 1024;
+    let mut rng = kernels::reference::Rng::new(5);
+    let ids: Vec<u32> = (0..tokens).map(|_| rng.below(VOCAB as u64) as u32).collect();
+    let (table, mut out) = (random_f32(VOCAB * DIM, -1.0, 1.0, 6), vec![0.0; tokens * DIM]);
+    let (dout, mut dtable) = (random_f32(tokens * DIM, -1.0, 1.0, 7), vec![0.0; VOCAB * DIM]);
+    let ids2 = ids.clone();
+    let f = 4 * tokens * DIM;
+    vec![Table {
+        title: format!("{tokens} tokens x {DIM} from a {VOCAB}-row table"),
+        elements: tokens * DIM,
+        passes: vec![
+            pass("forward", 2 * f, move |o| {
+                embedding::embedding(&table, DIM, &ids, &mut out, o).expect("valid")
+            }),
+            // dout read, and each touched row of dtable read and written.
+            pass("backward", 3 * f, move |o| {
+                embedding::embedding_backward(&ids2, &dout, DIM, &mut dtable, o).expect("valid")
+            }),
+        ],
+    }]
 }

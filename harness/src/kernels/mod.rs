@@ -6,6 +6,7 @@ mod activation;
 mod attention;
 pub mod bench;
 mod bench_memory;
+mod embedding;
 mod exp;
 mod matmul;
 mod softmax;
@@ -28,11 +29,18 @@ pub enum Kernel {
     Exp,
     Attention,
     Activation,
+    Embedding,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 5] =
-        [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention, Kernel::Activation];
+    pub const ALL: [Kernel; 6] = [
+        Kernel::Matmul,
+        Kernel::Softmax,
+        Kernel::Exp,
+        Kernel::Attention,
+        Kernel::Activation,
+        Kernel::Embedding,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +49,7 @@ impl Kernel {
             Kernel::Exp => "exp",
             Kernel::Attention => "attention",
             Kernel::Activation => "activation",
+            Kernel::Embedding => "embedding",
         }
     }
 
@@ -51,6 +60,7 @@ impl Kernel {
             Kernel::Exp => "element-wise e^x",
             Kernel::Attention => "fused scaled-dot-product attention, forward and backward",
             Kernel::Activation => "GELU (erf and tanh), SiLU and SwiGLU, forward and backward",
+            Kernel::Embedding => "token embedding: rows gathered by id, gradients scattered back",
         }
     }
 
@@ -84,6 +94,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Exp => exp::checks(isa, config),
                     Kernel::Attention => attention::checks(isa, config),
                     Kernel::Activation => activation::checks(isa, config),
+                    Kernel::Embedding => embedding::checks(isa, config),
                 }
             } else {
                 vec![Line {

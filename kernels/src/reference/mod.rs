@@ -5,6 +5,7 @@
 
 pub mod activation;
 pub mod attention;
+pub mod embedding;
 pub mod exp;
 pub mod golden;
 pub mod matmul;

@@ -7,6 +7,7 @@ pub(crate) mod activation;
 pub(crate) mod attention;
 pub(crate) mod attention_cols;
 pub(crate) mod elementwise;
+pub(crate) mod embedding;
 pub(crate) mod exp;
 pub(crate) mod gemm;
 pub(crate) mod peak;
