@@ -154,7 +154,7 @@ proptest! {
     // A fixed seed keeps every run on the same inputs, so a failure replays exactly.
     #![proptest_config(ProptestConfig {
         cases: 64,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0xAC7_1AE5),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0AC7_1AE5),
         ..ProptestConfig::default()
     })]
 
