@@ -19,6 +19,7 @@ pub mod naive;
 mod parallel;
 pub mod peak;
 pub mod reference;
+pub mod rope;
 pub mod softmax;
 
 pub use error::Error;

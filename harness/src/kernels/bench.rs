@@ -47,7 +47,9 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
     let peak = peak_one * config.threads as f64;
     let mut tables: Vec<(String, Vec<Row>, &str, f64)> = Vec::new();
     match kernel {
-        Kernel::Activation | Kernel::Embedding => return super::bench_memory::run(kernel, config, json_out),
+        Kernel::Activation | Kernel::Embedding | Kernel::Rope => {
+            return super::bench_memory::run(kernel, config, json_out);
+        }
         Kernel::Matmul => {
             let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
             for n in sizes {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail, ensure};
 use kernels::activation::{self, Gelu};
 use kernels::reference::random_f32;
-use kernels::{Opts, embedding};
+use kernels::{Opts, embedding, rope};
 use serde_json::{Value, json};
 
 use super::Kernel;
@@ -66,6 +66,7 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
     let tables = match kernel {
         Kernel::Activation => activation_tables(config.size.unwrap_or(1 << 20)),
         Kernel::Embedding => embedding_tables(config.size.unwrap_or(2048)),
+        Kernel::Rope => rope_tables(config.size.unwrap_or(2048)),
         _ => bail!("{} is measured against the FMA peak, not a copy", kernel.name()),
     };
     let timed: Vec<(Table, Vec<Timed>)> = tables
@@ -241,6 +242,31 @@ fn embedding_tables(tokens: usize) -> Vec<Table> {
             // dout read, and each touched row of dtable read and written.
             pass("backward", 3 * f, move |o| {
                 embedding::embedding_backward(&ids2, &dout, DIM, &mut dtable, o).expect("valid")
+            }),
+        ],
+    }]
+}
+
+/// `tokens` tokens of 8 heads of 128 at positions 0.., turned in place and back.
+fn rope_tables(tokens: usize) -> Vec<Table> {
+    const HEADS: usize = 8;
+    const HEAD_DIM: usize = 128;
+    let positions: Vec<u32> = (0..tokens as u32).collect();
+    let (mut x, mut dx) = (
+        random_f32(tokens * HEADS * HEAD_DIM, -1.0, 1.0, 8),
+        random_f32(tokens * HEADS * HEAD_DIM, -1.0, 1.0, 9),
+    );
+    let positions2 = positions.clone();
+    let f = 4 * x.len();
+    vec![Table {
+        title: format!("{tokens} tokens x {HEADS} heads x {HEAD_DIM}, theta 10000"),
+        elements: x.len(),
+        passes: vec![
+            pass("forward", 2 * f, move |o| {
+                rope::rope(&mut x, HEADS, HEAD_DIM, &positions, 10_000.0, o).expect("valid")
+            }),
+            pass("backward", 2 * f, move |o| {
+                rope::rope_backward(&mut dx, HEADS, HEAD_DIM, &positions2, 10_000.0, o).expect("valid")
             }),
         ],
     }]

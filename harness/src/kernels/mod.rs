@@ -9,6 +9,7 @@ mod bench_memory;
 mod embedding;
 mod exp;
 mod matmul;
+mod rope;
 mod softmax;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -30,16 +31,18 @@ pub enum Kernel {
     Attention,
     Activation,
     Embedding,
+    Rope,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 6] = [
+    pub const ALL: [Kernel; 7] = [
         Kernel::Matmul,
         Kernel::Softmax,
         Kernel::Exp,
         Kernel::Attention,
         Kernel::Activation,
         Kernel::Embedding,
+        Kernel::Rope,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Kernel {
             Kernel::Attention => "attention",
             Kernel::Activation => "activation",
             Kernel::Embedding => "embedding",
+            Kernel::Rope => "rope",
         }
     }
 
@@ -61,6 +65,7 @@ impl Kernel {
             Kernel::Attention => "fused scaled-dot-product attention, forward and backward",
             Kernel::Activation => "GELU (erf and tanh), SiLU and SwiGLU, forward and backward",
             Kernel::Embedding => "token embedding: rows gathered by id, gradients scattered back",
+            Kernel::Rope => "rotary position embedding, in place, forward and backward",
         }
     }
 
@@ -95,6 +100,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Attention => attention::checks(isa, config),
                     Kernel::Activation => activation::checks(isa, config),
                     Kernel::Embedding => embedding::checks(isa, config),
+                    Kernel::Rope => rope::checks(isa, config),
                 }
             } else {
                 vec![Line {

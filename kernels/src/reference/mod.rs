@@ -10,6 +10,7 @@ pub mod exp;
 pub mod golden;
 pub mod matmul;
 mod rng;
+pub mod rope;
 mod sample;
 pub mod softmax;
 

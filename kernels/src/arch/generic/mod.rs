@@ -11,5 +11,7 @@ pub(crate) mod embedding;
 pub(crate) mod exp;
 pub(crate) mod gemm;
 pub(crate) mod peak;
+pub(crate) mod rope;
 pub(crate) mod softmax;
+pub(crate) mod trig;
 pub(crate) mod vector;
