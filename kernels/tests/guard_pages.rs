@@ -392,13 +392,16 @@ fn exp(isa: Isa) {
 // ---------------------------------------------------------------------------------------------
 // activations
 
-/// An element-wise activation pass: its name, the inputs it reads and the outputs it writes,
-/// all of one length.
+/// An element-wise pass on its inputs and outputs, all of one length.
+type ElementWiseFn = fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>;
+
+/// An element-wise activation pass: its name and how many inputs it reads and outputs it
+/// writes.
 struct ElementWise {
     name: &'static str,
     inputs: usize,
     outputs: usize,
-    run: fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>,
+    run: ElementWiseFn,
 }
 
 /// GELU (both forms), SiLU and SwiGLU, forward and backward.
