@@ -4,9 +4,12 @@
 //! Every public entry point checks its arguments, picks an [`Isa`] (the best this CPU runs, or
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.
 
+pub mod activation;
 mod arch;
 pub mod attention;
 mod attention_shape;
+mod elementwise;
+pub mod embedding;
 mod error;
 mod isa;
 pub mod loss;
@@ -19,6 +22,7 @@ mod parallel;
 pub mod peak;
 pub mod reference;
 mod rows;
+pub mod rope;
 pub mod softmax;
 
 pub use error::Error;

@@ -33,11 +33,8 @@ use std::ops::RangeInclusive;
 
 use rayon::prelude::*;
 
-use crate::arch::{self, generic::elementwise};
-use crate::{Error, Isa, Opts, parallel};
-
-/// Elements a thread takes at a time when `exp` runs on several threads.
-const PAR_CHUNK: usize = 1 << 14;
+use crate::arch::{self, generic::elementwise::Exp, generic::elementwise::Map};
+use crate::{Error, Isa, Opts, elementwise, parallel};
 
 /// Writes `e^x[i]` into `y[i]` for every `i`.
 ///
@@ -58,27 +55,12 @@ const PAR_CHUNK: usize = 1 << 14;
 /// [`Error::Len`] when `x` and `y` differ in length; [`Error::IsaUnavailable`] when `opts`
 /// forces an ISA this CPU lacks.
 pub fn exp(x: &[f32], y: &mut [f32], opts: &Opts) -> Result<(), Error> {
-    const OP: &str = "exp";
-    if x.len() != y.len() {
-        return Err(Error::len(
-            OP,
-            format!("x has {} elements but y has {} (they must match)", x.len(), y.len()),
-        ));
-    }
-    let isa = opts.resolve_isa(OP)?;
-    if opts.thread_count() == 1 || x.len() < 4 * PAR_CHUNK {
-        exp_on(isa, x, y);
-    } else {
-        parallel::install(opts.threads, || {
-            x.par_chunks(PAR_CHUNK).zip(y.par_chunks_mut(PAR_CHUNK)).for_each(|(x, y)| exp_on(isa, x, y));
-        });
-    }
-    Ok(())
+    elementwise::map("exp", Exp, [("x", x)], [("y", y)], opts)
 }
 
 /// `y = e^x` on `isa` (lengths checked by the caller).
 fn exp_on(isa: Isa, x: &[f32], y: &mut [f32]) {
-    arch::dispatch(isa, elementwise::Map { op: elementwise::Exp, x, y });
+    arch::dispatch(isa, Map { op: Exp, x: [x], y: [y] });
 }
 
 /// What [`exp_ulp_sweep`] found.

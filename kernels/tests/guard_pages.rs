@@ -494,7 +494,8 @@ fn cross_entropy_backward(isa: Isa) {
 // exp
 
 /// `math::exp` over every size, 1000, and from 4 * 2^14 elements on, where two threads take
-/// chunks of 2^14 (`PAR_CHUNK` in `math.rs`; the last 17 elements form a chunk of their own).
+/// chunks of 2^14 (`PAR_CHUNK` in `elementwise.rs`; the last 17 elements form a chunk of their
+/// own).
 /// Inputs span overflow and underflow, with inf, -inf and NaN among them.
 fn exp(isa: Isa) {
     for n in SIZES.into_iter().chain([1000, 65_536, 65_553]) {
@@ -517,6 +518,200 @@ fn exp(isa: Isa) {
                 vec![y]
             };
             compare(&case, &["y"], guarded, plain);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// activations
+
+/// An element-wise pass on its inputs and outputs, all of one length.
+type ElementWiseFn = fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>;
+
+/// An element-wise activation pass: its name and how many inputs it reads and outputs it
+/// writes.
+struct ElementWise {
+    name: &'static str,
+    inputs: usize,
+    outputs: usize,
+    run: ElementWiseFn,
+}
+
+/// GELU (both forms), SiLU and SwiGLU, forward and backward.
+fn activation_passes() -> Vec<ElementWise> {
+    use kernels::activation::{self as act, Gelu};
+    let pass = |name, inputs, outputs, run| ElementWise { name, inputs, outputs, run };
+    vec![
+        pass("gelu erf", 1, 1, |x, y, o| act::gelu(x[0], y[0], Gelu::Erf, o)),
+        pass("gelu tanh", 1, 1, |x, y, o| act::gelu(x[0], y[0], Gelu::Tanh, o)),
+        pass("gelu_backward erf", 2, 1, |x, y, o| act::gelu_backward(x[0], x[1], y[0], Gelu::Erf, o)),
+        pass("gelu_backward tanh", 2, 1, |x, y, o| act::gelu_backward(x[0], x[1], y[0], Gelu::Tanh, o)),
+        pass("silu", 1, 1, |x, y, o| act::silu(x[0], y[0], o)),
+        pass("silu_backward", 2, 1, |x, y, o| act::silu_backward(x[0], x[1], y[0], o)),
+        pass("swiglu", 2, 1, |x, y, o| act::swiglu(x[0], x[1], y[0], o)),
+        pass("swiglu_backward", 3, 2, |x, y, o| {
+            let [dgate, dup] = y else { unreachable!("two outputs") };
+            act::swiglu_backward(x[0], x[1], x[2], dgate, dup, o)
+        }),
+    ]
+}
+
+/// Every activation pass over every size, 1000, and from 4 * 2^14 elements on, where two
+/// threads take chunks of 2^14 (`PAR_CHUNK` in `elementwise.rs`), with inputs spanning the
+/// tails and NaN and infinities among them.
+fn activations(isa: Isa) {
+    for pass in activation_passes() {
+        for n in SIZES.into_iter().chain([1000, 65_536, 65_553]) {
+            let specials = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
+            let inputs: Vec<Vec<f32>> = (0..pass.inputs)
+                .map(|j| {
+                    let mut rng = Rng::new((n * 10 + j) as u64);
+                    (0..n)
+                        .map(|i| if i % 17 == 5 { specials[i % 3] } else { rng.uniform(-20.0, 20.0) })
+                        .collect()
+                })
+                .collect();
+            let names = ["y0", "y1"];
+            for threads in THREADS {
+                let opts = opts(isa, threads);
+                let case = format!("{} {isa} threads={threads} n={n}", pass.name);
+                let guarded = |guard| {
+                    let x: Vec<GuardedBuf> = inputs
+                        .iter()
+                        .enumerate()
+                        .map(|(j, v)| GuardedBuf::from_slice(v, guard, &format!("{case}: input {j}")))
+                        .collect();
+                    let mut y: Vec<GuardedBuf> = (0..pass.outputs)
+                        .map(|j| GuardedBuf::filled(n, GUARDED_FILL, guard, &format!("{case}: output {j}")))
+                        .collect();
+                    let x: Vec<&[f32]> = x.iter().map(|b| &b[..]).collect();
+                    let mut y_slices: Vec<&mut [f32]> = y.iter_mut().map(|b| &mut b[..]).collect();
+                    (pass.run)(&x, &mut y_slices, &opts).unwrap();
+                    y.iter().map(|b| b.to_vec()).collect()
+                };
+                let plain = || {
+                    let mut y = vec![vec![VEC_FILL; n]; pass.outputs];
+                    let x: Vec<&[f32]> = inputs.iter().map(|v| &v[..]).collect();
+                    let mut y_slices: Vec<&mut [f32]> = y.iter_mut().map(|v| &mut v[..]).collect();
+                    (pass.run)(&x, &mut y_slices, &opts).unwrap();
+                    y
+                };
+                compare(&case, &names[..pass.outputs], guarded, plain);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// embedding
+
+/// (vocab, dim, tokens): every row width with 0, 1, 9 and 33 tokens (ids repeating), then past
+/// `PAR_MIN_ELEMENTS` = 2^15 (`embedding.rs`), where two threads split the tokens forward and
+/// the rows backward.
+fn embedding_shapes() -> Vec<(usize, usize, usize)> {
+    let mut shapes: Vec<_> = SIZES
+        .into_iter()
+        .filter(|&dim| dim > 0)
+        .flat_map(|dim| [(5, dim, 0), (5, dim, 1), (5, dim, 9), (40, dim, 33)])
+        .collect();
+    shapes.extend([(700, 65, 600), (3, 4100, 9)]);
+    shapes
+}
+
+fn embedding_case(vocab: usize, dim: usize, tokens: usize) -> (Vec<f32>, Vec<u32>, Vec<f32>, Vec<f32>) {
+    let mut rng = Rng::new((vocab * 1009 + dim * 31 + tokens) as u64);
+    let ids = (0..tokens).map(|_| rng.below(vocab as u64) as u32).collect();
+    (rng.vec(vocab * dim, -1.0, 1.0), ids, rng.vec(tokens * dim, -1.0, 1.0), rng.vec(vocab * dim, -1.0, 1.0))
+}
+
+/// `embedding` with guarded table, ids and out.
+fn embedding(isa: Isa) {
+    for (vocab, dim, tokens) in embedding_shapes() {
+        let (table, ids, _, _) = embedding_case(vocab, dim, tokens);
+        for threads in THREADS {
+            let opts = opts(isa, threads);
+            let case = format!("embedding {isa} threads={threads} vocab={vocab} dim={dim} tokens={tokens}");
+            let guarded = |guard| {
+                let gtable = GuardedBuf::from_slice(&table, guard, &format!("{case}: table"));
+                let gids = GuardedBuf::from_u32s(&ids, guard, &format!("{case}: ids"));
+                let mut gout = GuardedBuf::filled(tokens * dim, GUARDED_FILL, guard, &format!("{case}: out"));
+                kernels::embedding::embedding(&gtable, dim, gids.as_u32s(), &mut gout, &opts).unwrap();
+                vec![gout.to_vec()]
+            };
+            let plain = || {
+                let mut out = vec![VEC_FILL; tokens * dim];
+                kernels::embedding::embedding(&table, dim, &ids, &mut out, &opts).unwrap();
+                vec![out]
+            };
+            compare(&case, &["out"], guarded, plain);
+        }
+    }
+}
+
+/// `embedding_backward` with guarded ids, dout and dtable (which it adds into).
+fn embedding_backward(isa: Isa) {
+    for (vocab, dim, tokens) in embedding_shapes() {
+        let (_, ids, dout, dtable) = embedding_case(vocab, dim, tokens);
+        for threads in THREADS {
+            let opts = opts(isa, threads);
+            let case =
+                format!("embedding_backward {isa} threads={threads} vocab={vocab} dim={dim} tokens={tokens}");
+            let guarded = |guard| {
+                let gids = GuardedBuf::from_u32s(&ids, guard, &format!("{case}: ids"));
+                let gdout = GuardedBuf::from_slice(&dout, guard, &format!("{case}: dout"));
+                let mut gdtable = GuardedBuf::from_slice(&dtable, guard, &format!("{case}: dtable"));
+                kernels::embedding::embedding_backward(gids.as_u32s(), &gdout, dim, &mut gdtable, &opts)
+                    .unwrap();
+                vec![gdtable.to_vec()]
+            };
+            let plain = || {
+                let mut d = dtable.clone();
+                kernels::embedding::embedding_backward(&ids, &dout, dim, &mut d, &opts).unwrap();
+                vec![d]
+            };
+            compare(&case, &["dtable"], guarded, plain);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// rope
+
+/// `rope` and `rope_backward` in place on guarded x and positions: every pair count
+/// (head_dim = 2 * pairs) with 1 and 3 heads and 0, 1 and 7 tokens, then past
+/// `PAR_MIN_ELEMENTS` = 2^15 (`rope.rs`), where two threads split the tokens.
+fn rope(isa: Isa) {
+    let mut shapes: Vec<(usize, usize, usize)> = SIZES
+        .into_iter()
+        .flat_map(|pairs| [(0, 1, 2 * pairs), (1, 3, 2 * pairs), (7, 1, 2 * pairs)])
+        .collect();
+    shapes.extend([(300, 2, 66), (2, 1, 20_000)]);
+    for (tokens, heads, head_dim) in shapes {
+        let mut rng = Rng::new((tokens * 1000 + heads * 100 + head_dim) as u64);
+        let positions: Vec<u32> = (0..tokens).map(|_| rng.below(1 << 20) as u32).collect();
+        let x = rng.vec(tokens * heads * head_dim, -2.0, 2.0);
+        type Turn = fn(&mut [f32], usize, usize, &[u32], f32, &Opts) -> Result<(), Error>;
+        let turns: [(&str, Turn); 2] =
+            [("rope", kernels::rope::rope), ("rope_backward", kernels::rope::rope_backward)];
+        for (name, turn) in turns {
+            for threads in THREADS {
+                let opts = opts(isa, threads);
+                let case = format!(
+                    "{name} {isa} threads={threads} tokens={tokens} heads={heads} head_dim={head_dim}"
+                );
+                let guarded = |guard| {
+                    let gpositions = GuardedBuf::from_u32s(&positions, guard, &format!("{case}: positions"));
+                    let mut gx = GuardedBuf::from_slice(&x, guard, &format!("{case}: x"));
+                    turn(&mut gx, heads, head_dim, gpositions.as_u32s(), 10_000.0, &opts).unwrap();
+                    vec![gx.to_vec()]
+                };
+                let plain = || {
+                    let mut y = x.clone();
+                    turn(&mut y, heads, head_dim, &positions, 10_000.0, &opts).unwrap();
+                    vec![y]
+                };
+                compare(&case, &["x"], guarded, plain);
+            }
         }
     }
 }
@@ -714,6 +909,10 @@ test_each_isa!(
     softmax_backward,
     log_softmax_backward,
     exp,
+    activations,
+    embedding,
+    embedding_backward,
+    rope,
     attention_forward,
     attention_backward,
     layer_norm,

@@ -47,6 +47,9 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
     let peak = peak_one * config.threads as f64;
     let mut tables: Vec<(String, Vec<Row>, &str, f64)> = Vec::new();
     match kernel {
+        Kernel::Activation | Kernel::Embedding | Kernel::Rope => {
+            return super::bench_memory::run(kernel, config, json_out);
+        }
         Kernel::Matmul => {
             let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
             for n in sizes {
@@ -165,7 +168,7 @@ fn best_time(mut work: impl FnMut()) -> f64 {
     best
 }
 
-fn isas(threads: usize) -> impl Iterator<Item = (String, Opts)> {
+pub(super) fn isas(threads: usize) -> impl Iterator<Item = (String, Opts)> {
     Isa::available().into_iter().map(move |isa| (isa.name().to_string(), Opts { isa: Some(isa), threads }))
 }
 

@@ -2,13 +2,17 @@
 //! check comparing a kernel with the f64 oracle in `kernels::reference` against a stated
 //! error bound. Reports use the same shape as the problems' (`report::Section`).
 
+mod activation;
 mod attention;
 pub mod bench;
+mod bench_memory;
 mod cross_entropy;
+mod embedding;
 mod exp;
 mod matmul;
 mod norm;
 pub mod plot;
+mod rope;
 mod roofline;
 mod softmax;
 
@@ -31,11 +35,23 @@ pub enum Kernel {
     Attention,
     Norm,
     CrossEntropy,
+    Activation,
+    Embedding,
+    Rope,
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 6] =
-        [Kernel::Matmul, Kernel::Softmax, Kernel::Exp, Kernel::Attention, Kernel::Norm, Kernel::CrossEntropy];
+    pub const ALL: [Kernel; 9] = [
+        Kernel::Matmul,
+        Kernel::Softmax,
+        Kernel::Exp,
+        Kernel::Attention,
+        Kernel::Norm,
+        Kernel::CrossEntropy,
+        Kernel::Activation,
+        Kernel::Embedding,
+        Kernel::Rope,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -45,6 +61,9 @@ impl Kernel {
             Kernel::Attention => "attention",
             Kernel::Norm => "norm",
             Kernel::CrossEntropy => "cross-entropy",
+            Kernel::Activation => "activation",
+            Kernel::Embedding => "embedding",
+            Kernel::Rope => "rope",
         }
     }
 
@@ -58,6 +77,9 @@ impl Kernel {
             Kernel::CrossEntropy => {
                 "cross-entropy over rows of logits with ignored rows, forward and backward"
             }
+            Kernel::Activation => "GELU (erf and tanh), SiLU and SwiGLU, forward and backward",
+            Kernel::Embedding => "token embedding: rows gathered by id, gradients scattered back",
+            Kernel::Rope => "rotary position embedding, in place, forward and backward",
         }
     }
 
@@ -92,6 +114,9 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Attention => attention::checks(isa, config),
                     Kernel::Norm => norm::checks(isa, config),
                     Kernel::CrossEntropy => cross_entropy::checks(isa, config),
+                    Kernel::Activation => activation::checks(isa, config),
+                    Kernel::Embedding => embedding::checks(isa, config),
+                    Kernel::Rope => rope::checks(isa, config),
                 }
             } else {
                 vec![Line {

@@ -3,13 +3,16 @@
 //! and the PyTorch golden cases. The tests, `harness run` and the fuzz targets all use it; it
 //! depends on nothing but the crate, so test-only crates stay out of the library.
 
+pub mod activation;
 pub mod attention;
+pub mod embedding;
 pub mod exp;
 pub mod golden;
 pub mod loss;
 pub mod matmul;
 pub mod norm;
 mod rng;
+pub mod rope;
 mod sample;
 pub mod softmax;
 

@@ -104,6 +104,24 @@ impl GuardedBuf {
         buf
     }
 
+    /// u32 operands (ids, positions) in a guarded buffer: their bit patterns as f32s, read
+    /// back through [`as_u32s`](Self::as_u32s).
+    pub fn from_u32s(values: &[u32], guard: Guard, label: &str) -> Self {
+        let mut buf = GuardedBuf::new(values.len(), guard, label);
+        for (slot, &v) in buf.iter_mut().zip(values) {
+            *slot = f32::from_bits(v);
+        }
+        buf
+    }
+
+    /// The elements as u32 bit patterns, flush against the same guard page.
+    pub fn as_u32s(&self) -> &[u32] {
+        // SAFETY: `data` points to `len` initialised 4-byte elements inside this buffer's
+        // read-write pages (as in `deref`); u32 has f32's size and alignment and every bit
+        // pattern is a valid u32; `&self` excludes `&mut` for the borrow's lifetime.
+        unsafe { std::slice::from_raw_parts(self.data.as_ptr().cast::<u32>(), self.len) }
+    }
+
     /// `len` copies of `value` with the guard page on the `guard` side.
     pub fn filled(len: usize, value: f32, guard: Guard, label: &str) -> Self {
         let mut buf = GuardedBuf::new(len, guard, label);

@@ -1,15 +1,27 @@
 //! Element-wise maps over slices, written once over [`Vector`]: an op supplies what it does
-//! to one vector ([`Unary`]) and [`map`] runs it over full vectors and one masked tail.
+//! to one vector of each input ([`Pointwise`], or [`Unary`] for one input and one output) and
+//! [`map`] runs it over full vectors and one masked tail.
 
 use super::vector::Vector;
 use crate::arch::{Kernel, Task};
 
-/// What an element-wise op does to one vector of inputs. `apply` must be `#[inline(always)]`
-/// so that it compiles inside the ISA's entry; tail lanes past the end hold `TAIL_FILL`.
+/// What an element-wise op with `I` inputs and `O` outputs does to one vector of each input.
+/// `apply` must be `#[inline(always)]` so that it compiles inside the ISA's entry; tail lanes
+/// past the end hold 0 (their results are dropped).
+pub(crate) trait Pointwise<const I: usize, const O: usize>: Copy {
+    fn apply<K: Vector>(self, k: K, x: [K::V; I]) -> [K::V; O];
+}
+
+/// A [`Pointwise`] op with one input and one output.
 pub(crate) trait Unary: Copy {
-    /// The value the lanes past the end of a tail are loaded as (their results are dropped).
-    const TAIL_FILL: f32 = 0.0;
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V;
+}
+
+impl<U: Unary> Pointwise<1, 1> for U {
+    #[inline(always)]
+    fn apply<K: Vector>(self, k: K, [x]: [K::V; 1]) -> [K::V; 1] {
+        [Unary::apply(self, k, x)]
+    }
 }
 
 /// e^x per element (`Vector::exp`).
@@ -23,16 +35,16 @@ impl Unary for Exp {
     }
 }
 
-/// `y[i] = op(x[i])` for every `i`: the task an element-wise entry point dispatches for each
-/// chunk of its slices.
+/// `y[o][i] = op(x[0][i], ..)[o]` for every `i`: the task an element-wise entry point
+/// dispatches for each chunk of its slices, all of one length.
 #[derive(Debug)]
-pub(crate) struct Map<'a, U> {
+pub(crate) struct Map<'a, U, const I: usize = 1, const O: usize = 1> {
     pub op: U,
-    pub x: &'a [f32],
-    pub y: &'a mut [f32],
+    pub x: [&'a [f32]; I],
+    pub y: [&'a mut [f32]; O],
 }
 
-impl<U: Unary> Task for Map<'_, U> {
+impl<U: Pointwise<I, O>, const I: usize, const O: usize> Task for Map<'_, U, I, O> {
     type Output = ();
 
     #[inline(always)]
@@ -41,26 +53,49 @@ impl<U: Unary> Task for Map<'_, U> {
     }
 }
 
-/// `y[i] = op(x[i])`: full vectors, then one tail vector.
+/// `y = op(x)` lane by lane: full vectors, then one tail vector.
 ///
 /// # Panics
-/// If `x` and `y` differ in length (the entry points check that first).
+/// If the slices differ in length (the entry points check that first).
 #[inline(always)]
-pub(crate) fn map<K: Vector, U: Unary>(k: K, op: U, x: &[f32], y: &mut [f32]) {
-    assert_eq!(x.len(), y.len(), "map: the entry point checks equal lengths");
-    let (n, lanes) = (x.len(), K::LANES);
-    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+pub(crate) fn map<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>(
+    k: K,
+    op: U,
+    x: [&[f32]; I],
+    mut y: [&mut [f32]; O],
+) {
+    let n = y.first().map_or_else(|| x.first().map_or(0, |x| x.len()), |y| y.len());
+    let same = x.iter().all(|x| x.len() == n) && y.iter().all(|y| y.len() == n);
+    assert!(same, "map: the entry point checks equal lengths");
+    let xp: [*const f32; I] = x.map(<[f32]>::as_ptr);
+    let mut yp = [std::ptr::null_mut::<f32>(); O];
+    for (p, y) in yp.iter_mut().zip(&mut y) {
+        *p = y.as_mut_ptr();
+    }
+    let lanes = K::LANES;
+    let zero = k.splat(0.0);
+    let mut v = [zero; I];
     let mut i = 0;
-    // SAFETY: CPU feature: `k` is the proof. Bounds: full vectors end at i + LANES <= n, the
-    // tail covers the last n - i < LANES elements of both slices, masked.
+    // SAFETY: CPU feature: `k` is the proof. Bounds: every slice holds n elements; full
+    // vectors end at i + LANES <= n, the tail covers the last n - i < LANES elements, masked.
+    // The outputs are distinct `&mut` slices, so no store lands in an input or another output.
     unsafe {
         while i + lanes <= n {
-            k.store(yp.add(i), op.apply(k, k.load(xp.add(i))));
+            for (v, p) in v.iter_mut().zip(xp) {
+                *v = k.load(p.add(i));
+            }
+            for (p, r) in yp.iter().zip(op.apply(k, v)) {
+                k.store(p.add(i), r);
+            }
             i += lanes;
         }
         if i < n {
-            let v = op.apply(k, k.load_tail(xp.add(i), n - i, k.splat(U::TAIL_FILL)));
-            k.store_tail(yp.add(i), n - i, v);
+            for (v, p) in v.iter_mut().zip(xp) {
+                *v = k.load_tail(p.add(i), n - i, zero);
+            }
+            for (p, r) in yp.iter().zip(op.apply(k, v)) {
+                k.store_tail(p.add(i), n - i, r);
+            }
         }
     }
 }

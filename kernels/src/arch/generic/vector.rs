@@ -19,6 +19,8 @@ pub(crate) trait Vector: Copy + Send + Sync {
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     fn sub(self, a: Self::V, b: Self::V) -> Self::V;
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a / b`, correctly rounded.
+    fn div(self, a: Self::V, b: Self::V) -> Self::V;
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a * b + c`, one rounding where [`FMA`](Self::FMA) (else two).
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;

@@ -44,6 +44,10 @@ impl Vector for Scalar {
     fn mul(self, a: f32, b: f32) -> f32 {
         a * b
     }
+    #[inline(always)]
+    fn div(self, a: f32, b: f32) -> f32 {
+        a / b
+    }
     /// `b` when either is NaN, as x86's `maxps`.
     #[inline(always)]
     fn max(self, a: f32, b: f32) -> f32 {

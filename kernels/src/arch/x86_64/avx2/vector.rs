@@ -18,7 +18,7 @@ impl Vector for Avx2 {
         __m256,
         _mm256_set1_ps,
         _mm256_cmp_ps,
-        binary: [add _mm256_add_ps, sub _mm256_sub_ps, mul _mm256_mul_ps, max _mm256_max_ps],
+        binary: [add _mm256_add_ps, sub _mm256_sub_ps, mul _mm256_mul_ps, div _mm256_div_ps, max _mm256_max_ps],
         ternary: [mul_add _mm256_fmadd_ps, neg_mul_add _mm256_fnmadd_ps]
     );
 

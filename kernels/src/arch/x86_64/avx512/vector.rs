@@ -18,7 +18,7 @@ impl Vector for Avx512 {
         __mmask16,
         _mm512_set1_ps,
         _mm512_cmp_ps_mask,
-        binary: [add _mm512_add_ps, sub _mm512_sub_ps, mul _mm512_mul_ps, max _mm512_max_ps],
+        binary: [add _mm512_add_ps, sub _mm512_sub_ps, mul _mm512_mul_ps, div _mm512_div_ps, max _mm512_max_ps],
         ternary: [mul_add _mm512_fmadd_ps, neg_mul_add _mm512_fnmadd_ps]
     );
 

@@ -1,0 +1,167 @@
+//! Token embedding and its gradient on every ISA against the f64 oracle and the PyTorch golden
+//! cases (`kernels::reference::embedding`): the gather exact, the accumulated gradient within
+//! 1e-6 relative, rows of repeated ids summed without cancellation error, bitwise the same on
+//! any number of threads; finite differences of the gradient and every bad argument.
+
+#[macro_use]
+mod common;
+
+use common::{assert_within, within};
+use kernels::embedding::{embedding, embedding_backward};
+use kernels::reference::embedding::{self as spec, Case};
+use kernels::reference::golden;
+use kernels::{Error, Isa, Opts};
+use proptest::prelude::*;
+
+fn bits_eq(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+fn golden_cases(isa: Isa) {
+    for case in golden::parse_all(&golden::EMBEDDING) {
+        let context = format!("{isa} {}", case.name());
+        spec::compare_golden(&case, &Opts::single(isa), assert_within(&context));
+    }
+}
+
+/// Every row width around the lane widths, few tokens and many, few ids and many.
+fn matches_reference(isa: Isa) {
+    let lanes = isa.lanes();
+    let mut worst = 0.0f64;
+    for dim in [1, 2, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257].into_iter().filter(|&d| d > 0)
+    {
+        for (vocab, tokens) in [(1, 0), (1, 3), (7, 1), (5, 40), (300, 100)] {
+            let case = Case::random(vocab, dim, tokens, (dim * 1000 + tokens) as u64);
+            let context = format!("{isa} {}", case.describe());
+            case.compare(&Opts::single(isa), within(&context, &mut worst));
+        }
+    }
+    println!("{isa}: worst gradient error {worst:.3} of its bound");
+}
+
+/// Terms that cancel: each row's sum is exact in f64 and must come out correctly rounded,
+/// where summing in f32 would leave the rounding of the large terms behind.
+fn repeated_ids_cancel(isa: Isa) {
+    let dim = 19;
+    let ids = [4u32, 4, 4, 1, 4];
+    let big = 1e8f32 / 3.0;
+    let mut dout = Vec::new();
+    for (t, _) in ids.iter().enumerate() {
+        dout.extend((0..dim).map(|j| match t {
+            0 => big,
+            1 => 1.0 + j as f32,
+            2 => -big,
+            3 => 2.5,
+            _ => 0.125,
+        }));
+    }
+    let mut dtable = vec![0.5f32; 5 * dim];
+    embedding_backward(&ids, &dout, dim, &mut dtable, &Opts::single(isa)).unwrap();
+    for j in 0..dim {
+        assert_eq!(dtable[4 * dim + j], 0.5 + 1.0 + j as f32 + 0.125, "{isa}: column {j}");
+        assert_eq!(dtable[dim + j], 3.0, "{isa}: column {j}");
+        assert_eq!(dtable[j], 0.5, "{isa}: a row no token names changed");
+    }
+}
+
+/// Enough tokens to split over threads, and few ids, so that rows repeat across the cuts:
+/// 1, 2 and 3 threads give bitwise the same gather and gradient.
+fn threads_agree(isa: Isa) {
+    for (vocab, dim, tokens) in [(50, 64, 2048), (32000, 33, 1500), (2, 1024, 100)] {
+        let case = Case::random(vocab, dim, tokens, 77);
+        let one = case.run(&Opts::single(isa));
+        for threads in [2, 3] {
+            let many = case.run(&Opts { isa: Some(isa), threads });
+            assert!(bits_eq(&one.0, &many.0), "{isa}: out differs on {threads} threads");
+            assert!(
+                bits_eq(&one.1, &many.1),
+                "{isa}: dtable differs on {threads} threads ({})",
+                case.describe()
+            );
+        }
+    }
+}
+
+test_each_isa!(golden_cases, matches_reference, repeated_ids_cancel, threads_agree);
+
+#[test]
+fn bad_arguments_are_errors_that_write_nothing() {
+    let opts = Opts::default();
+    let table = [1.0f32; 12]; // 4 rows of 3
+    let mut out = [0.0f32; 6];
+    let shape = |e: Error, text: &str| {
+        assert!(matches!(e, Error::Shape { .. }), "{e}");
+        assert!(e.to_string().contains(text), "{e} lacks {text}");
+    };
+    shape(embedding(&table, 0, &[0, 1], &mut out, &opts).unwrap_err(), "embedding: dim is 0");
+    shape(
+        embedding(&table, 5, &[0], &mut out[..5], &opts).unwrap_err(),
+        "table has 12 elements, not a whole number of rows of dim = 5",
+    );
+    shape(
+        embedding(&table, 3, &[1, 4], &mut out, &opts).unwrap_err(),
+        "ids[1] = 4 is out of range for table of 4 rows",
+    );
+    let e = embedding(&table, 3, &[1, 2], &mut out[..5], &opts).unwrap_err();
+    assert!(
+        matches!(e, Error::Len { .. })
+            && e.to_string().contains("out has 5 elements but ids.len() * dim = 2 * 3 = 6"),
+        "{e}"
+    );
+    assert_eq!(out, [0.0; 6]);
+
+    let mut dtable = [0.0f32; 12];
+    let e = embedding_backward(&[0, 9], &[1.0; 6], 3, &mut dtable, &opts).unwrap_err();
+    shape(e, "embedding_backward: ids[1] = 9 is out of range for dtable of 4 rows");
+    shape(embedding_backward(&[0], &[1.0; 3], 0, &mut dtable, &opts).unwrap_err(), "dim is 0");
+    shape(embedding_backward(&[0], &[1.0; 5], 5, &mut dtable, &opts).unwrap_err(), "dtable has 12 elements");
+    let e = embedding_backward(&[0, 1], &[1.0; 7], 3, &mut dtable, &opts).unwrap_err();
+    assert!(e.to_string().contains("dout has 7 elements but ids.len() * dim = 2 * 3 = 6"), "{e}");
+    assert_eq!(dtable, [0.0; 12]);
+
+    // No tokens, or an empty table and no tokens, are valid calls.
+    embedding(&table, 3, &[], &mut [], &opts).unwrap();
+    embedding_backward(&[], &[], 3, &mut [], &opts).unwrap();
+}
+
+proptest! {
+    // A fixed seed keeps every run on the same inputs, so a failure replays exactly.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0E3B_EDD1),
+        ..ProptestConfig::default()
+    })]
+
+    /// Random shapes and ids on every ISA: within the bounds of the reference, and 1 and 2
+    /// threads bitwise equal.
+    #[test]
+    fn random_cases_on_every_isa(vocab in 1usize..20, dim in 1usize..40, tokens in 0usize..50, seed: u64) {
+        let case = Case::random(vocab, dim, tokens, seed);
+        for isa in Isa::available() {
+            case.compare(&Opts::single(isa), assert_within(&format!("{isa} {}", case.describe())));
+            let (a, b) = (case.run(&Opts::single(isa)), case.run(&Opts { isa: Some(isa), threads: 2 }));
+            prop_assert!(bits_eq(&a.0, &b.0) && bits_eq(&a.1, &b.1), "{isa}: threads differ");
+        }
+    }
+
+    /// The backward pass is the derivative of the forward one: central differences of
+    /// `L(table) = sum(dout * embedding(table))` in f64, element by element of the table.
+    #[test]
+    fn gradient_matches_finite_differences(vocab in 1usize..6, dim in 1usize..5, tokens in 1usize..8, seed: u64) {
+        let case = Case::random(vocab, dim, tokens, seed);
+        let loss = |table: &[f32]| -> f64 {
+            spec::embedding(table, dim, &case.ids).iter().zip(&case.dout).map(|(o, &d)| o * f64::from(d)).sum()
+        };
+        for isa in Isa::available() {
+            let mut dtable = vec![0.0f32; case.table.len()];
+            embedding_backward(&case.ids, &case.dout, dim, &mut dtable, &Opts::single(isa)).unwrap();
+            for i in 0..case.table.len() {
+                let (mut up, mut down) = (case.table.clone(), case.table.clone());
+                up[i] += 0.5;
+                down[i] -= 0.5;
+                let fd = loss(&up) - loss(&down);
+                prop_assert!((f64::from(dtable[i]) - fd).abs() <= 1e-6 * (1.0 + fd.abs()), "{isa} dtable[{i}] = {} vs {fd}", dtable[i]);
+            }
+        }
+    }
+}
