@@ -21,8 +21,8 @@ pub mod norm;
 mod parallel;
 pub mod peak;
 pub mod reference;
-mod rows;
 pub mod rope;
+mod rows;
 pub mod softmax;
 
 pub use error::Error;

@@ -12,8 +12,8 @@ mod exp;
 mod matmul;
 mod norm;
 pub mod plot;
-mod rope;
 mod roofline;
+mod rope;
 mod softmax;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -78,7 +78,14 @@ pub const ROPE: [Embedded; 3] = embed!("rope_basic.txt", "rope_far.txt", "rope_l
 
 /// Every embedded case.
 pub fn all() -> impl Iterator<Item = &'static Embedded> {
-    SOFTMAX.iter().chain(&ATTENTION).chain(&NORM).chain(&CROSS_ENTROPY).chain(&ACTIVATION).chain(&EMBEDDING).chain(&ROPE)
+    SOFTMAX
+        .iter()
+        .chain(&ATTENTION)
+        .chain(&NORM)
+        .chain(&CROSS_ENTROPY)
+        .chain(&ACTIVATION)
+        .chain(&EMBEDDING)
+        .chain(&ROPE)
 }
 
 /// One parsed case: every `key value...` line but `case`, the values as f64.

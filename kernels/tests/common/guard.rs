@@ -104,8 +104,8 @@ impl GuardedBuf {
         buf
     }
 
-    /// u32 operands (ids, positions) in a guarded buffer: their bit patterns as f32s, read
-    /// back through [`as_u32s`](Self::as_u32s).
+    /// u32 operands (class targets, ids, positions) in a guarded buffer: their bit patterns as
+    /// f32s, read back through [`as_u32s`](Self::as_u32s).
     pub fn from_u32s(values: &[u32], guard: Guard, label: &str) -> Self {
         let mut buf = GuardedBuf::new(values.len(), guard, label);
         for (slot, &v) in buf.iter_mut().zip(values) {
@@ -127,21 +127,6 @@ impl GuardedBuf {
         let mut buf = GuardedBuf::new(len, guard, label);
         buf.fill(value);
         buf
-    }
-
-    /// The integers `values` (class targets, token ids) with the guard page on the `guard`
-    /// side, stored as the bit patterns of its f32; [`as_u32s`](Self::as_u32s) reads them.
-    pub fn from_u32s(values: &[u32], guard: Guard, label: &str) -> Self {
-        let mut buf = GuardedBuf::new(values.len(), guard, label);
-        buf.iter_mut().zip(values).for_each(|(slot, &v)| *slot = f32::from_bits(v));
-        buf
-    }
-
-    /// The elements as the u32 bit patterns they hold.
-    pub fn as_u32s(&self) -> &[u32] {
-        // SAFETY: as in `deref`: `len` initialised 4-byte elements this buffer owns, borrowed
-        // shared; u32 has f32's size and alignment, and every bit pattern is a valid u32.
-        unsafe { std::slice::from_raw_parts(self.data.as_ptr().cast::<u32>(), self.len) }
     }
 
     /// Reads the f32 just past the guarded end: the guard page, so this never returns; the
