@@ -16,7 +16,7 @@ const BAR_WIDTH: usize = 24;
 
 pub fn run(args: &StatusArgs) -> Result<ExitCode> {
     let config = args.check.config();
-    let sections = run::check_all(PROBLEMS, &config, |_| {});
+    let sections = run::check_all(PROBLEMS, |p| Ok(run::problem_section(p, &config)), |_| {})?;
     let infos: Vec<_> = PROBLEMS.iter().map(|p| p.info()).collect();
     let rows_by = |keep: &dyn Fn(usize) -> bool| {
         Counts::of(sections.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, s)| s))

@@ -46,14 +46,15 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
     let _ = std::fs::remove_dir_all(&copy);
     copy_workspace(&workspace(), &copy);
 
-    let created = harness_in(&copy, &["new", "9999", "scaffold-check", "--difficulty", "easy"]);
+    let created =
+        harness_in(&copy, &["new", "9999", "scaffold-check", "--difficulty", "easy", "--chapter", "basics"]);
     assert!(created.status.success(), "{}", text(&created));
     let module = copy.join("problems/src/p9999_scaffold_check.rs");
     let source = std::fs::read_to_string(&module).unwrap();
     assert!(source.contains("//! # 9999. Scaffold Check"));
     assert!(source.contains("pub fn scaffold_check(head: Option<Box<ListNode>>) -> Option<Box<ListNode>>"));
-    let registry = std::fs::read_to_string(copy.join("problems/src/registry.rs")).unwrap();
-    assert!(registry.contains("    p9999_scaffold_check,\n];"));
+    let order = std::fs::read_to_string(copy.join("problems/registry.txt")).unwrap();
+    assert!(order.contains("p0141_linked_list_cycle\np9999_scaffold_check\n"), "end of the basics: {order}");
 
     let again = harness_in(&copy, &["new", "9999", "scaffold-check"]);
     assert!(!again.status.success());
@@ -68,22 +69,27 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
     // between runs so its dependencies build once.
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("practice-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |extra: &[&str]| {
+    let run = |args: &[&str]| {
         Command::new(&cargo)
-            .args(["run", "--quiet", "-p", "harness", "--", "run", "9999", "--quick"])
-            .args(extra)
+            .args(["run", "--quiet", "-p", "harness", "--"])
+            .args(args)
             .current_dir(&copy)
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
     };
-    let pending = run(&[]);
+    let list = text(&run(&["list"]));
+    assert_eq!(list.matches("Linked lists: the basics").count(), 1, "one basics block: {list}");
+    let basics = list.split("Linked lists: practice").next().unwrap();
+    assert!(basics.contains("9999  Scaffold Check"), "{list}");
+
+    let pending = run(&["run", "9999", "--quick"]);
     assert!(pending.status.success(), "{}", text(&pending));
     let report = text(&pending);
     assert!(report.contains("○ examples    not solved yet"), "{report}");
     assert!(report.contains("ok: 0 passed, 0 failed, 1 pending"), "{report}");
-    let strict = run(&["--strict"]);
+    let strict = run(&["run", "9999", "--quick", "--strict"]);
     assert!(!strict.status.success(), "--strict fails on pending: {}", text(&strict));
     std::fs::remove_dir_all(&copy).unwrap();
 }
