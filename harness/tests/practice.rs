@@ -1,53 +1,20 @@
 //! The practice loop end to end: scaffolding a problem in a copy of the workspace, timing a
 //! problem's approaches, and the status summary agreeing with `run`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn harness_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the harness binary runs")
-}
+use std::path::Path;
+use std::process::Command;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-/// Copies the workspace's sources (not `target/` or `.git/`) into `to`.
-fn copy_workspace(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let (source, dest) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_workspace(&source, &dest);
-        } else {
-            std::fs::copy(&source, &dest).unwrap();
-        }
-    }
-}
+use common::{harness_in, scratch_copy, text, workspace};
 
 #[test]
 fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
-    // Outside this workspace, so nothing can find its way up to the real one.
-    let copy = std::env::temp_dir().join(format!("harness-practice-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_workspace(&workspace(), &copy);
+    let scratch = scratch_copy();
+    let copy = scratch.path();
 
     let created =
-        harness_in(&copy, &["new", "9999", "scaffold-check", "--difficulty", "easy", "--chapter", "basics"]);
+        harness_in(copy, &["new", "9999", "scaffold-check", "--difficulty", "easy", "--chapter", "basics"]);
     assert!(created.status.success(), "{}", text(&created));
     let module = copy.join("problems/src/p9999_scaffold_check.rs");
     let source = std::fs::read_to_string(&module).unwrap();
@@ -56,10 +23,10 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
     let order = std::fs::read_to_string(copy.join("problems/registry.txt")).unwrap();
     assert!(order.contains("p0141_linked_list_cycle\np9999_scaffold_check\n"), "end of the basics: {order}");
 
-    let again = harness_in(&copy, &["new", "9999", "scaffold-check"]);
+    let again = harness_in(copy, &["new", "9999", "scaffold-check"]);
     assert!(!again.status.success());
     assert!(text(&again).contains("already exists"), "{}", text(&again));
-    let bad_slug = harness_in(&copy, &["new", "9998", "Bad_Slug"]);
+    let bad_slug = harness_in(copy, &["new", "9998", "Bad_Slug"]);
     assert!(!bad_slug.status.success());
     assert!(text(&bad_slug).contains("invalid slug \"Bad_Slug\""), "{}", text(&bad_slug));
 
@@ -73,7 +40,7 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
         Command::new(&cargo)
             .args(["run", "--quiet", "-p", "harness", "--"])
             .args(args)
-            .current_dir(&copy)
+            .current_dir(copy)
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("NO_COLOR", "1")
             .output()
@@ -91,7 +58,6 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
     assert!(report.contains("ok: 0 passed, 0 failed, 1 pending"), "{report}");
     let strict = run(&["run", "9999", "--quick", "--strict"]);
     assert!(!strict.status.success(), "--strict fails on pending: {}", text(&strict));
-    std::fs::remove_dir_all(&copy).unwrap();
 }
 
 #[test]

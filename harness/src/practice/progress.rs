@@ -9,6 +9,8 @@ use anyhow::{Context, Result};
 use problems::check::Status;
 use serde::{Deserialize, Serialize};
 
+use super::Target;
+use crate::style;
 use crate::workspace::Workspace;
 
 /// Where an attempt stands.
@@ -102,4 +104,30 @@ pub fn state(ws: &Workspace, progress: &Progress, target: &str) -> State {
         return State::None;
     }
     progress.record(target).last_run.unwrap_or(State::Pending)
+}
+
+/// Where each attempt stands, as far as `practice/progress.json` knows (none at all outside
+/// a workspace).
+pub struct Attempts(Option<(Workspace, Progress)>);
+
+impl Attempts {
+    pub fn load() -> Attempts {
+        Attempts(Workspace::find().ok().and_then(|ws| Progress::load(&ws).ok().map(|p| (ws, p))))
+    }
+
+    pub fn state(&self, target: &Target) -> State {
+        self.0.as_ref().map_or(State::None, |(ws, progress)| state(ws, progress, &target.name()))
+    }
+
+    /// The state's word, coloured as a run's marks are.
+    pub fn shown(&self, target: &Target) -> String {
+        let state = self.state(target);
+        let word = format!("{:<8}", state.word());
+        match state {
+            State::None => style::dim(&word),
+            State::Pending => style::yellow(&word),
+            State::Failing => style::red(&word),
+            State::Solved => style::green(&word),
+        }
+    }
 }
