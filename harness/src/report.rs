@@ -116,7 +116,11 @@ pub fn render(section: &Section) -> String {
 fn render_failure(out: &mut String, failure: &Failure, replay: Option<&str>) {
     let indent = "        ";
     for line in failure.message.lines() {
-        let _ = writeln!(out, "{indent}{}", style::red(line));
+        if line.trim().is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{indent}{}", style::red(line));
+        }
     }
     if !failure.input.is_empty() {
         let label = if failure.shrunk { "input (shrunk to a minimal case)" } else { "input" };

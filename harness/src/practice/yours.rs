@@ -117,7 +117,7 @@ impl Judge {
         let (message, input) = match run.ending {
             Ending::Replied(reply) => return Ok(Answer::Reply(reply)),
             Ending::TimedOut { limit, input } => {
-                (format!("time limit exceeded: no answer within {} s", limit.as_secs_f64()), input)
+                (format!("time limit exceeded: stopped after {} s", limit.as_secs_f64()), input)
             }
             Ending::Died { what, input } => (what, input),
         };
@@ -129,12 +129,10 @@ impl Judge {
             diff: None,
             shrunk: false,
         };
-        Ok(Answer::Failed(Line {
-            status: Status::Failed,
-            elapsed: run.wall,
-            failure: Some(failure),
-            ..blank("")
-        }))
+        let detail = failure.message.lines().next().unwrap_or_default().to_string();
+        let line =
+            Line { status: Status::Failed, detail, elapsed: run.wall, failure: Some(failure), ..blank("") };
+        Ok(Answer::Failed(line))
     }
 }
 
