@@ -132,6 +132,12 @@ fn a_problem_goes_from_blank_stub_to_solved_and_unlocks_its_solution() {
     let status = harness_in(copy, &["status", "--json", "--quick", "--cases", "4"]);
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["attempts"]["p0024_swap_nodes_in_pairs"], "solved", "{status}");
+
+    // Starting again keeps the solved attempt beside the fresh stub.
+    let reset = harness_in(copy, &["practice", "24", "--reset"]);
+    assert!(reset.status.success(), "{}", text(&reset));
+    assert_eq!(std::fs::read_to_string(file.with_extension("rs.1")).unwrap(), CORRECT);
+    assert!(std::fs::read_to_string(&file).unwrap().contains("todo!()"));
 }
 
 const ENDLESS: &str = "use problems::ListNode;

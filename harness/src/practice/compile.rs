@@ -198,3 +198,22 @@ fn own_target_dir() -> Option<PathBuf> {
     let target = profile_dir.parent()?;
     target.join("CACHEDIR.TAG").is_file().then(|| target.to_path_buf())
 }
+
+/// Type-checks `source` (a crate root, written to `practice/target/<name>.rs`) against the
+/// crates a judge links, without generating code: `Ok(Err(errors))` when rustc refuses it.
+/// For checking many judges at once (every stub with its adapter).
+pub fn typecheck(ws: &Workspace, name: &str, source: &str) -> Result<Result<(), String>> {
+    let toolchain = Toolchain::get()?;
+    let dir = ws.practice().join("target");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let file = dir.join(format!("{name}.rs"));
+    std::fs::write(&file, source).with_context(|| format!("writing {}", file.display()))?;
+    let mut command = toolchain.rustc(ws);
+    command
+        .args(["--crate-type", "bin", "--crate-name", name, "--emit=metadata", "--cap-lints", "allow"])
+        .args(toolchain.extern_args(&LINKED))
+        .arg(&file)
+        .arg("--out-dir")
+        .arg(&dir);
+    run(command)
+}
