@@ -36,25 +36,23 @@ impl Solution {
 }
 ";
 
+/// Right, by another road than the references: the nodes into a vector, relinked pairwise.
 const CORRECT: &str = "use problems::ListNode;
 pub struct Solution;
 impl Solution {
-    pub fn swap_pairs(head: Option<Box<ListNode>>) -> Option<Box<ListNode>> {
-        let mut dummy = ListNode { val: 0, next: head };
-        let mut prev = &mut dummy;
-        while let Some(mut first) = prev.next.take() {
-            match first.next.take() {
-                Some(mut second) => {
-                    first.next = second.next.take();
-                    prev = prev.next.insert(second).next.insert(first);
-                }
-                None => {
-                    prev.next = Some(first);
-                    break;
-                }
-            }
+    pub fn swap_pairs(mut head: Option<Box<ListNode>>) -> Option<Box<ListNode>> {
+        let mut nodes = Vec::new();
+        while let Some(mut node) = head {
+            head = node.next.take();
+            nodes.push(node);
         }
-        dummy.next
+        for pair in nodes.chunks_mut(2) {
+            pair.reverse();
+        }
+        nodes.into_iter().rev().fold(None, |rest, mut node| {
+            node.next = rest;
+            Some(node)
+        })
     }
 }
 ";

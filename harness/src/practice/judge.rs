@@ -82,6 +82,9 @@ fn traced<P: Problem>(input: &P::Input) -> Outcome<P::Output> {
 /// The request on the command line, tracing started if it asks; `None` after saying what is
 /// wrong with it.
 fn request() -> Option<Request> {
+    // The checks report every panic themselves; a panic message on stderr is for a judge that
+    // dies, and a backtrace (RUST_BACKTRACE) would only cost time.
+    panic::set_hook(Box::new(|info| eprintln!("{info}")));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let request = Request::parse(&args).map_err(|e| eprintln!("judge: {e}")).ok()?;
     if let (Command::Check(_), Some(path)) = (&request.command, &request.trace)
@@ -94,7 +97,6 @@ fn request() -> Option<Request> {
 
 /// A measurement, or why there is none: the attempt is pending or panicked.
 fn measured(measure: impl FnOnce() -> f64) -> Reply {
-    panic::set_hook(Box::new(|_| {}));
     match panic::catch_unwind(AssertUnwindSafe(measure)) {
         Ok(value) => Reply::Measured(value),
         Err(payload) => {
