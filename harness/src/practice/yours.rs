@@ -114,12 +114,13 @@ impl Judge {
         let request =
             Request { command, seed: judging.seed, cases: judging.cases, long: judging.long, trace: None };
         let run = spawn::ask(&self.exe, &self.dir, &request, judging.time_limit)?;
-        let (message, input) = match run.ending {
+        let (detail, message, input) = match run.ending {
             Ending::Replied(reply) => return Ok(Answer::Reply(reply)),
             Ending::TimedOut { limit, input } => {
-                (format!("time limit exceeded: stopped after {} s", limit.as_secs_f64()), input)
+                let message = format!("time limit exceeded: stopped after {} s", limit.as_secs_f64());
+                ("stopped by the judge", message, input)
             }
-            Ending::Died { what, input } => (what, input),
+            Ending::Died { what, input } => ("the judge's process died", what, input),
         };
         let failure = Failure {
             message,
@@ -129,7 +130,7 @@ impl Judge {
             diff: None,
             shrunk: false,
         };
-        let detail = failure.message.lines().next().unwrap_or_default().to_string();
+        let detail = detail.to_string();
         let line =
             Line { status: Status::Failed, detail, elapsed: run.wall, failure: Some(failure), ..blank("") };
         Ok(Answer::Failed(line))
