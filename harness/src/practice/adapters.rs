@@ -74,20 +74,7 @@ problems! {
     p0234_palindrome_linked_list => |head| Outcome::plain(yours::Solution::is_palindrome(list::from_slice(head)));
     p0328_odd_even_linked_list => |head| spec::relinked(head, yours::Solution::odd_even_list);
     p0445_add_two_numbers_ii => |i| spec::rebuilt_pair(&i.l1, &i.l2, yours::Solution::add_two_numbers);
-    p0707_design_linked_list => |ops| {
-        let mut list = yours::MyLinkedList::new();
-        let mut got = Vec::new();
-        for &op in ops {
-            match op {
-                Op::Get(index) => got.push(list.get(index)),
-                Op::AddAtHead(val) => list.add_at_head(val),
-                Op::AddAtTail(val) => list.add_at_tail(val),
-                Op::AddAtIndex(index, val) => list.add_at_index(index, val),
-                Op::DeleteAtIndex(index) => list.delete_at_index(index),
-            }
-        }
-        Outcome::plain(got)
-    };
+    p0707_design_linked_list => |ops| problems::drive_design!(yours::MyLinkedList, ops);
     p0876_middle_of_the_linked_list => |head| spec::relinked(head, yours::Solution::middle_node);
 }
 

@@ -119,6 +119,13 @@ pub fn judge(ws: &Workspace, target: &str, main_source: &str) -> Result<Result<P
     }
     let source = ws.attempt_file(target);
     let (rlib, exe) = (dir.join("libattempt.rlib"), dir.join("judge"));
+    // Which build the judge linked: another one (a debug harness after a release one) rebuilds.
+    let linked = dir.join("linked.txt");
+    let stamp: String = toolchain.externs.values().map(|p| format!("{}\n", p.display())).collect();
+    if std::fs::read_to_string(&linked).ok().as_deref() != Some(stamp.as_str()) {
+        let _ = std::fs::remove_file(&rlib);
+        std::fs::write(&linked, &stamp).with_context(|| format!("writing {}", linked.display()))?;
+    }
 
     if stale(&rlib, &[&source], toolchain) {
         let mut command = toolchain.rustc(ws);

@@ -34,18 +34,23 @@ pub fn scratch_copy() -> tempfile::TempDir {
     dir
 }
 
-/// Copies the workspace's sources (not `target/`, `.git/` or `practice/`) into `to`.
+/// Copies the workspace's sources into `to`: not `target/`, `.git/`, nor the attempts in
+/// `practice/` at its root.
 pub fn copy_workspace(from: &Path, to: &Path) {
+    copy_tree(from, to, &["target", ".git", "practice"]);
+}
+
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name == "target" || name == ".git" || name == "practice" {
+        if skip.iter().any(|s| name == *s) {
             continue;
         }
         let (source, dest) = (entry.path(), to.join(&name));
         if entry.file_type().unwrap().is_dir() {
-            copy_workspace(&source, &dest);
+            copy_tree(&source, &dest, &["target"]);
         } else {
             std::fs::copy(&source, &dest).unwrap();
         }
