@@ -331,14 +331,14 @@ impl Problem for Spec {
                 summary: "walk to the link at the index and edit it; O(index) per call",
                 recursive: false,
                 relinks: false,
-                run: |ops| crate::drive_design!(MyLinkedList, ops),
+                run: |ops| drive_design!(MyLinkedList, ops),
             },
             Approach {
                 name: "doubly linked arena",
                 summary: "Vec arena with a sentinel, walk from the nearer end; O(min(i, n-i))",
                 recursive: false,
                 relinks: false,
-                run: |ops| crate::drive_design!(doubly::MyLinkedList, ops),
+                run: |ops| drive_design!(doubly::MyLinkedList, ops),
             },
         ]
     }
