@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use problems::check::CheckConfig;
-use problems::spec::Difficulty;
+use problems::spec::{Chapter, Difficulty};
 
 /// Checks and measures linked-list solutions and SIMD kernels.
 ///
@@ -36,8 +36,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Re-run `harness run <target>` whenever a file under problems/ or kernels/ changes.
+    /// Re-run `harness run <target>` whenever your attempt, or a file under problems/ or
+    /// kernels/, changes.
     Watch(WatchArgs),
+    /// Start your own attempt at a problem or kernel from a blank stub, and print its path.
+    Practice(PracticeArgs),
+    /// The next hint for a target (each call shows one more).
+    Hint(HintArgs),
+    /// The reference solution, once your attempt passes.
+    Solution(SolutionArgs),
 }
 
 #[derive(Debug, Parser)]
@@ -53,13 +60,19 @@ pub struct RunArgs {
     /// Kernels: sweep every f32 input where a kernel offers it (exp).
     #[arg(long)]
     pub exhaustive: bool,
-    /// Fail on problems that are not solved yet, too.
+    /// Fail on references that are not solved yet, too (an unfinished attempt never fails).
     #[arg(long)]
     pub strict: bool,
+    /// Seconds each check of your attempt may take before it is stopped and reported.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIME_LIMIT)]
+    pub time_limit: f64,
     /// Print JSON instead of a report.
     #[arg(long)]
     pub json: bool,
 }
+
+/// The default time limit of one check of an attempt, in seconds.
+pub const DEFAULT_TIME_LIMIT: f64 = 10.0;
 
 /// How thoroughly `run` and `status` check.
 #[derive(Clone, Copy, Debug, Parser)]
@@ -129,6 +142,9 @@ pub struct BenchArgs {
     /// Kernels: worker threads.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Seconds each measurement of your attempt may take before it is stopped.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIME_LIMIT)]
+    pub time_limit: f64,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -141,6 +157,39 @@ pub struct WatchArgs {
     /// Extra arguments for `harness run`, e.g. `-- --cases 32`.
     #[arg(last = true)]
     pub run_args: Vec<String>,
+}
+
+#[derive(Debug, Parser)]
+pub struct PracticeArgs {
+    /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`, `attention`.
+    pub target: String,
+    /// Replace an existing attempt with a fresh stub, keeping the old file beside it.
+    #[arg(long)]
+    pub reset: bool,
+    /// Print `{"target": ..., "file": ...}` instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Parser)]
+pub struct HintArgs {
+    /// A problem id or slug, or a kernel.
+    pub target: String,
+    /// Print every hint.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Parser)]
+pub struct SolutionArgs {
+    /// A problem id or slug, or a kernel.
+    pub target: String,
+    /// Show it even though your attempt does not pass yet.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -164,4 +213,13 @@ impl From<DifficultyArg> for Difficulty {
 pub enum ChapterArg {
     Basics,
     Practice,
+}
+
+impl From<ChapterArg> for Chapter {
+    fn from(arg: ChapterArg) -> Self {
+        match arg {
+            ChapterArg::Basics => Chapter::LinkedListBasics,
+            ChapterArg::Practice => Chapter::LinkedListPractice,
+        }
+    }
 }

@@ -7,11 +7,13 @@ pub mod info;
 pub mod kernels;
 pub mod list;
 pub mod new;
+pub mod practice;
 pub mod report;
 pub mod run;
 pub mod status;
 pub mod style;
 pub mod watch;
+pub mod workspace;
 
 use std::process::ExitCode;
 
@@ -29,5 +31,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench::run(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Info { json } => info::run(json),
+        Command::Practice(args) => practice::attempt::run(&args),
+        Command::Hint(args) => practice::hint::run(&args),
+        Command::Solution(args) => practice::solution::run(&args),
     }
 }

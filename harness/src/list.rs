@@ -1,4 +1,5 @@
-//! `harness list`: every problem by chapter, in study order, with difficulty and approaches.
+//! `harness list`: every problem by chapter, in study order, with difficulty and approaches,
+//! then the kernels; each with where the learner's attempt at it stands (from its last run).
 
 use std::process::ExitCode;
 
@@ -6,9 +7,13 @@ use anyhow::Result;
 use problems::registry::PROBLEMS;
 use serde_json::json;
 
+use crate::kernels::Kernel;
+use crate::practice::Target;
+use crate::practice::progress::Attempts;
 use crate::style;
 
 pub fn run(json: bool) -> Result<ExitCode> {
+    let attempts = Attempts::load();
     if json {
         let problems: Vec<_> = PROBLEMS
             .iter()
@@ -21,13 +26,24 @@ pub fn run(json: bool) -> Result<ExitCode> {
                     "difficulty": info.difficulty.name(),
                     "chapter": info.chapter.title(),
                     "url": info.url(),
+                    "attempt": attempts.state(&Target::Problem(*p)).word(),
                     "approaches": p.approaches().iter().map(|(name, summary)| json!({
                         "name": name, "summary": summary,
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "problems": problems }))?);
+        let kernels: Vec<_> = Kernel::ALL
+            .iter()
+            .map(|&k| {
+                json!({
+                    "name": k.name(),
+                    "title": k.title(),
+                    "attempt": attempts.state(&Target::Kernel(k)).word(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&json!({ "problems": problems, "kernels": kernels }))?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut chapter = None;
@@ -39,12 +55,28 @@ pub fn run(json: bool) -> Result<ExitCode> {
         }
         let approaches: Vec<&str> = problem.approaches().iter().map(|(name, _)| *name).collect();
         println!(
-            "  {:>4}  {:<44} {:<7} {}",
+            "  {:>4}  {:<44} {:<7} {:<8} {}",
             info.id,
             info.title,
             info.difficulty.name(),
+            attempts.shown(&Target::Problem(*problem)),
             style::dim(&approaches.join(" · "))
         );
     }
+    println!("{}", style::bold("Kernels"));
+    for kernel in Kernel::ALL {
+        println!(
+            "  {:<50} {:<8} {}",
+            kernel.name(),
+            attempts.shown(&Target::Kernel(kernel)),
+            style::dim(kernel.title())
+        );
+    }
+    println!(
+        "{}",
+        style::dim(
+            "the middle column: your attempt (`harness practice <id>` starts one), as of its last run"
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -3,15 +3,16 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail, ensure};
 use problems::registry;
-use problems::spec::Difficulty;
+use problems::spec::{Chapter, Difficulty, Info};
 use serde_json::json;
 
 use crate::cli::{ChapterArg, NewArgs};
+use crate::workspace::Workspace;
 
 /// Where the scaffold goes and what it is called.
 struct Plan {
@@ -33,24 +34,20 @@ pub fn run(args: &NewArgs) -> Result<ExitCode> {
         bail!("problem {} is already registered as {}", plan.id, existing.info().slug);
     }
 
-    // Check every edit applies before writing anything.
-    let lib = edit(&plan.root.join("problems/src/lib.rs"), |text| add_module(text, &plan.module))?;
-    let registry =
-        edit(&plan.root.join("problems/src/registry.rs"), |text| add_to_registry(text, &plan.module))?;
-    let specs =
-        edit(&plan.root.join("problems/tests/specs.rs"), |text| add_spec_test(text, plan.id, &plan.module))?;
+    let order_file = plan.root.join("problems/registry.txt");
+    let order =
+        fs::read_to_string(&order_file).with_context(|| format!("reading {}", order_file.display()))?;
+    let order = insert_in_chapter(&order, &plan.module, plan.chapter.into());
 
     fs::write(&file, scaffold(&plan)).with_context(|| format!("writing {}", file.display()))?;
-    for (path, text) in [lib, registry, specs] {
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    }
+    fs::write(&order_file, order).with_context(|| format!("writing {}", order_file.display()))?;
 
     if args.json {
         let created = json!({ "id": plan.id, "slug": plan.slug, "module": plan.module, "file": file });
         println!("{}", serde_json::to_string_pretty(&created)?);
     } else {
         println!("created {}", file.display());
-        println!("registered {} in problems/src/lib.rs, registry.rs and tests/specs.rs", plan.module);
+        println!("registered {} in problems/registry.txt, at the end of its chapter", plan.module);
         println!("next: fill in the examples and the model, then `cargo harness run {}`", plan.id);
     }
     Ok(ExitCode::SUCCESS)
@@ -79,7 +76,7 @@ fn plan(args: &NewArgs) -> Result<Plan> {
         "invalid method name {method:?}: use LeetCode's snake_case method name, e.g. reverse_list"
     );
     Ok(Plan {
-        root: workspace_root()?,
+        root: Workspace::find()?.root,
         id: args.id,
         module: format!("p{:04}_{snake}", args.id),
         slug: slug.to_string(),
@@ -90,54 +87,45 @@ fn plan(args: &NewArgs) -> Result<Plan> {
     })
 }
 
-/// The workspace this command works on: the nearest directory, from the current one upwards,
-/// that holds `problems/src/registry.rs`.
-pub(crate) fn workspace_root() -> Result<PathBuf> {
-    let cwd = std::env::current_dir().context("reading the current directory")?;
-    cwd.ancestors()
-        .find(|dir| dir.join("problems/src/registry.rs").is_file())
-        .map(Path::to_path_buf)
-        .with_context(|| {
-            format!("{} is not inside the workspace (no problems/src/registry.rs above it)", cwd.display())
-        })
+/// `order` (registry.txt) with `module` inserted after the last problem of `chapter` or of an
+/// earlier chapter, so that every chapter stays one block in study order. The chapters of the
+/// listed modules are those of the registry this harness was built with.
+fn insert_in_chapter(order: &str, module: &str, chapter: Chapter) -> String {
+    let chapter_of = |line: &str| {
+        registry::PROBLEMS
+            .iter()
+            .map(|p| p.info())
+            .find(|info| module_name(info) == line.trim())
+            .map(|i| i.chapter)
+    };
+    let mut lines: Vec<&str> = order.lines().collect();
+    let after = lines.iter().rposition(|line| chapter_of(line).is_some_and(|c| c <= chapter));
+    let at = match after {
+        Some(index) => index + 1,
+        // Nothing before it: in front of the first problem of a later chapter, else at the end.
+        None => lines.iter().position(|line| chapter_of(line).is_some()).unwrap_or(lines.len()),
+    };
+    lines.insert(at, module);
+    lines.join("\n") + "\n"
 }
 
-fn edit(path: &Path, change: impl FnOnce(&str) -> Result<String>) -> Result<(PathBuf, String)> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let changed = change(&text).with_context(|| format!("registering in {}", path.display()))?;
-    Ok((path.to_path_buf(), changed))
+/// A problem's module name: `p0024_swap_nodes_in_pairs`.
+pub fn module_name(info: &Info) -> String {
+    format!("p{:04}_{}", info.id, info.slug.replace('-', "_"))
 }
 
-/// Adds `pub mod <module>;` to the sorted block of problem modules in lib.rs.
-fn add_module(text: &str, module: &str) -> Result<String> {
-    let mut lines: Vec<&str> = text.lines().collect();
-    let is_problem =
-        |line: &str| line.starts_with("pub mod p") && line.as_bytes().get(9).is_some_and(u8::is_ascii_digit);
-    let first = lines.iter().position(|l| is_problem(l)).context("no `pub mod pNNNN_...;` lines found")?;
-    let count = lines[first..].iter().take_while(|l| is_problem(l)).count();
-    let declaration = format!("pub mod {module};");
-    lines.insert(first + count, &declaration);
-    lines[first..=first + count].sort_unstable();
-    Ok(lines.join("\n") + "\n")
-}
+/// Words a title keeps in lower case unless they come first.
+const SMALL_WORDS: [&str; 13] =
+    ["a", "an", "the", "and", "or", "of", "in", "on", "to", "from", "for", "by", "with"];
 
-/// Appends the module to the end of the study order in `registry![...]`.
-fn add_to_registry(text: &str, module: &str) -> Result<String> {
-    let start = text.find("registry![").context("no `registry![` list found")?;
-    let end = start + text[start..].find("];").context("`registry![` is not closed by `];`")?;
-    Ok(format!("{}    {module},\n{}", &text[..end], &text[end..]))
-}
-
-/// Adds a `pNNNN => module,` line to the `spec_tests!` list.
-fn add_spec_test(text: &str, id: u32, module: &str) -> Result<String> {
-    let start = text.find("spec_tests! {").context("no `spec_tests! {` list found")?;
-    let end = start + text[start..].find("\n}").context("`spec_tests! {` is not closed")? + 1;
-    Ok(format!("{}    p{id:04} => {module},\n{}", &text[..end], &text[end..]))
-}
-
+/// A title from a slug: every word capitalised except the small ones after the first.
 fn title_case(slug: &str) -> String {
     slug.split('-')
-        .map(|word| {
+        .enumerate()
+        .map(|(i, word)| {
+            if i > 0 && SMALL_WORDS.contains(&word) {
+                return word.to_string();
+            }
             let mut chars = word.chars();
             chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
         })
@@ -148,10 +136,7 @@ fn title_case(slug: &str) -> String {
 fn scaffold(plan: &Plan) -> String {
     let Plan { id, slug, title, method, .. } = plan;
     let difficulty = format!("{:?}", plan.difficulty);
-    let chapter = match plan.chapter {
-        ChapterArg::Basics => "LinkedListBasics",
-        ChapterArg::Practice => "LinkedListPractice",
-    };
+    let chapter = format!("{:?}", Chapter::from(plan.chapter));
     let mut out = String::new();
     let _ = write!(
         out,
@@ -231,31 +216,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn module_lines_stay_sorted() {
-        let lib = "//! doc\n\npub mod check;\n\npub mod p0024_a;\npub mod p0203_b;\n";
-        let out = add_module(lib, "p0141_c").unwrap();
+    fn a_new_problem_joins_the_end_of_its_chapter_block() {
+        let order = "# basics\np0203_remove_linked_list_elements\np0024_swap_nodes_in_pairs\n\n# practice\n\
+                     p0002_add_two_numbers\np0876_middle_of_the_linked_list\n";
+        let basics = insert_in_chapter(order, "p1290_x", Chapter::LinkedListBasics);
         assert_eq!(
-            out,
-            "//! doc\n\npub mod check;\n\npub mod p0024_a;\npub mod p0141_c;\npub mod p0203_b;\n"
+            basics,
+            "# basics\np0203_remove_linked_list_elements\np0024_swap_nodes_in_pairs\np1290_x\n\n# practice\n\
+             p0002_add_two_numbers\np0876_middle_of_the_linked_list\n"
         );
-    }
-
-    #[test]
-    fn registry_and_spec_lists_grow_at_the_end() {
-        let registry = "registry![\n    p0203_b,\n    p0024_a,\n];\n";
-        assert_eq!(
-            add_to_registry(registry, "p0141_c").unwrap(),
-            "registry![\n    p0203_b,\n    p0024_a,\n    p0141_c,\n];\n"
-        );
-        let specs = "spec_tests! {\n    p0024 => p0024_a,\n}\n\nfn f() {}\n";
-        assert_eq!(
-            add_spec_test(specs, 141, "p0141_c").unwrap(),
-            "spec_tests! {\n    p0024 => p0024_a,\n    p0141 => p0141_c,\n}\n\nfn f() {}\n"
-        );
+        let practice = insert_in_chapter(order, "p1290_x", Chapter::LinkedListPractice);
+        assert!(practice.ends_with("p0876_middle_of_the_linked_list\np1290_x\n"), "{practice}");
+        let first =
+            insert_in_chapter("# practice\np0002_add_two_numbers\n", "p1290_x", Chapter::LinkedListBasics);
+        assert_eq!(first, "# practice\np1290_x\np0002_add_two_numbers\n");
     }
 
     #[test]
     fn titles_come_from_slugs() {
         assert_eq!(title_case("add-two-numbers"), "Add Two Numbers");
+        assert_eq!(
+            title_case("convert-binary-number-in-a-linked-list-to-integer"),
+            "Convert Binary Number in a Linked List to Integer"
+        );
+        assert_eq!(title_case("the-kth-node"), "The Kth Node");
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use problems::check::{self, ApproachReport, Failure, Status};
+use problems::check::{self, ApproachReport, CheckResult, Failure, Status};
 use serde_json::{Value, json};
 
 use crate::style;
@@ -28,6 +28,9 @@ pub struct Section {
 #[derive(Clone, Debug)]
 pub struct Group {
     pub name: String,
+    /// The learner's attempt (`yours`), not a reference: it never fails `--strict` by being
+    /// unfinished.
+    pub yours: bool,
     pub summary: String,
     pub lines: Vec<Line>,
 }
@@ -54,23 +57,35 @@ impl Section {
     pub fn status(&self) -> Status {
         check::worst(self.groups.iter().map(Group::status))
     }
+
+    /// The status of the references alone, leaving out the learner's attempt.
+    pub fn reference_status(&self) -> Status {
+        check::worst(self.groups.iter().filter(|g| !g.yours).map(Group::status))
+    }
+
+    /// The learner's attempt, if it ran.
+    pub fn yours(&self) -> Option<&Group> {
+        self.groups.iter().find(|g| g.yours)
+    }
+}
+
+impl From<CheckResult> for Line {
+    fn from(c: CheckResult) -> Self {
+        Line {
+            label: c.kind.name().to_string(),
+            status: c.status,
+            detail: c.detail,
+            elapsed: c.elapsed,
+            failure: c.failure,
+            random: matches!(c.kind, check::CheckKind::Properties | check::CheckKind::Identity),
+        }
+    }
 }
 
 impl From<ApproachReport> for Group {
     fn from(report: ApproachReport) -> Self {
-        let lines = report
-            .checks
-            .into_iter()
-            .map(|c| Line {
-                label: c.kind.name().to_string(),
-                status: c.status,
-                detail: c.detail,
-                elapsed: c.elapsed,
-                failure: c.failure,
-                random: matches!(c.kind, check::CheckKind::Properties | check::CheckKind::Identity),
-            })
-            .collect();
-        Group { name: report.name.to_string(), summary: report.summary.to_string(), lines }
+        let lines = report.checks.into_iter().map(Line::from).collect();
+        Group { name: report.name.to_string(), yours: false, summary: report.summary.to_string(), lines }
     }
 }
 
@@ -100,7 +115,13 @@ pub fn render(section: &Section) -> String {
 
 fn render_failure(out: &mut String, failure: &Failure, replay: Option<&str>) {
     let indent = "        ";
-    let _ = writeln!(out, "{indent}{}", style::red(&failure.message));
+    for line in failure.message.lines() {
+        if line.trim().is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{indent}{}", style::red(line));
+        }
+    }
     if !failure.input.is_empty() {
         let label = if failure.shrunk { "input (shrunk to a minimal case)" } else { "input" };
         let _ = writeln!(out, "{indent}{label}: {}", failure.input);
@@ -146,27 +167,14 @@ pub fn to_json(section: &Section) -> Value {
         .groups
         .iter()
         .map(|g| {
-            let lines: Vec<Value> = g
-                .lines
-                .iter()
-                .map(|l| {
-                    json!({
-                        "check": l.label,
-                        "status": style::word(l.status),
-                        "detail": l.detail,
-                        "millis": l.elapsed.as_secs_f64() * 1e3,
-                        "failure": l.failure.as_ref().map(|f| json!({
-                            "message": f.message,
-                            "input": f.input,
-                            "shrunk": f.shrunk,
-                            "expected": f.expected,
-                            "actual": f.actual,
-                            "diff": f.diff,
-                        })),
-                    })
-                })
-                .collect();
-            json!({ "name": g.name, "summary": g.summary, "status": style::word(g.status()), "checks": lines })
+            let lines: Vec<Value> = g.lines.iter().map(line_to_json).collect();
+            json!({
+                "name": g.name,
+                "summary": g.summary,
+                "yours": g.yours,
+                "status": style::word(g.status()),
+                "checks": lines,
+            })
         })
         .collect();
     json!({
@@ -177,5 +185,48 @@ pub fn to_json(section: &Section) -> Value {
         "status": style::word(section.status()),
         "replay": section.replay,
         "groups": groups,
+    })
+}
+
+/// One check as JSON: what `--json` prints, and what a judge sends back.
+pub fn line_to_json(line: &Line) -> Value {
+    json!({
+        "check": line.label,
+        "status": style::word(line.status),
+        "detail": line.detail,
+        "millis": line.elapsed.as_secs_f64() * 1e3,
+        "random": line.random,
+        "failure": line.failure.as_ref().map(|f| json!({
+            "message": f.message,
+            "input": f.input,
+            "shrunk": f.shrunk,
+            "expected": f.expected,
+            "actual": f.actual,
+            "diff": f.diff,
+        })),
+    })
+}
+
+/// Reads back what [`line_to_json`] wrote; `None` if `value` is not such a line.
+pub fn line_from_json(value: &Value) -> Option<Line> {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let failure = match &value["failure"] {
+        Value::Null => None,
+        f => Some(Failure {
+            message: text(&f["message"])?,
+            input: text(&f["input"])?,
+            expected: text(&f["expected"]),
+            actual: text(&f["actual"]),
+            diff: text(&f["diff"]),
+            shrunk: f["shrunk"].as_bool()?,
+        }),
+    };
+    Some(Line {
+        label: text(&value["check"])?,
+        status: style::status(value["status"].as_str()?)?,
+        detail: text(&value["detail"])?,
+        elapsed: Duration::from_secs_f64(value["millis"].as_f64()? / 1e3),
+        failure,
+        random: value["random"].as_bool()?,
     })
 }

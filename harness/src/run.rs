@@ -1,9 +1,9 @@
 //! `harness run`: finds what to check, runs its checks and reports them, one line per check.
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
 use problems::check::{CheckConfig, Status};
 use problems::registry::{self, Entry};
@@ -11,8 +11,11 @@ use serde_json::json;
 
 use crate::cli::RunArgs;
 use crate::kernels::{self, Kernel, KernelConfig};
+use crate::practice::Target as PracticeTarget;
+use crate::practice::yours::{self, Judging};
 use crate::report::{self, Section};
 use crate::style;
+use crate::workspace::Workspace;
 
 /// Something `harness run` can check.
 #[derive(Clone, Copy)]
@@ -61,15 +64,33 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     let config = args.check.config();
     let kernel_config = KernelConfig { seed: config.seed, exhaustive: args.exhaustive, isa: args.isa };
+    ensure!(args.time_limit > 0.0, "--time-limit {} must be positive", args.time_limit);
+    let judging = Judging {
+        seed: config.seed,
+        cases: config.cases,
+        long: config.long,
+        time_limit: Duration::from_secs_f64(args.time_limit),
+    };
+    // Attempts live in the workspace; run from elsewhere, there are none to judge.
+    let workspace = Workspace::find().ok();
     let started = Instant::now();
     let show = |section: &Section| {
         if !args.json {
             print!("{}", report::render(section));
         }
     };
-    let mut sections = check_all(&problems, &config, show);
+    let with_yours = |mut section: Section, target: PracticeTarget| -> Result<Section> {
+        if let Some(ws) = &workspace
+            && let Some(group) = yours::group(ws, &target, &judging)?
+        {
+            section.groups.insert(0, group);
+        }
+        Ok(section)
+    };
+    let mut sections =
+        check_all(&problems, |p| with_yours(problem_section(p, &config), PracticeTarget::Problem(p)), show)?;
     for kernel in kernels {
-        let section = kernels::section(kernel, &kernel_config);
+        let section = with_yours(kernels::section(kernel, &kernel_config), PracticeTarget::Kernel(kernel))?;
         show(&section);
         sections.push(section);
     }
@@ -87,11 +108,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        let verdict = if counts.failed > 0 || (args.strict && counts.pending > 0) {
-            style::red("FAILED")
-        } else {
-            style::green("ok")
-        };
+        let verdict =
+            if !success(&sections, args.strict) { style::red("FAILED") } else { style::green("ok") };
         println!(
             "\n{verdict}: {} passed, {} failed, {} pending in {} (seed {}{})",
             counts.passed,
@@ -102,17 +120,24 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             if problems.is_empty() { String::new() } else { format!(", {} cases", config.cases) }
         );
     }
-    let success = counts.failed == 0 && !(args.strict && counts.pending > 0);
-    Ok(if success { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if success(&sections, args.strict) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Checks each problem in turn, handing each finished section to `done`, with a progress bar on
-/// stderr while more than one runs (hidden when stderr is not a terminal).
+/// No check failed, the learner's included, and under `strict` no reference is unfinished
+/// (an unfinished attempt never fails a run).
+fn success(sections: &[Section], strict: bool) -> bool {
+    sections.iter().all(|section| {
+        section.status() != Status::Failed && !(strict && section.reference_status() == Status::Pending)
+    })
+}
+
+/// Checks each problem in turn (`section_of`), handing each finished section to `done`, with a
+/// progress bar on stderr while more than one runs (hidden when stderr is not a terminal).
 pub fn check_all(
     problems: &[&'static dyn Entry],
-    config: &CheckConfig,
+    mut section_of: impl FnMut(&'static dyn Entry) -> Result<Section>,
     mut done: impl FnMut(&Section),
-) -> Vec<Section> {
+) -> Result<Vec<Section>> {
     let bar =
         if problems.len() > 1 { ProgressBar::new(problems.len() as u64) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -124,10 +149,10 @@ pub fn check_all(
         .iter()
         .map(|problem| {
             bar.set_message(format!("checking {}", problem.info().slug));
-            let section = problem_section(*problem, config);
+            let section = section_of(*problem)?;
             bar.suspend(|| done(&section));
             bar.inc(1);
-            section
+            Ok(section)
         })
         .collect();
     bar.finish_and_clear();

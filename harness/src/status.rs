@@ -1,5 +1,5 @@
 //! `harness status`: where a learner stands, as solved / pending / failing counts by difficulty
-//! and by chapter, each with a bar.
+//! and by chapter, each with a bar, and the learner's own attempts as of their last runs.
 
 use std::process::ExitCode;
 
@@ -9,6 +9,8 @@ use problems::spec::{Chapter, Difficulty};
 use serde_json::json;
 
 use crate::cli::StatusArgs;
+use crate::practice::Target;
+use crate::practice::progress::{Attempts, State};
 use crate::run::{self, Counts};
 use crate::style;
 
@@ -16,7 +18,7 @@ const BAR_WIDTH: usize = 24;
 
 pub fn run(args: &StatusArgs) -> Result<ExitCode> {
     let config = args.check.config();
-    let sections = run::check_all(PROBLEMS, &config, |_| {});
+    let sections = run::check_all(PROBLEMS, |p| Ok(run::problem_section(p, &config)), |_| {})?;
     let infos: Vec<_> = PROBLEMS.iter().map(|p| p.info()).collect();
     let rows_by = |keep: &dyn Fn(usize) -> bool| {
         Counts::of(sections.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, s)| s))
@@ -33,6 +35,16 @@ pub fn run(args: &StatusArgs) -> Result<ExitCode> {
     let by_chapter: Vec<(&str, Counts)> =
         chapters.iter().map(|&c| (c.title(), rows_by(&|i| infos[i].chapter == c))).collect();
 
+    let attempts = Attempts::load();
+    let targets = Target::all();
+    let states: Vec<(String, State)> = targets.iter().map(|t| (t.name(), attempts.state(t))).collect();
+    let count = |state: State| states.iter().filter(|(_, s)| *s == state).count();
+    let attempted = Counts {
+        passed: count(State::Solved),
+        failed: count(State::Failing),
+        pending: count(State::Pending),
+    };
+
     if args.json {
         let rows = |rows: &[(&str, Counts)]| -> Vec<serde_json::Value> {
             rows.iter().map(|(name, c)| json!({ "name": name, "counts": c.to_json() })).collect()
@@ -44,6 +56,9 @@ pub fn run(args: &StatusArgs) -> Result<ExitCode> {
             "by_chapter": rows(&by_chapter),
             "failing": sections.iter().filter(|s| s.status() == problems::check::Status::Failed)
                 .map(|s| s.id.clone()).collect::<Vec<_>>(),
+            "attempts": states.iter().map(|(name, state)| (name.clone(), json!(state.word())))
+                .collect::<serde_json::Map<_, _>>(),
+            "attempts_total": attempted.to_json(),
         });
         println!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(ExitCode::SUCCESS);
@@ -52,6 +67,15 @@ pub fn run(args: &StatusArgs) -> Result<ExitCode> {
     print_table("by difficulty", &by_difficulty);
     print_table("by chapter", &by_chapter);
     print_table("all", &[("total", total)]);
+    print_table(
+        &format!("your attempts ({} of {} targets started)", attempted.total(), targets.len()),
+        &[("yours", attempted)],
+    );
+    for (target, (name, state)) in targets.iter().zip(&states) {
+        if *state != State::None {
+            println!("  {:<28} {}", name, attempts.shown(target));
+        }
+    }
     let failing: Vec<&str> = sections
         .iter()
         .filter(|s| s.status() == problems::check::Status::Failed)

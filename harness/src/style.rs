@@ -63,3 +63,10 @@ pub fn word(status: Status) -> &'static str {
         Status::Skipped => "skipped",
     }
 }
+
+/// The status a [`word`] names.
+pub fn status(word: &str) -> Option<Status> {
+    [Status::Passed, Status::Failed, Status::Pending, Status::Skipped]
+        .into_iter()
+        .find(|&s| self::word(s) == word)
+}

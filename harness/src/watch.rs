@@ -1,9 +1,9 @@
 //! `harness watch <target>`: re-runs `harness run <target>` (rebuilding first, so compile
-//! errors show as they come) whenever a source file under problems/ or kernels/ changes.
-//! Type q and Enter to quit.
+//! errors show as they come) whenever the attempt at it, or a source file under problems/ or
+//! kernels/, changes. Type q and Enter to quit.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode};
 use std::sync::mpsc;
@@ -12,14 +12,20 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 
 use crate::cli::WatchArgs;
+use crate::practice::Target as PracticeTarget;
 use crate::style;
+use crate::workspace::Workspace;
 
 const POLL: Duration = Duration::from_millis(300);
 
 pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     crate::run::resolve(&args.target)?;
-    let root = crate::new::workspace_root()?;
-    let watched = [root.join("problems"), root.join("kernels")];
+    let ws = Workspace::find()?;
+    let root = ws.root.clone();
+    let mut watched = vec![root.join("problems"), root.join("kernels")];
+    if let Ok(target) = PracticeTarget::find(&args.target) {
+        watched.push(ws.attempt_dir(&target.name()));
+    }
     let quit = quit_signal();
 
     let mut seen = snapshot(&watched);
@@ -36,7 +42,10 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
             && running.try_wait()?.is_some()
         {
             child = None;
-            println!("\n{}", style::dim("watching problems/ and kernels/ for changes; q + Enter quits"));
+            println!(
+                "\n{}",
+                style::dim(&format!("watching {} for changes; q + Enter quits", names(&watched)))
+            );
         }
         std::thread::sleep(POLL);
         let now = snapshot(&watched);
@@ -52,9 +61,13 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
 }
 
 /// Clears the screen and starts `cargo run -p harness -- run <target>` in the workspace, so the
-/// code is rebuilt and its errors or report stream to this terminal.
+/// code is rebuilt and its errors or report stream to this terminal. The clearing sequence is
+/// flushed first: the child writes to the same terminal directly, and anything still in this
+/// process's buffer would come out after its report and wipe it.
 fn start(root: &Path, args: &WatchArgs) -> Result<Child> {
-    print!("\x1b[2J\x1b[H");
+    let mut out = std::io::stdout().lock();
+    out.write_all(b"\x1b[2J\x1b[H").and_then(|()| out.flush()).context("clearing the screen")?;
+    drop(out);
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(root)
         .args(["run", "--release", "--quiet", "-p", "harness", "--", "run", &args.target])
@@ -100,4 +113,20 @@ fn snapshot(dirs: &[PathBuf]) -> HashMap<PathBuf, SystemTime> {
         }
     }
     files
+}
+
+/// "practice/p0024_swap_nodes_in_pairs, problems and kernels": the watched directories' names.
+fn names(dirs: &[PathBuf]) -> String {
+    let names: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            let parent = d.parent().and_then(Path::file_name).map(|p| p.to_string_lossy().into_owned());
+            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match parent {
+                Some(parent) if parent == "practice" => format!("practice/{name}/"),
+                _ => format!("{name}/"),
+            }
+        })
+        .collect();
+    names.join(", ")
 }

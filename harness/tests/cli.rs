@@ -124,3 +124,36 @@ fn an_unknown_target_lists_the_kernels_too() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("Kernels: matmul, softmax, exp, attention"), "{}", stderr(&output));
 }
+
+#[test]
+fn watch_clears_the_screen_before_the_report_not_after_it() {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    // Stands in for cargo: prints a report the way `cargo run -- run 24` would.
+    let fake_cargo = dir.path().join("cargo");
+    std::fs::write(&fake_cargo, "#!/bin/sh\necho 'REPORT of run 24'\n").unwrap();
+    std::fs::set_permissions(&fake_cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = dir.path().join("watch.log");
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["watch", "24"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CARGO", &fake_cargo)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(&log).unwrap().contains("watching") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "watch never got to watching");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    watch.stdin.take().unwrap().write_all(b"q\n").unwrap();
+    assert!(watch.wait().unwrap().success());
+    let bytes = std::fs::read_to_string(&log).unwrap();
+    let at = |needle: &str| bytes.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {bytes:?}"));
+    assert!(at("\x1b[2J") < at("REPORT of run 24"), "the screen is cleared first: {bytes:?}");
+    assert!(at("REPORT of run 24") < at("watching"), "{bytes:?}");
+}

@@ -1,64 +1,32 @@
 //! The practice loop end to end: scaffolding a problem in a copy of the workspace, timing a
 //! problem's approaches, and the status summary agreeing with `run`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn harness_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the harness binary runs")
-}
+use std::path::Path;
+use std::process::Command;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-/// Copies the workspace's sources (not `target/` or `.git/`) into `to`.
-fn copy_workspace(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let (source, dest) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_workspace(&source, &dest);
-        } else {
-            std::fs::copy(&source, &dest).unwrap();
-        }
-    }
-}
+use common::{harness_in, scratch_copy, text, workspace};
 
 #[test]
 fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
-    // Outside this workspace, so nothing can find its way up to the real one.
-    let copy = std::env::temp_dir().join(format!("harness-practice-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_workspace(&workspace(), &copy);
+    let scratch = scratch_copy();
+    let copy = scratch.path();
 
-    let created = harness_in(&copy, &["new", "9999", "scaffold-check", "--difficulty", "easy"]);
+    let created =
+        harness_in(copy, &["new", "9999", "scaffold-check", "--difficulty", "easy", "--chapter", "basics"]);
     assert!(created.status.success(), "{}", text(&created));
     let module = copy.join("problems/src/p9999_scaffold_check.rs");
     let source = std::fs::read_to_string(&module).unwrap();
     assert!(source.contains("//! # 9999. Scaffold Check"));
     assert!(source.contains("pub fn scaffold_check(head: Option<Box<ListNode>>) -> Option<Box<ListNode>>"));
-    let registry = std::fs::read_to_string(copy.join("problems/src/registry.rs")).unwrap();
-    assert!(registry.contains("    p9999_scaffold_check,\n];"));
+    let order = std::fs::read_to_string(copy.join("problems/registry.txt")).unwrap();
+    assert!(order.contains("p0141_linked_list_cycle\np9999_scaffold_check\n"), "end of the basics: {order}");
 
-    let again = harness_in(&copy, &["new", "9999", "scaffold-check"]);
+    let again = harness_in(copy, &["new", "9999", "scaffold-check"]);
     assert!(!again.status.success());
     assert!(text(&again).contains("already exists"), "{}", text(&again));
-    let bad_slug = harness_in(&copy, &["new", "9998", "Bad_Slug"]);
+    let bad_slug = harness_in(copy, &["new", "9998", "Bad_Slug"]);
     assert!(!bad_slug.status.success());
     assert!(text(&bad_slug).contains("invalid slug \"Bad_Slug\""), "{}", text(&bad_slug));
 
@@ -68,24 +36,28 @@ fn new_scaffolds_a_problem_that_builds_and_is_reported_pending() {
     // between runs so its dependencies build once.
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("practice-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |extra: &[&str]| {
+    let run = |args: &[&str]| {
         Command::new(&cargo)
-            .args(["run", "--quiet", "-p", "harness", "--", "run", "9999", "--quick"])
-            .args(extra)
-            .current_dir(&copy)
+            .args(["run", "--quiet", "-p", "harness", "--"])
+            .args(args)
+            .current_dir(copy)
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
     };
-    let pending = run(&[]);
+    let list = text(&run(&["list"]));
+    assert_eq!(list.matches("Linked lists: the basics").count(), 1, "one basics block: {list}");
+    let basics = list.split("Linked lists: practice").next().unwrap();
+    assert!(basics.contains("9999  Scaffold Check"), "{list}");
+
+    let pending = run(&["run", "9999", "--quick"]);
     assert!(pending.status.success(), "{}", text(&pending));
     let report = text(&pending);
     assert!(report.contains("○ examples    not solved yet"), "{report}");
     assert!(report.contains("ok: 0 passed, 0 failed, 1 pending"), "{report}");
-    let strict = run(&["--strict"]);
+    let strict = run(&["run", "9999", "--quick", "--strict"]);
     assert!(!strict.status.success(), "--strict fails on pending: {}", text(&strict));
-    std::fs::remove_dir_all(&copy).unwrap();
 }
 
 #[test]

@@ -48,6 +48,14 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    pub const ALL: [CheckKind; 4] =
+        [CheckKind::Examples, CheckKind::Properties, CheckKind::Identity, CheckKind::LongInput];
+
+    /// The kind a report line's label names.
+    pub fn from_name(name: &str) -> Option<CheckKind> {
+        CheckKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             CheckKind::Examples => "examples",
@@ -141,28 +149,57 @@ pub fn check_approach<P: Problem>(
     approach: &Approach<P::Input, P::Output>,
     config: &CheckConfig,
 ) -> Vec<CheckResult> {
-    let mut results = vec![timed(CheckKind::Examples, || examples::<P>(approach))];
-    let push = |kind: CheckKind, results: &mut Vec<CheckResult>, run: &dyn Fn() -> Verdict| {
-        if results.iter().any(|r| r.status == Status::Pending) {
-            results.push(CheckResult {
-                kind,
-                status: Status::Pending,
-                detail: "not solved yet".into(),
-                elapsed: Duration::ZERO,
-                failure: None,
-            });
+    let mut results: Vec<CheckResult> = Vec::new();
+    for kind in plan(approach, config) {
+        let result = if results.iter().any(|r| r.status == Status::Pending) {
+            CheckResult::not_run(kind)
         } else {
-            results.push(timed(kind, run));
-        }
-    };
-    push(CheckKind::Properties, &mut results, &|| properties::<P>(approach, config, false));
-    if approach.relinks {
-        push(CheckKind::Identity, &mut results, &|| properties::<P>(approach, config, true));
-    }
-    if config.long {
-        push(CheckKind::LongInput, &mut results, &|| long_input::<P>(approach));
+            check_one::<P>(approach, kind, config)
+        };
+        results.push(result);
     }
     results
+}
+
+/// The checks an approach goes through, in order: the examples, the model, node identity where
+/// the problem demands relinking, and the long input unless `config` leaves it out.
+pub fn plan<I, O>(approach: &Approach<I, O>, config: &CheckConfig) -> Vec<CheckKind> {
+    let mut kinds = vec![CheckKind::Examples, CheckKind::Properties];
+    if approach.relinks {
+        kinds.push(CheckKind::Identity);
+    }
+    if config.long {
+        kinds.push(CheckKind::LongInput);
+    }
+    kinds
+}
+
+/// Runs one check of one approach, timed: what a judge in a child process calls, one check at
+/// a time.
+pub fn check_one<P: Problem>(
+    approach: &Approach<P::Input, P::Output>,
+    kind: CheckKind,
+    config: &CheckConfig,
+) -> CheckResult {
+    match kind {
+        CheckKind::Examples => timed(kind, || examples::<P>(approach)),
+        CheckKind::Properties => timed(kind, || properties::<P>(approach, config, false)),
+        CheckKind::Identity => timed(kind, || properties::<P>(approach, config, true)),
+        CheckKind::LongInput => timed(kind, || long_input::<P>(approach)),
+    }
+}
+
+impl CheckResult {
+    /// A check left out because an earlier one found the approach not solved yet.
+    pub fn not_run(kind: CheckKind) -> Self {
+        CheckResult {
+            kind,
+            status: Status::Pending,
+            detail: "not solved yet".into(),
+            elapsed: Duration::ZERO,
+            failure: None,
+        }
+    }
 }
 
 /// A check's result before it is timed.

@@ -82,7 +82,9 @@ pub enum Cycle {
     NoCycle,
 }
 
-fn solve(input: &Input, solution: fn(&Arena, Option<NodeId>) -> Option<NodeId>) -> Outcome<Cycle> {
+/// Builds the arena of `input`, runs `solution` on it and reads its answer as LeetCode prints it
+/// (shared by the approaches and a learner's attempt).
+pub fn solve(input: &Input, solution: fn(&Arena, Option<NodeId>) -> Option<NodeId>) -> Outcome<Cycle> {
     let (arena, head) = Arena::with_cycle(&input.head, input.pos);
     Outcome::plain(match solution(&arena, head) {
         Some(NodeId(index)) => Cycle::TailConnectsToNodeIndex(index),

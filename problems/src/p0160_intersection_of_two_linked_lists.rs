@@ -122,7 +122,9 @@ pub enum Intersection {
     NoIntersection,
 }
 
-fn solve(
+/// Builds the arena of `input`, runs `solution` on it and reads its answer as LeetCode prints it
+/// (shared by the approaches and a learner's attempt).
+pub fn solve(
     input: &Input,
     solution: fn(&Arena, Option<NodeId>, Option<NodeId>) -> Option<NodeId>,
 ) -> Outcome<Intersection> {

@@ -22,7 +22,7 @@ use std::collections::VecDeque;
 
 use proptest::prelude::*;
 
-use crate::spec::{Approach, Chapter, Difficulty, Info, Outcome, Problem};
+use crate::spec::{Approach, Chapter, Difficulty, Info, Problem};
 
 struct Node {
     val: i32,
@@ -205,58 +205,26 @@ pub enum Op {
     DeleteAtIndex(i32),
 }
 
-/// The operations every implementation offers, so one driver runs them all.
-trait Design {
-    fn new() -> Self;
-    fn get(&self, index: i32) -> i32;
-    fn add_at_head(&mut self, val: i32);
-    fn add_at_tail(&mut self, val: i32);
-    fn add_at_index(&mut self, index: i32, val: i32);
-    fn delete_at_index(&mut self, index: i32);
-}
-
-macro_rules! design {
-    ($type:ty) => {
-        impl Design for $type {
-            fn new() -> Self {
-                <$type>::new()
-            }
-            fn get(&self, index: i32) -> i32 {
-                <$type>::get(self, index)
-            }
-            fn add_at_head(&mut self, val: i32) {
-                <$type>::add_at_head(self, val)
-            }
-            fn add_at_tail(&mut self, val: i32) {
-                <$type>::add_at_tail(self, val)
-            }
-            fn add_at_index(&mut self, index: i32, val: i32) {
-                <$type>::add_at_index(self, index, val)
-            }
-            fn delete_at_index(&mut self, index: i32) {
-                <$type>::delete_at_index(self, index)
+/// Runs LeetCode's operations `$ops` (`&[Op]`) on a fresh `$list`, any type with
+/// `MyLinkedList`'s methods (each approach here, or a learner's attempt), and collects what
+/// each `get` returned as an `Outcome`.
+#[macro_export]
+macro_rules! drive_design {
+    ($list:ty, $ops:expr) => {{
+        use $crate::p0707_design_linked_list::Op;
+        let mut list = <$list>::new();
+        let mut got = ::std::vec::Vec::new();
+        for &op in $ops {
+            match op {
+                Op::Get(index) => got.push(list.get(index)),
+                Op::AddAtHead(val) => list.add_at_head(val),
+                Op::AddAtTail(val) => list.add_at_tail(val),
+                Op::AddAtIndex(index, val) => list.add_at_index(index, val),
+                Op::DeleteAtIndex(index) => list.delete_at_index(index),
             }
         }
-    };
-}
-
-design!(MyLinkedList);
-design!(doubly::MyLinkedList);
-
-/// Runs the operations on a fresh list and collects what each `get` returned.
-fn drive<L: Design>(ops: &[Op]) -> Outcome<Vec<i32>> {
-    let mut list = L::new();
-    let mut got = Vec::new();
-    for &op in ops {
-        match op {
-            Op::Get(index) => got.push(list.get(index)),
-            Op::AddAtHead(val) => list.add_at_head(val),
-            Op::AddAtTail(val) => list.add_at_tail(val),
-            Op::AddAtIndex(index, val) => list.add_at_index(index, val),
-            Op::DeleteAtIndex(index) => list.delete_at_index(index),
-        }
-    }
-    Outcome::plain(got)
+        $crate::spec::Outcome::plain(got)
+    }};
 }
 
 pub struct Spec;
@@ -363,14 +331,14 @@ impl Problem for Spec {
                 summary: "walk to the link at the index and edit it; O(index) per call",
                 recursive: false,
                 relinks: false,
-                run: |ops| drive::<MyLinkedList>(ops),
+                run: |ops| drive_design!(MyLinkedList, ops),
             },
             Approach {
                 name: "doubly linked arena",
                 summary: "Vec arena with a sentinel, walk from the nearer end; O(min(i, n-i))",
                 recursive: false,
                 relinks: false,
-                run: |ops| drive::<doubly::MyLinkedList>(ops),
+                run: |ops| drive_design!(doubly::MyLinkedList, ops),
             },
         ]
     }

@@ -22,31 +22,8 @@ macro_rules! spec_tests {
     )+};
 }
 
-spec_tests! {
-    p0002 => p0002_add_two_numbers,
-    p0019 => p0019_remove_nth_node_from_end_of_list,
-    p0021 => p0021_merge_two_sorted_lists,
-    p0023 => p0023_merge_k_sorted_lists,
-    p0024 => p0024_swap_nodes_in_pairs,
-    p0025 => p0025_reverse_nodes_in_k_group,
-    p0061 => p0061_rotate_list,
-    p0082 => p0082_remove_duplicates_from_sorted_list_ii,
-    p0083 => p0083_remove_duplicates_from_sorted_list,
-    p0086 => p0086_partition_list,
-    p0092 => p0092_reverse_linked_list_ii,
-    p0141 => p0141_linked_list_cycle,
-    p0142 => p0142_linked_list_cycle_ii,
-    p0143 => p0143_reorder_list,
-    p0148 => p0148_sort_list,
-    p0160 => p0160_intersection_of_two_linked_lists,
-    p0203 => p0203_remove_linked_list_elements,
-    p0206 => p0206_reverse_linked_list,
-    p0234 => p0234_palindrome_linked_list,
-    p0328 => p0328_odd_even_linked_list,
-    p0445 => p0445_add_two_numbers_ii,
-    p0707 => p0707_design_linked_list,
-    p0876 => p0876_middle_of_the_linked_list,
-}
+// `pNNNN => module,` for every problem in registry.txt, written by the build script.
+include!(concat!(env!("OUT_DIR"), "/spec_tests.rs"));
 
 /// Every check passes, or is pending: a problem just scaffolded by `harness new` is not solved
 /// yet, which is not a failure.

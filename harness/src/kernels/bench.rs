@@ -1,7 +1,7 @@
 //! `harness bench <kernel>`: a quick measurement of every implementation of a kernel on this
-//! machine, as GFLOP/s and percent of the measured FMA peak (matmul) or elements/s and GB/s
-//! of the minimal memory traffic (softmax, exp). Best of repeated runs; criterion in the
-//! `benches` crate gives the careful numbers.
+//! machine, the learner's attempt first, as GFLOP/s and percent of the measured FMA peak
+//! (matmul, attention) or elements/s and percent of a plain copy of the same data (softmax,
+//! exp). Best of repeated runs; criterion in the `benches` crate gives the careful numbers.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use kernels::reference::random_f32;
 use kernels::{Isa, MatMut, MatRef, Opts, math, naive, peak, softmax};
 use serde_json::{Value, json};
 
-use super::Kernel;
+use super::{Kernel, Plain};
 use crate::style;
 
 /// Time spent per measurement; short runs are repeated to fill it and the best is kept.
@@ -26,15 +26,36 @@ pub struct BenchConfig {
     pub threads: usize,
 }
 
-/// One line of the table.
+/// One line of the table: an implementation's rate, or why it has none (an attempt that is
+/// pending, say).
 struct Row {
     name: String,
-    /// Work units per second: FLOP/s for matmul, elements/s otherwise.
-    rate: f64,
+    /// Work units per second: FLOP/s for matmul and attention, elements/s otherwise.
+    rate: Result<f64, String>,
 }
 
-/// Measures `kernel`, prints a table (or JSON), and returns nothing else.
-pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
+impl Row {
+    fn new(name: impl Into<String>, rate: f64) -> Self {
+        Row { name: name.into(), rate: Ok(rate) }
+    }
+}
+
+/// The learner's attempt, measured at one shape (the numbers [`measure_attempt`] takes): its rate,
+/// or why it has none.
+pub type Yours<'a> = &'a dyn Fn(&[usize]) -> Result<f64, String>;
+
+/// One shape's table.
+struct Table {
+    title: String,
+    /// The shape as [`measure_attempt`] takes it.
+    shape: Vec<usize>,
+    rows: Vec<Row>,
+}
+
+/// Measures `kernel` (and the attempt, through `yours`, ahead of the references), prints a
+/// table (or JSON). The yardstick of matmul and attention is the FMA peak measured now; of
+/// softmax and exp, which stream memory, a plain copy of the same data measured in the same run.
+pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Yours<'_>>) -> Result<()> {
     ensure!(config.threads >= 1, "--threads must be at least 1");
     let best = Isa::detect();
     // Only matmul and attention are compute-bound enough for the FMA peak to be their yardstick.
@@ -45,7 +66,8 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
         f64::NAN
     };
     let peak = peak_one * config.threads as f64;
-    let mut tables: Vec<(String, Vec<Row>, &str, f64)> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
+    let unit = if compute_bound { "FLOP/s" } else { "elem/s" };
     match kernel {
         Kernel::Activation | Kernel::Embedding | Kernel::Rope => {
             return super::bench_memory::run(kernel, config, json_out);
@@ -54,7 +76,8 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
             for n in sizes {
                 ensure!(n >= 1, "--size must be at least 1");
-                tables.push((format!("{n}x{n} * {n}x{n}"), matmul_rows(n, config.threads), "FLOP/s", 0.0));
+                let rows = matmul_rows(n, config.threads);
+                tables.push(Table { title: format!("{n}x{n} * {n}x{n}"), shape: vec![n], rows });
             }
         }
         Kernel::Softmax => {
@@ -64,17 +87,21 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             );
             for (rows, cols) in shapes {
                 ensure!(rows >= 1 && cols >= 1, "--size must be between 1 and 2^20 columns");
-                tables.push((
-                    format!("{rows}x{cols}"),
-                    softmax_rows(rows, cols, config.threads),
-                    "elem/s",
-                    8.0,
-                ));
+                let measured = softmax_rows(rows, cols, config.threads);
+                tables.push(Table {
+                    title: format!("{rows}x{cols}"),
+                    shape: vec![rows, cols],
+                    rows: measured,
+                });
             }
         }
         Kernel::Exp => {
             let len = config.size.unwrap_or(1 << 20);
-            tables.push((format!("{len} elements"), exp_rows(len, config.threads), "elem/s", 8.0));
+            tables.push(Table {
+                title: format!("{len} elements"),
+                shape: vec![len],
+                rows: exp_rows(len, config.threads),
+            });
         }
         Kernel::Norm | Kernel::CrossEntropy => return super::roofline::run(kernel, config, json_out),
         Kernel::Attention => {
@@ -94,24 +121,50 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
                     "B1 H8 q_len {q_len} kv_len {kv_len} D{head_dim}{}",
                     if causal { " causal" } else { "" }
                 );
-                tables.push((title, attention_rows(shape, causal, config.threads), "FLOP/s", 0.0));
+                let rows = attention_rows(shape, causal, config.threads);
+                tables.push(Table { title, shape: vec![q_len, kv_len, head_dim, usize::from(causal)], rows });
             }
         }
     }
+    for table in &mut tables {
+        let mut first = Vec::new();
+        if !compute_bound {
+            let elements = table.shape.iter().product::<usize>();
+            first.push(Row::new("copy (roofline)", copy_rate(elements)));
+        }
+        if let Some(yours) = yours {
+            let name = if kernel == Kernel::Attention { "yours forward (1 head)" } else { "yours" };
+            first.push(Row { name: name.into(), rate: yours(&table.shape) });
+        }
+        table.rows.splice(0..0, first);
+    }
+    // The percentage of its yardstick a rate reaches.
+    let roofline = |table: &Table, rate: f64| {
+        if compute_bound {
+            100.0 * rate / 1e9 / peak
+        } else {
+            let copy = table.rows[0].rate.as_ref().map_or(f64::NAN, |&r| r);
+            100.0 * rate / copy
+        }
+    };
 
     if json_out {
         let tables: Vec<Value> = tables
             .iter()
-            .map(|(shape, rows, unit, bytes)| {
+            .map(|table| {
                 json!({
-                    "shape": shape,
+                    "shape": table.title,
                     "unit": unit,
-                    "rows": rows.iter().map(|r| json!({
-                        "implementation": r.name,
-                        "rate": r.rate,
-                        "percent_of_peak": compute_bound.then(|| 100.0 * r.rate / 1e9 / peak),
-                        "gb_per_s": (*bytes > 0.0).then(|| r.rate * bytes / 1e9),
-                    })).collect::<Vec<_>>(),
+                    "rows": table.rows.iter().map(|r| match &r.rate {
+                        Ok(rate) => json!({
+                            "implementation": r.name,
+                            "rate": rate,
+                            "percent_of_roofline": roofline(table, *rate),
+                            "percent_of_peak": compute_bound.then(|| roofline(table, *rate)),
+                            "gb_per_s": (!compute_bound).then(|| rate * 8.0 / 1e9),
+                        }),
+                        Err(why) => json!({ "implementation": r.name, "rate": null, "why": why }),
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -120,6 +173,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
             "threads": config.threads,
             "peak_gflops_per_core": peak_one.is_finite().then_some(peak_one),
             "peak_isa": best.name(),
+            "roofline": if compute_bound { "measured FMA peak" } else { "copy of the same bytes" },
             "tables": tables,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -128,17 +182,24 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
     let mut heading = format!("{}: {} thread(s)", kernel.name(), config.threads);
     if compute_bound {
         heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
+    } else {
+        heading.push_str("; roofline: a plain copy of the same bytes, measured in this run");
     }
     println!("{}", style::bold(&heading));
-    for (shape, rows, unit, bytes) in &tables {
-        println!("  {shape}");
-        for row in rows {
-            let extra = if compute_bound {
-                format!("{:>5.1}% of peak", 100.0 * row.rate / 1e9 / peak)
-            } else {
-                format!("{:>6.1} GB/s", row.rate * bytes / 1e9)
-            };
-            println!("    {:<22} {:>9.2} G{unit}  {extra}", row.name, row.rate / 1e9);
+    for table in &tables {
+        println!("  {}", table.title);
+        for row in &table.rows {
+            match &row.rate {
+                Ok(rate) => {
+                    let extra = if compute_bound {
+                        format!("{:>5.1}% of peak", roofline(table, *rate))
+                    } else {
+                        format!("{:>5.1}% of roofline {:>6.1} GB/s", roofline(table, *rate), rate * 8.0 / 1e9)
+                    };
+                    println!("    {:<22} {:>9.2} G{unit}  {extra}", row.name, rate / 1e9);
+                }
+                Err(why) => println!("    {:<22} {}", row.name, style::dim(why)),
+            }
         }
     }
     if kernel == Kernel::Attention {
@@ -153,6 +214,52 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Elements per second of a plain copy of `elements` f32: the memory roofline of an op that
+/// reads each element once and writes it once.
+fn copy_rate(elements: usize) -> f64 {
+    let x = random_f32(elements, -8.0, 8.0, 3);
+    let mut y = vec![0.0; elements];
+    elements as f64
+        / best_time(|| {
+            y.copy_from_slice(&x);
+            black_box(&y);
+        })
+}
+
+/// The rate of an attempt at one table's shape (`[n]`, `[rows, cols]`, `[len]` or `[q_len,
+/// kv_len, head_dim, causal]`), on the same inputs as the references: what a judge measures.
+pub fn measure_attempt(plain: Plain, shape: &[usize]) -> f64 {
+    match (plain, shape) {
+        (Plain::Matmul(matmul), &[n]) => {
+            let (a, b) = (random_f32(n * n, -1.0, 1.0, 1), random_f32(n * n, -1.0, 1.0, 2));
+            let mut c = vec![0.0; n * n];
+            2.0 * (n as f64).powi(3) / best_time(|| matmul(&a, &b, &mut c, n, n, n))
+        }
+        (Plain::Softmax(softmax), &[rows, cols]) => {
+            let x = random_f32(rows * cols, -8.0, 8.0, 3);
+            let mut y = vec![0.0; x.len()];
+            x.len() as f64 / best_time(|| softmax(&x, &mut y, cols))
+        }
+        (Plain::Exp(exp), &[len]) => {
+            let x = random_f32(len, -80.0, 80.0, 4);
+            let mut y = vec![0.0; len];
+            len as f64 / best_time(|| exp(&x, &mut y))
+        }
+        (Plain::Attention(attention), &[q_len, kv_len, head_dim, causal]) => {
+            let q = random_f32(q_len * head_dim, -1.0, 1.0, 5);
+            let (k, v) =
+                (random_f32(kv_len * head_dim, -1.0, 1.0, 6), random_f32(kv_len * head_dim, -1.0, 1.0, 7));
+            let mut out = vec![0.0; q.len()];
+            let causal = causal != 0;
+            let flops = 4.0 * (q_len * kv_len * head_dim) as f64 / if causal { 2.0 } else { 1.0 };
+            flops / best_time(|| attention(&q, &k, &v, &mut out, q_len, kv_len, head_dim, causal))
+        }
+        (plain, shape) => {
+            panic!("{} is not measured at a shape of {} numbers", plain.kernel().name(), shape.len())
+        }
+    }
 }
 
 /// Best time of `work` over repeated runs filling [`BUDGET`].
@@ -182,7 +289,7 @@ fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
             naive::matmul(&a, &b, &mut c, n).expect("n x n inputs");
             black_box(&c);
         });
-        rows.push(Row { name: "naive triple loop".into(), rate: flops / seconds });
+        rows.push(Row::new("naive triple loop", flops / seconds));
     }
     for (name, opts) in isas(threads) {
         let seconds = best_time(|| {
@@ -190,7 +297,7 @@ fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
             gemm(1.0, a, b, 0.0, MatMut::new(&mut c, n, n).expect("n*n"), &opts).expect("valid shapes");
             black_box(&c);
         });
-        rows.push(Row { name, rate: flops / seconds });
+        rows.push(Row::new(name, flops / seconds));
     }
     rows
 }
@@ -199,17 +306,14 @@ fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
     let x = random_f32(rows * cols, -8.0, 8.0, 3);
     let mut y = vec![0.0; x.len()];
     let elements = x.len() as f64;
-    let mut out = vec![Row {
-        name: "naive three passes".into(),
-        rate: elements
-            / best_time(|| {
-                naive::softmax(&x, &mut y, cols).expect("whole rows");
-                black_box(&y);
-            }),
-    }];
+    let naive = best_time(|| {
+        naive::softmax(&x, &mut y, cols).expect("whole rows");
+        black_box(&y);
+    });
+    let mut out = vec![Row::new("naive three passes", elements / naive)];
     for (name, opts) in isas(threads) {
         let seconds = best_time(|| softmax::softmax(&x, &mut y, cols, &opts).expect("valid"));
-        out.push(Row { name, rate: elements / seconds });
+        out.push(Row::new(name, elements / seconds));
     }
     out
 }
@@ -222,10 +326,10 @@ fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
         naive::exp(&x, &mut y).expect("equal lengths");
         black_box(&y);
     });
-    let mut out = vec![Row { name: "f32::exp".into(), rate: elements / std_exp }];
+    let mut out = vec![Row::new("f32::exp", elements / std_exp)];
     for (name, opts) in isas(threads) {
         let seconds = best_time(|| math::exp(&x, &mut y, &opts).expect("valid"));
-        out.push(Row { name, rate: elements / seconds });
+        out.push(Row::new(name, elements / seconds));
     }
     out
 }
@@ -251,12 +355,12 @@ fn attention_rows(shape: Shape, causal: bool, threads: usize) -> Vec<Row> {
             continue;
         }
         let forward = best_time(|| attn.forward(qkv, &mut out, &mut lse, &opts).expect("valid lengths"));
-        rows.push(Row { name: format!("{name} forward"), rate: flops / forward });
+        rows.push(Row::new(format!("{name} forward"), flops / forward));
         let backward = best_time(|| {
             let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
             attn.backward(qkv, &out, &lse, &dout, grads, &opts).expect("valid lengths");
         });
-        rows.push(Row { name: format!("{name} backward"), rate: 2.5 * flops / backward });
+        rows.push(Row::new(format!("{name} backward"), 2.5 * flops / backward));
     }
     rows
 }

@@ -1,6 +1,7 @@
 //! `harness run matmul`: the gemm checks of `kernels::reference::matmul::spec` (operands, the
 //! bound `2 (k + 2) u (|alpha| sum_p |a_ip b_pj| + |beta c_ij|)` and its derivation) on a quick
-//! selection of its shapes and layouts, reported as the worst error against that bound.
+//! selection of its shapes and layouts, reported as the worst error against that bound. An
+//! attempt (`c = a * b`, row-major) goes through the same shapes and the same bound.
 
 use kernels::matmul::gemm;
 use kernels::reference::matmul::spec::{
@@ -9,7 +10,27 @@ use kernels::reference::matmul::spec::{
 use kernels::{Isa, MatMut, MatRef, Opts};
 
 use super::{KernelConfig, Worst, check, failure};
+use crate::practice::trace;
 use crate::report::Line;
+
+/// An attempt: `matmul(a, b, c, m, k, n)`, row-major `c = a * b`.
+pub type Plain = fn(&[f32], &[f32], &mut [f32], usize, usize, usize);
+
+/// The checks of an attempt, with the reason for each that does not apply.
+pub(super) const ATTEMPT_PLAN: [(&str, Option<&str>); 6] = [
+    ("shapes", None),
+    ("layouts", Some("row-major a, b and c only")),
+    ("alpha, beta", Some("c = a * b: no alpha or beta")),
+    ("beta = 0", None),
+    ("threads", Some("one call, on the caller's thread")),
+    ("errors", Some("no Result to report an error in")),
+];
+
+/// The shapes every check of the references and of an attempt starts from: every edge shape,
+/// then the first six large ones, up to 600.
+fn shapes() -> impl Iterator<Item = (usize, usize, usize)> {
+    spec::edge_shapes().chain(spec::LARGE[..6].iter().copied())
+}
 
 /// The layouts crossed for A, B and C: 64 combinations, a release-build second.
 const LAYOUTS: [Layout; 4] = [Layout::RowMajor, Layout::ColMajor, Layout::PaddedRows(5), Layout::Transposed];
@@ -23,10 +44,8 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
     vec![
         check("shapes", true, || {
             let mut worst = Worst::default();
-            // Every edge shape, then the first six large ones, up to 600.
-            let shapes = spec::edge_shapes().chain(spec::LARGE[..6].iter().copied());
             let mut cases = 0;
-            for (i, shape) in shapes.enumerate() {
+            for (i, shape) in shapes().enumerate() {
                 compare(&Case::random(shape, [Layout::RowMajor; 3], seed + i as u64), 1.0, 0.0, &mut worst);
                 cases += 1;
             }
@@ -100,4 +119,37 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             }
         }),
     ]
+}
+
+/// The check `label` of an attempt.
+pub(super) fn attempt_check(attempt: Plain, label: &str, config: &KernelConfig) -> Option<Line> {
+    let seed = config.seed;
+    // Runs the attempt on a row-major case, C starting as `c0` (NaN: never to be read), and
+    // records every element of its C against the bound.
+    let run = |case: &Case, worst: &mut Worst| {
+        let (m, k, n) = case.shape();
+        trace::announce(|| case.describe());
+        let mut c = vec![f32::NAN; m * n];
+        attempt(&case.a.data()[..m * k], &case.b.data()[..k * n], &mut c, m, k, n);
+        case.samples(1.0, 0.0, |i, j| c[i * n + j], |s| worst.see(|| case.describe(), s));
+    };
+    Some(match label {
+        "shapes" => check(label, true, || {
+            let mut worst = Worst::default();
+            let mut cases = 0;
+            for (i, shape) in shapes().enumerate() {
+                run(&Case::random(shape, [Layout::RowMajor; 3], seed + i as u64), &mut worst);
+                cases += 1;
+            }
+            worst.verdict(format!("{cases} shapes, m, k, n in 0..=65 and up to 600"))
+        }),
+        "beta = 0" => check(label, true, || {
+            let mut worst = Worst::default();
+            for (i, shape) in BETA_ZERO_SHAPES.into_iter().enumerate() {
+                run(&Case::random(shape, [Layout::RowMajor; 3], seed + i as u64), &mut worst);
+            }
+            worst.verdict("c full of NaN is overwritten, never read".into())
+        }),
+        _ => return None,
+    })
 }

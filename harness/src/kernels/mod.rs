@@ -24,6 +24,7 @@ use kernels::reference::Sample;
 use problems::check::{Failure, Status};
 use serde_json::json;
 
+use crate::practice::protocol::Planned;
 use crate::report::{Group, Line, Section};
 
 /// A kernel the harness can check and benchmark.
@@ -133,7 +134,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                 Isa::Avx2 => "256-bit AVX2 + FMA",
                 Isa::Avx512 => "512-bit AVX-512F + DQ",
             };
-            Group { name: isa.name().to_string(), summary: summary.to_string(), lines }
+            Group { name: isa.name().to_string(), yours: false, summary: summary.to_string(), lines }
         })
         .collect();
     let mut replay = format!("cargo harness run {} --seed {}", kernel.name(), config.seed);
@@ -154,22 +155,82 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
 type Verdict = Result<String, Box<Failure>>;
 
 /// Runs one check and times it. `Ok(detail)` passes; `Err(failure)` fails; a panic inside the
-/// kernel is a failure too, reported with its message.
+/// kernel is a failure too, reported with its message, except `todo!()`: an attempt not
+/// written yet is pending.
 fn check(label: &str, random: bool, run: impl FnOnce() -> Verdict) -> Line {
     let start = Instant::now();
-    let result = panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        Err(failure(format!("panicked: {message}"), String::new()))
-    });
-    let (status, detail, failure) = match result {
-        Ok(detail) => (Status::Passed, detail, None),
-        Err(failure) => (Status::Failed, String::new(), Some(*failure)),
+    let (status, detail, failure) = match panic::catch_unwind(AssertUnwindSafe(run)) {
+        Ok(Ok(detail)) => (Status::Passed, detail, None),
+        Ok(Err(failure)) => (Status::Failed, String::new(), Some(*failure)),
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            if message.starts_with("not yet implemented") {
+                (Status::Pending, "not solved yet (todo!)".to_string(), None)
+            } else {
+                (Status::Failed, String::new(), Some(*failure(format!("panicked: {message}"), String::new())))
+            }
+        }
     };
     Line { label: label.to_string(), status, detail, elapsed: start.elapsed(), failure, random }
+}
+
+/// The text of a panic's payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// How a judge calls a learner's kernel: the plain signature of each kernel's stub, safe, with
+/// no options and no `Result`.
+#[derive(Clone, Copy, Debug)]
+pub enum Plain {
+    Matmul(matmul::Plain),
+    Softmax(softmax::Plain),
+    Exp(exp::Plain),
+    Attention(attention::Plain),
+}
+
+impl Plain {
+    pub fn kernel(self) -> Kernel {
+        match self {
+            Plain::Matmul(_) => Kernel::Matmul,
+            Plain::Softmax(_) => Kernel::Softmax,
+            Plain::Exp(_) => Kernel::Exp,
+            Plain::Attention(_) => Kernel::Attention,
+        }
+    }
+}
+
+/// The checks of the references, in their order, each with the reason it does not apply to
+/// an attempt at `kernel` (whose signature has no options, threads, gradients or errors), if
+/// it does not.
+pub fn attempt_plan(kernel: Kernel) -> Vec<Planned> {
+    let plan: &[(&str, Option<&str>)] = match kernel {
+        Kernel::Matmul => &matmul::ATTEMPT_PLAN,
+        Kernel::Softmax => &softmax::ATTEMPT_PLAN,
+        Kernel::Exp => &exp::ATTEMPT_PLAN,
+        Kernel::Attention => &attention::ATTEMPT_PLAN,
+        Kernel::Norm | Kernel::CrossEntropy | Kernel::Activation | Kernel::Embedding | Kernel::Rope => &[],
+    };
+    plan.iter()
+        .map(|&(label, why_not)| Planned {
+            label: label.to_string(),
+            applies: why_not.map_or(Ok(()), |why| Err(why.to_string())),
+        })
+        .collect()
+}
+
+/// Runs the check `label` of an attempt; `None` if the attempt has no such check.
+pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option<Line> {
+    match plain {
+        Plain::Matmul(f) => matmul::attempt_check(f, label, config),
+        Plain::Softmax(f) => softmax::attempt_check(f, label, config),
+        Plain::Exp(f) => exp::attempt_check(f, label, config),
+        Plain::Attention(f) => attention::attempt_check(f, label, config),
+    }
 }
 
 fn failure(message: String, input: String) -> Box<Failure> {

@@ -235,6 +235,7 @@ impl Case {
 /// Hands every element of `got` to `sink`, with its bound against `want` and `grads` (see the
 /// module doc): out, lse, then dq, dk and dv.
 pub fn compare(got: &Outputs, want: &Forward, grads: &Backward, mut sink: impl FnMut(Sample)) {
+    compare_out(&got.out, want, &mut sink);
     let tol = tolerance(&want.lse);
     let max_lse = max_abs(&want.lse);
     let mut tensor = |what, got: &[f32], want: &[f64], bound: &dyn Fn(f64) -> f64| {
@@ -243,8 +244,6 @@ pub fn compare(got: &Outputs, want: &Forward, grads: &Backward, mut sink: impl F
             sink(Sample { what, at: At::Flat(i), got, want, bound: bound(want).max(1e-30) });
         }
     };
-    let out_scale = tol * max_abs(&want.out_terms);
-    tensor("out", &got.out, &want.out, &|_| out_scale);
     tensor("lse", &got.lse, &want.lse, &|w| tol * (1.0 + w.abs()).min(max_lse));
     let [dq, dk, dv] = &got.grads;
     for (what, got, want, terms) in [
@@ -254,5 +253,16 @@ pub fn compare(got: &Outputs, want: &Forward, grads: &Backward, mut sink: impl F
     ] {
         let scale = 4.0 * tol * max_abs(terms);
         tensor(what, got, want, &|_| scale);
+    }
+}
+
+/// Hands every element of a forward output `out` computed elsewhere (a learner's attempt, say)
+/// to `sink`, with its bound against `want`: the [`tolerance`] of the case's lse, of the size of
+/// the terms the output sums (the oracle's `out_terms`; see the module doc).
+pub fn compare_out(out: &[f32], want: &Forward, mut sink: impl FnMut(Sample)) {
+    assert_eq!(out.len(), want.out.len(), "out: length");
+    let bound = (tolerance(&want.lse) * max_abs(&want.out_terms)).max(1e-30);
+    for (i, (&got, &want)) in out.iter().zip(&want.out).enumerate() {
+        sink(Sample { what: "out", at: At::Flat(i), got, want, bound });
     }
 }

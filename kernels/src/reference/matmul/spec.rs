@@ -100,8 +100,21 @@ impl Case {
 
     /// Runs the kernel and the reference and hands every element of C, with its [`bound`], to
     /// `sink`; returns the kernel's C.
-    pub fn compare(&self, alpha: f32, beta: f32, opts: &Opts, mut sink: impl FnMut(Sample)) -> Stored {
+    pub fn compare(&self, alpha: f32, beta: f32, opts: &Opts, sink: impl FnMut(Sample)) -> Stored {
         let got = self.run(alpha, beta, opts);
+        self.samples(alpha, beta, |i, j| got.get(i, j), sink);
+        got
+    }
+
+    /// Hands every element of a C computed elsewhere (`got(i, j)`: a learner's attempt, say),
+    /// against the reference and with its [`bound`], to `sink`.
+    pub fn samples(
+        &self,
+        alpha: f32,
+        beta: f32,
+        got: impl Fn(usize, usize) -> f32,
+        mut sink: impl FnMut(Sample),
+    ) {
         let mut want = self.c.clone();
         super::gemm(alpha, self.a.view(), self.b.view(), beta, want.view_mut()).expect("a valid case");
         let (m, k, n) = self.shape();
@@ -113,12 +126,11 @@ impl Case {
                 sink(Sample {
                     what: "C",
                     at: At::Cell(i, j),
-                    got: got.get(i, j),
+                    got: got(i, j),
                     want: f64::from(want.get(i, j)),
                     bound: bound(k, alpha, beta, abs_products, self.c.get(i, j)),
                 });
             }
         }
-        got
     }
 }

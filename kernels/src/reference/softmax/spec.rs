@@ -102,13 +102,22 @@ fn forward_samples(
     (want_y, want_l): (&[f64], &[f64]),
     mut sink: impl FnMut(Sample),
 ) {
-    let extent = row_extent(x, cols);
+    softmax_samples(x, cols, y, want_y, &mut sink);
     for i in 0..x.len() {
         let at = At::Cell(i / cols, i % cols);
-        let bound = softmax_bound(want_y[i], x[i], extent[i / cols], cols);
-        sink(Sample { what: "softmax", at, got: y[i], want: want_y[i], bound });
         let bound = log_softmax_bound(want_l[i], cols);
         sink(Sample { what: "log_softmax", at, got: l[i], want: want_l[i], bound });
+    }
+}
+
+/// Hands every softmax output `y` of `x`, against `want` (the oracle's, or a golden case's),
+/// with its [`softmax_bound`], to `sink`: the softmax half of the forward checks, for a softmax
+/// that need not be the library's (a learner's attempt).
+pub fn softmax_samples(x: &[f32], cols: usize, y: &[f32], want: &[f64], mut sink: impl FnMut(Sample)) {
+    let extent = row_extent(x, cols);
+    for i in 0..x.len() {
+        let bound = softmax_bound(want[i], x[i], extent[i / cols], cols);
+        sink(Sample { what: "softmax", at: At::Cell(i / cols, i % cols), got: y[i], want: want[i], bound });
     }
 }
 
