@@ -221,11 +221,16 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
 
 /// Backward pass 1: the sums of `g` (layer norm only) and `g * xhat` over the row, where
 /// `g = dy * w` and `xhat = (x - mean) * rstd` (mean 0 for RMS norm), in f32 within a block
-/// and in f64 across blocks.
+/// and in f64 across blocks; and the row's terms of the weight's and bias's gradients added
+/// in: `dweight += dy * xhat`, `dbias += dy`. (Here rather than in pass 2, whose stores of
+/// `dx` go to memory: behind those, stores that only update the cache would hold up the
+/// store buffer.)
 struct GradSums<K: Vector, const CENTER: bool> {
     x: *const f32,
     dy: *const f32,
     w: *const f32,
+    dw: *mut f32,
+    db: *mut f32,
     mean: K::V,
     rstd: K::V,
     g: f64,
@@ -242,20 +247,20 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
         while i < end {
             let left = end - i;
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
-            // the same for x, dy and w. A tail's other lanes have dy = 0, so they add 0.
-            let (v, dy, w) = unsafe {
-                (
-                    load(k, self.x, i, left, zero),
-                    load(k, self.dy, i, left, zero),
-                    load(k, self.w, i, left, zero),
-                )
-            };
-            let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
-            let g = k.mul(dy, w);
-            if CENTER {
-                g_acc = k.add(g_acc, g);
+            // the same for x, dy, w, dw and db (layer norm). A tail's other lanes have dy = 0,
+            // so they add 0.
+            unsafe {
+                let (v, dy, w) =
+                    (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero), load(k, self.w, i, left, zero));
+                let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
+                let g = k.mul(dy, w);
+                if CENTER {
+                    g_acc = k.add(g_acc, g);
+                    store(k, self.db, i, left, k.add(load(k, self.db, i, left, zero), dy));
+                }
+                gx_acc = k.mul_add(g, xhat, gx_acc);
+                store(k, self.dw, i, left, k.mul_add(dy, xhat, load(k, self.dw, i, left, zero)));
             }
-            gx_acc = k.mul_add(g, xhat, gx_acc);
             i += K::LANES;
         }
         if CENTER {
@@ -266,15 +271,12 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
 }
 
 /// Backward pass 2: `dx = rstd * g - c1 - xhat * c2` with `c1 = rstd * mean(g)` (0 for RMS
-/// norm) and `c2 = rstd * mean(g * xhat)`, and the row's terms of the weight's and bias's
-/// gradients added in: `dweight += dy * xhat`, `dbias += dy`.
+/// norm) and `c2 = rstd * mean(g * xhat)`.
 struct GradOut<K: Vector, const CENTER: bool> {
     x: *const f32,
     dy: *const f32,
     w: *const f32,
     dx: *mut f32,
-    dw: *mut f32,
-    db: *mut f32,
     mean: K::V,
     rstd: K::V,
     neg_c1: K::V,
@@ -290,17 +292,13 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
         while i < end {
             let left = end - i;
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
-            // the same for x, dy, w, dx, dw and db (layer norm).
+            // the same for x, dy, w and dx.
             unsafe {
                 let (v, dy) = (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero));
                 let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
                 let g = k.mul(dy, load(k, self.w, i, left, zero));
                 let t = if CENTER { k.mul_add(self.rstd, g, self.neg_c1) } else { k.mul(self.rstd, g) };
                 store(k, self.dx, i, left, k.neg_mul_add(xhat, self.c2, t));
-                store(k, self.dw, i, left, k.mul_add(dy, xhat, load(k, self.dw, i, left, zero)));
-                if CENTER {
-                    store(k, self.db, i, left, k.add(load(k, self.db, i, left, zero), dy));
-                }
             }
             i += K::LANES;
         }
@@ -322,20 +320,23 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
     dweight.fill(0.0);
     dbias.fill(0.0);
     let n = cols as f64;
-    let (xp, dyp, wp, dxp) = (x.as_ptr(), dy.as_ptr(), weight.as_ptr(), dx.as_mut_ptr());
-    let (dwp, dbp) = (dweight.as_mut_ptr(), dbias.as_mut_ptr());
-    let mean_of = |r: usize| if CENTER { mean[r] } else { 0.0 };
+    let (xp, dyp, wp) = (x.as_ptr(), dy.as_ptr(), weight.as_ptr());
+    let (dxp, dwp, dbp) = (dx.as_mut_ptr(), dweight.as_mut_ptr(), dbias.as_mut_ptr());
+    let stats = |r: usize| (if CENTER { mean[r] } else { 0.0 }, rstd[r]);
     // Row r is summed at step r and written at step r + 1, both passes of a step in lockstep.
     let mut sums = (0.0f64, 0.0f64);
     for step in 0..rows + 1 {
         // (`if let`, not closures: a closure would not inherit the ISA's target features.)
         let grad_sums = if let Some(r) = row_at(step, 0, rows) {
+            let (m, rs) = stats(r);
             Some(GradSums::<K, CENTER> {
                 x: xp.wrapping_add(r * cols),
                 dy: dyp.wrapping_add(r * cols),
                 w: wp,
-                mean: k.splat(mean_of(r)),
-                rstd: k.splat(rstd[r]),
+                dw: dwp,
+                db: dbp,
+                mean: k.splat(m),
+                rstd: k.splat(rs),
                 g: 0.0,
                 gx: 0.0,
             })
@@ -343,18 +344,17 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
             None
         };
         let grad_out = if let Some(r) = row_at(step, 1, rows) {
-            let rs = f64::from(rstd[r]);
+            let (m, rs) = stats(r);
+            let wide = f64::from(rs);
             Some(GradOut::<K, CENTER> {
                 x: xp.wrapping_add(r * cols),
                 dy: dyp.wrapping_add(r * cols),
                 w: wp,
                 dx: dxp.wrapping_add(r * cols),
-                dw: dwp,
-                db: dbp,
-                mean: k.splat(mean_of(r)),
-                rstd: k.splat(rstd[r]),
-                neg_c1: k.splat((-rs * sums.0 / n) as f32),
-                c2: k.splat((rs * sums.1 / n) as f32),
+                mean: k.splat(m),
+                rstd: k.splat(rs),
+                neg_c1: k.splat((-wide * sums.0 / n) as f32),
+                c2: k.splat((wide * sums.1 / n) as f32),
             })
         } else {
             None
