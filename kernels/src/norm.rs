@@ -2,24 +2,26 @@
 //! backward, dispatched to AVX-512, AVX2+FMA or scalar and split over threads by rows.
 //!
 //! # Algorithm
-//! Forward, each row goes through three passes (RMS norm skips the first):
-//! 1. its sum, per lane and compensated (TwoSum keeps each addition's rounding error, summed
-//!    beside it), so that the mean is within about an ulp whatever the row's offset;
-//! 2. the sum of `(x - shift)^2`, where `shift` is the mean rounded to f32 (0 for RMS norm):
-//!    the variance is that over `cols` minus `(mean - shift)^2`, in f64;
-//! 3. `y = ((x - shift) - rest) * (rstd * w) + b`, where `rest` is the mean's part below
-//!    `shift`: near the mean `x - shift` is exact, so a row with a large common offset (300 +
-//!    noise of 0.01, say) loses nothing to the rounding of its mean.
+//! Forward, each row takes two passes:
+//! 1. the sum of `(x - shift)^2` and, for layer norm, the row's sum, per lane and compensated
+//!    (TwoSum keeps each addition's rounding error, summed beside it), so that the mean is
+//!    within about an ulp whatever the row's offset. `shift` is 0 for RMS norm, and for layer
+//!    norm the mean of the row's first 16 elements: the variance is the mean square about it
+//!    minus `(mean - shift)^2`, in f64, which keeps its accuracy while the shift lies within
+//!    `sqrt(3)` standard deviations of the mean (a row whose first elements lie further takes
+//!    one more pass, about its mean);
+//! 2. `y = ((x - m) - rest) * (rstd * w) + b`, where `m` is the mean rounded to f32 and `rest`
+//!    the part below it: near the mean `x - m` is exact, so a row with a large common offset
+//!    (300 + noise of 0.01, say) loses nothing to the rounding of its mean.
 //!
-//! Partial sums run in f32 within a block of 8 vectors and in f64 across blocks. The passes of
-//! three consecutive rows run in one loop: one row is summed as it streams in from memory
-//! while the two before it, still in cache, are squared and written, so reads and writes flow
-//! as steadily as in a copy.
+//! Partial sums run in f32 within a block of 8 vectors and in f64 across blocks. Pass 1 of a
+//! row runs in one loop with pass 2 of the row before it, so that one row streams in from
+//! memory while the other, still in cache, is written out, as steadily as in a copy.
 //!
 //! Backward, from the `mean` and `rstd` the forward pass wrote: with `xhat = (x - mean) rstd`
-//! and `g = dy w`, pass 1 sums `g` and `g xhat` over the row, and pass 2 (in lockstep with
-//! pass 1 of the next row) writes `dx = rstd (g - mean(g) - xhat mean(g xhat))` (RMS norm:
-//! without `mean(g)`) and adds `dy xhat` and `dy` into the column sums `dweight` and `dbias`.
+//! and `g = dy w`, pass 1 sums `g` and `g xhat` over the row and adds `dy xhat` and `dy` into
+//! the column sums `dweight` and `dbias`; pass 2 (in lockstep with pass 1 of the next row)
+//! writes `dx = rstd (g - mean(g) - xhat mean(g xhat))` (RMS norm: without `mean(g)`).
 //! The rows are cut into chunks by the shape alone (at most 64 rows, about 2^18 elements);
 //! each chunk sums its rows in f32 into a partial, and the partials are added in f64 in chunk
 //! order, so every result is bitwise the same for any `Opts::threads`.

@@ -37,18 +37,27 @@ fn matches_reference(isa: Isa) {
     println!("{isa}: worst error {worst:.3} of its bound");
 }
 
-/// Rows far from zero: the mean must be exact enough that `x - mean` keeps the spread, and a
-/// row whose first element is far from the others must not lose its variance to it.
+/// Rows far from zero: the mean must be exact enough that `x - mean` keeps the spread; a row
+/// with an outlier, and one whose first 16 elements (where layer norm takes the value it
+/// shifts the squares by) lie far from the rest, must not lose their variance to them.
 fn offsets_and_outliers(isa: Isa) {
     for (offset, cols) in [(300.0, 64), (-1e4, 100), (3e5, 1000), (1.0, 33)] {
         for norm in NORMS {
             let mut case = Case::random(norm, 4, cols, 0.0, 3);
             // Spread 0.02 about the offset, like PyTorch's norm_layer_offset case.
             case.x.iter_mut().for_each(|v| *v = offset + *v / 100.0);
-            case.x[cols] = offset + 50.0;
+            case.x[cols + cols / 2] = offset + 50.0;
+            case.x[2 * cols..2 * cols + 16.min(cols / 2)].iter_mut().for_each(|v| *v += 30.0);
             check(norm, &case, &Opts::single(isa), &format!("{isa} {norm:?} offset {offset}"));
         }
     }
+    // The first 16 elements (whose mean layer norm shifts the squares by) at 1, the rest within
+    // 2e-6 of 0: the squares about the shift would cancel 1000-fold and lose the variance to
+    // rounding; the pass about the mean that such a row takes keeps it.
+    let mut case = Case::random(Norm::Layer, 2, 16_384, 0.0, 4);
+    case.x.iter_mut().for_each(|v| *v /= 1e6);
+    case.x[..16].fill(1.0);
+    check(Norm::Layer, &case, &Opts::single(isa), &format!("{isa} far shift"));
 }
 
 fn golden_cases(isa: Isa) {

@@ -1,10 +1,13 @@
 //! `harness bench norm` and `harness bench cross-entropy`: ops that move bytes, measured
 //! against a plain copy of as many elements. Every implementation runs once per round, round
 //! after round, keeping its best time, so that the machine's fast and slow phases touch all of
-//! them alike and their ratios hold. Each row gives elements/s, GB/s of its own traffic, its
+//! them alike and their ratios hold; all write the same output, so that each finds its
+//! operands where a run of its own would leave them (in cache, for these sizes). Each row gives elements/s, GB/s of its own traffic, its
 //! rate as a share of the copy's, and for a backward pass its time over its forward pass's.
 
+use std::cell::RefCell;
 use std::hint::black_box;
+use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Result, ensure};
@@ -140,59 +143,109 @@ fn isas(threads: usize) -> impl Iterator<Item = (Isa, Opts)> {
     Isa::available().into_iter().map(move |isa| (isa, Opts { isa: Some(isa), threads }))
 }
 
+/// What a norm call reads and writes; every implementation writes the same outputs, so that
+/// each finds them in cache as it would run after itself (criterion's regime).
+struct NormBufs {
+    x: Vec<f32>,
+    dy: Vec<f32>,
+    w: Vec<f32>,
+    b: Vec<f32>,
+    mean: Vec<f32>,
+    rstd: Vec<f32>,
+    rms_rstd: Vec<f32>,
+    /// The forward passes' statistics (the backward passes read those above).
+    stats: (Vec<f32>, Vec<f32>),
+    out: Vec<f32>,
+    dw: Vec<f32>,
+    db: Vec<f32>,
+}
+
 fn norm_impls(rows: usize, cols: usize, threads: usize) -> Vec<Impl<'static>> {
     let n = rows * cols;
-    let (x, dy) = (random_f32(n, -2.0, 2.0, 1), random_f32(n, -1.0, 1.0, 2));
     let (w, b) = (random_f32(cols, 0.5, 1.5, 3), random_f32(cols, -0.5, 0.5, 4));
-    let (mut mean, mut rstd) = (vec![0.0; rows], vec![0.0; rows]);
-    let best = Opts::single(Isa::detect());
-    norm::layer_norm(&x, &w, &b, 1e-5, &mut vec![0.0; n], &mut mean, &mut rstd, &best).expect("valid");
-    let mut rms_rstd = vec![0.0; rows];
-    norm::rms_norm(&x, &w, 1e-5, &mut vec![0.0; n], &mut rms_rstd, &best).expect("valid");
-    let inputs = std::rc::Rc::new((x, dy, w, b, mean, rstd, rms_rstd));
-    let out = move || vec![0.0f32; n];
-    let mut impls = Vec::new();
-    let i = inputs.clone();
-    let mut y = out();
-    impls.push(Impl::new("copy", 8.0, move || black_box(&mut y).copy_from_slice(black_box(&i.0))));
-    let (i, mut y) = (inputs.clone(), out());
-    impls.push(Impl::new("naive layer_norm", 8.0, move || {
-        naive::layer_norm(&i.0, &i.2, &i.3, 1e-5, &mut y).expect("valid")
-    }));
-    let (i, mut y) = (inputs.clone(), out());
-    impls.push(Impl::new("naive rms_norm", 8.0, move || {
-        naive::rms_norm(&i.0, &i.2, 1e-5, &mut y).expect("valid")
-    }));
+    let (x, dy) = (random_f32(n, -2.0, 2.0, 1), random_f32(n, -1.0, 1.0, 2));
+    let (mean, rstd, rms_rstd) = (vec![0.0; rows], vec![0.0; rows], vec![0.0; rows]);
+    let (out, dw, db) = (vec![0.0; n], vec![0.0; cols], vec![0.0; cols]);
+    let stats = (vec![0.0; rows], vec![0.0; rows]);
+    let bufs = Rc::new(RefCell::new(NormBufs { x, dy, w, b, mean, rstd, rms_rstd, stats, out, dw, db }));
+    {
+        let bufs = &mut *bufs.borrow_mut();
+        let NormBufs { x, w, b, mean, rstd, rms_rstd, out, .. } = bufs;
+        let best = Opts::single(Isa::detect());
+        norm::layer_norm(x, w, b, 1e-5, out, mean, rstd, &best).expect("valid");
+        norm::rms_norm(x, w, 1e-5, out, rms_rstd, &best).expect("valid");
+    }
+    let on = |name: String, bytes: f64, run: fn(&mut NormBufs, &Opts), opts: Opts| {
+        let bufs = bufs.clone();
+        Impl::new(name, bytes, move || run(&mut bufs.borrow_mut(), &opts))
+    };
+    let one = Opts::single(Isa::Scalar);
+    let mut impls = vec![
+        on("copy".into(), 8.0, |s, _| black_box(&mut s.out).copy_from_slice(black_box(&s.x)), one),
+        on(
+            "naive layer_norm".into(),
+            8.0,
+            |s, _| naive::layer_norm(&s.x, &s.w, &s.b, 1e-5, &mut s.out).expect("valid"),
+            one,
+        ),
+        on(
+            "naive rms_norm".into(),
+            8.0,
+            |s, _| naive::rms_norm(&s.x, &s.w, 1e-5, &mut s.out).expect("valid"),
+            one,
+        ),
+    ];
     for (isa, opts) in isas(threads) {
-        let (i, mut y, mut m, mut r) = (inputs.clone(), out(), vec![0.0; rows], vec![0.0; rows]);
-        impls.push(Impl::new(format!("{isa} layer_norm"), 8.0, move || {
-            norm::layer_norm(&i.0, &i.2, &i.3, 1e-5, &mut y, &mut m, &mut r, &opts).expect("valid");
-        }));
-        let (i, mut dx, mut dw, mut db) = (inputs.clone(), out(), vec![0.0; cols], vec![0.0; cols]);
-        impls.push(Impl::new(format!("{isa} layer_norm backward"), 12.0, move || {
-            norm::layer_norm_backward(&i.0, &i.2, &i.4, &i.5, &i.1, &mut dx, &mut dw, &mut db, &opts)
-                .expect("valid");
-        }));
-        let (i, mut y, mut r) = (inputs.clone(), out(), vec![0.0; rows]);
-        impls.push(Impl::new(format!("{isa} rms_norm"), 8.0, move || {
-            norm::rms_norm(&i.0, &i.2, 1e-5, &mut y, &mut r, &opts).expect("valid");
-        }));
-        let (i, mut dx, mut dw) = (inputs.clone(), out(), vec![0.0; cols]);
-        impls.push(Impl::new(format!("{isa} rms_norm backward"), 12.0, move || {
-            norm::rms_norm_backward(&i.0, &i.2, &i.6, &i.1, &mut dx, &mut dw, &opts).expect("valid");
-        }));
+        impls.push(on(
+            format!("{isa} layer_norm"),
+            8.0,
+            |s, o| {
+                let NormBufs { x, w, b, stats: (mean, rstd), out, .. } = s;
+                norm::layer_norm(x, w, b, 1e-5, out, mean, rstd, o).expect("valid");
+            },
+            opts,
+        ));
+        impls.push(on(
+            format!("{isa} layer_norm backward"),
+            12.0,
+            |s, o| {
+                let NormBufs { x, dy, w, mean, rstd, out, dw, db, .. } = s;
+                norm::layer_norm_backward(x, w, mean, rstd, dy, out, dw, db, o).expect("valid");
+            },
+            opts,
+        ));
+        impls.push(on(
+            format!("{isa} rms_norm"),
+            8.0,
+            |s, o| {
+                norm::rms_norm(&s.x, &s.w, 1e-5, &mut s.out, &mut s.stats.1, o).expect("valid");
+            },
+            opts,
+        ));
+        impls.push(on(
+            format!("{isa} rms_norm backward"),
+            12.0,
+            |s, o| {
+                let NormBufs { x, dy, w, rms_rstd, out, dw, .. } = s;
+                norm::rms_norm_backward(x, w, rms_rstd, dy, out, dw, o).expect("valid");
+            },
+            opts,
+        ));
     }
     impls
 }
 
 fn cross_entropy_impls(rows: usize, classes: usize, threads: usize) -> Vec<Impl<'static>> {
     let n = rows * classes;
-    let logits = std::rc::Rc::new(random_f32(n, -8.0, 8.0, 5));
-    let targets: std::rc::Rc<Vec<u32>> =
-        std::rc::Rc::new((0..rows).map(|r| ((r * 7919) % classes) as u32).collect());
+    let logits = Rc::new(random_f32(n, -8.0, 8.0, 5));
+    let targets: Rc<Vec<u32>> = Rc::new((0..rows).map(|r| ((r * 7919) % classes) as u32).collect());
+    // One output for all, as for the norms.
+    let out = Rc::new(RefCell::new(vec![0.0f32; n]));
     let mut impls = Vec::new();
-    let (l, mut y) = (logits.clone(), vec![0.0f32; n]);
-    impls.push(Impl::new("copy", 8.0, move || black_box(&mut y).copy_from_slice(black_box(&l))));
+    let (l, y) = (logits.clone(), out.clone());
+    impls.push(Impl::new("copy", 8.0, move || {
+        black_box(&mut y.borrow_mut()[..]).copy_from_slice(black_box(&l))
+    }));
     let (l, t) = (logits.clone(), targets.clone());
     impls.push(Impl::new("naive cross_entropy", 4.0, move || {
         black_box(naive::cross_entropy(&l, &t, classes).expect("valid"));
@@ -202,9 +255,10 @@ fn cross_entropy_impls(rows: usize, classes: usize, threads: usize) -> Vec<Impl<
         impls.push(Impl::new(format!("{isa} cross_entropy"), 4.0, move || {
             black_box(loss::cross_entropy(&l, &t, classes, None, &mut losses, &opts).expect("valid"));
         }));
-        let (l, t, mut d) = (logits.clone(), targets.clone(), vec![0.0f32; n]);
+        let (l, t, d) = (logits.clone(), targets.clone(), out.clone());
         impls.push(Impl::new(format!("{isa} cross_entropy backward"), 8.0, move || {
-            loss::cross_entropy_backward(&l, &t, classes, None, 1.0, &mut d, &opts).expect("valid");
+            loss::cross_entropy_backward(&l, &t, classes, None, 1.0, &mut d.borrow_mut(), &opts)
+                .expect("valid");
         }));
     }
     impls

@@ -51,44 +51,84 @@ task!(Backward<'_> => (), |task, k| if task.center {
     backward::<_, false>(k, task)
 });
 
-/// Forward pass 1 (layer norm): the row's sum per lane, compensated: each addition's rounding
-/// error, found exactly by TwoSum, is summed beside it, so that the mean comes out within
-/// about an ulp however large the row's offset.
-struct Sum<K: Vector> {
+/// Forward pass 1: the sum of `(x - shift)^2` in f32 within a block and in f64 across blocks,
+/// and for layer norm the row's sum per lane, compensated: each addition's rounding error,
+/// found exactly by TwoSum, is summed beside it, so that the mean comes out within about an
+/// ulp however large the row's offset. `shift` is 0 for RMS norm; for layer norm a value near
+/// the mean (the first elements' mean), which keeps the squares from cancelling.
+struct Stats<K: Vector, const CENTER: bool> {
     x: *const f32,
+    shift: f32,
+    shift_v: K::V,
     hi: K::V,
     lo: K::V,
+    squares: f64,
 }
 
-impl<K: Vector> Sweep<K> for Sum<K> {
+impl<K: Vector, const CENTER: bool> Stats<K, CENTER> {
+    fn new(k: K, x: *const f32, shift: f32) -> Self {
+        let zero = k.splat(0.0);
+        Stats { x, shift, shift_v: k.splat(shift), hi: zero, lo: zero, squares: 0.0 }
+    }
+
+    /// The row's sum (layer norm).
+    #[inline(always)]
+    fn sum(&self, k: K) -> f64 {
+        sweep::sum_lanes_f64(k, self.hi) + sweep::sum_lanes_f64(k, self.lo)
+    }
+}
+
+impl<K: Vector, const CENTER: bool> Sweep<K> for Stats<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
         let end = at + len;
+        let mut squares = zero;
         let mut i = at;
         while i < end {
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length.
-            let v = unsafe { load(k, self.x, i, end - i, zero) };
-            // TwoSum: s + e == hi + v exactly.
-            let s = k.add(self.hi, v);
-            let b = k.sub(s, self.hi);
-            let e = k.add(k.sub(self.hi, k.sub(s, b)), k.sub(v, b));
-            self.hi = s;
-            self.lo = k.add(self.lo, e);
+            // A tail is loaded twice: its other lanes must add 0 to the sum and to the squares
+            // (full vectors are one load: the two are the same).
+            let (v, shifted) =
+                unsafe { (load(k, self.x, i, end - i, zero), load(k, self.x, i, end - i, self.shift_v)) };
+            if CENTER {
+                // TwoSum: s + e == hi + v exactly.
+                let s = k.add(self.hi, v);
+                let b = k.sub(s, self.hi);
+                let e = k.add(k.sub(self.hi, k.sub(s, b)), k.sub(v, b));
+                self.hi = s;
+                self.lo = k.add(self.lo, e);
+            }
+            let d = if CENTER { k.sub(shifted, self.shift_v) } else { v };
+            squares = k.mul_add(d, d, squares);
             i += K::LANES;
         }
+        self.squares += f64::from(k.reduce_add(squares));
     }
 }
 
-/// Forward pass 2: the sum of `(x - shift)^2`, where `shift` is the mean rounded to f32 (0 for
-/// RMS norm), in f32 within a block and in f64 across blocks.
-struct Squares<K: Vector, const CENTER: bool> {
+/// How far `shift` may lie from the mean, `(mean - shift)^2 <= SHIFT_LIMIT var`, for the sum of
+/// squares about it to give the variance: that sum is `n (var + (mean - shift)^2)`, and its
+/// rounding errors are relative to it, so the variance keeps all but a factor 4 of its
+/// accuracy. A row beyond (its first elements far from the rest) takes one more pass.
+const SHIFT_LIMIT: f64 = 3.0;
+
+/// The value rows are shifted by before squaring (layer norm): the mean of their first 16
+/// elements, which is the row's own mean give or take a quarter of its spread, typically.
+fn first_mean(row: &[f32]) -> f32 {
+    let head = &row[..row.len().min(16)];
+    (head.iter().map(|&v| f64::from(v)).sum::<f64>() / head.len().max(1) as f64) as f32
+}
+
+/// Forward pass 1b, for a row whose shift lay too far from its mean: the sum of `(x -
+/// shift)^2` about the mean itself, rounded to f32, in f32 within a block and f64 across.
+struct Squares<K: Vector> {
     x: *const f32,
     shift: K::V,
     total: f64,
 }
 
-impl<K: Vector, const CENTER: bool> Sweep<K> for Squares<K, CENTER> {
+impl<K: Vector> Sweep<K> for Squares<K> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let end = at + len;
@@ -97,8 +137,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Squares<K, CENTER> {
         while i < end {
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length.
             // A tail's other lanes hold `shift`, so they add 0.
-            let v = unsafe { load(k, self.x, i, end - i, self.shift) };
-            let d = if CENTER { k.sub(v, self.shift) } else { v };
+            let d = k.sub(unsafe { load(k, self.x, i, end - i, self.shift) }, self.shift);
             acc = k.mul_add(d, d, acc);
             i += K::LANES;
         }
@@ -106,7 +145,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Squares<K, CENTER> {
     }
 }
 
-/// Forward pass 3: `y = ((x - shift) - rest) * (rstd * w) + b`, where `shift + rest` is the
+/// Forward pass 2: `y = ((x - shift) - rest) * (rstd * w) + b`, where `shift + rest` is the
 /// mean to twice f32's precision (layer norm), or `y = x * (rstd * w)` (RMS norm).
 struct Normalize<K: Vector, const CENTER: bool> {
     x: *const f32,
@@ -161,28 +200,19 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
     let n = cols as f64;
     let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
     let (wp, bp) = (weight.as_ptr(), bias.as_ptr());
-    // Row r is summed (layer norm only) at step r, its squares at step r + lag and it is
-    // written at step r + lag + 1; each step runs its three passes in lockstep.
-    let lag = usize::from(CENTER);
-    let mut mean_of_squares_row = 0.0f64;
-    let mut stats_of_written_row = (0.0f64, 0.0f32);
-    for step in 0..rows + lag + 1 {
-        let sum = if CENTER && step < rows {
-            let zero = k.splat(0.0);
-            Some(Sum { x: xp.wrapping_add(step * cols), hi: zero, lo: zero })
-        } else {
-            None
-        };
-        let squares_row = row_at(step, lag, rows);
+    // Row r's statistics are taken at step r and it is written at step r + 1, the two passes of
+    // a step in lockstep.
+    let mut written_stats = (0.0f64, 0.0f32);
+    for step in 0..rows + 1 {
         // (`if let`, not closures: a closure would not inherit the ISA's target features.)
-        let squares = if let Some(r) = squares_row {
-            let shift = k.splat(mean_of_squares_row as f32);
-            Some(Squares::<K, CENTER> { x: xp.wrapping_add(r * cols), shift, total: 0.0 })
+        let stats = if let Some(r) = row_at(step, 0, rows) {
+            let shift = if CENTER { first_mean(&x[r * cols..(r + 1) * cols]) } else { 0.0 };
+            Some(Stats::<K, CENTER>::new(k, xp.wrapping_add(r * cols), shift))
         } else {
             None
         };
-        let normalize = if let Some(r) = row_at(step, lag + 1, rows) {
-            let (mean, rstd) = stats_of_written_row;
+        let normalize = if let Some(r) = row_at(step, 1, rows) {
+            let (mean, rstd) = written_stats;
             let shift = mean as f32;
             Some(Normalize::<K, CENTER> {
                 x: xp.wrapping_add(r * cols),
@@ -196,36 +226,45 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
         } else {
             None
         };
-        let mut passes = (sum, (squares, normalize));
+        let mut passes = (stats, normalize);
         // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads row r < rows of x (and
         // writes row r of y), r * cols + cols <= x.len() = y.len(); w and b hold cols elements.
         unsafe { sweep::run(k, cols, &mut passes) };
-        let (sum, (squares, _)) = passes;
-        if let (Some(squares), Some(r)) = (squares, squares_row) {
-            let m = mean_of_squares_row;
-            // The mean square about the f32 shift is the variance plus the shift's error squared.
-            let var = squares.total / n - (m - f64::from(m as f32)).powi(2);
-            let var = if var < 0.0 { 0.0 } else { var };
-            let rs = (1.0 / (var + f64::from(eps)).sqrt()) as f32;
-            rstd[r] = rs;
-            if CENTER {
-                mean[r] = m as f32;
-            }
-            stats_of_written_row = (m, rs);
+        let Some(stats) = passes.0 else { continue };
+        let row = step * cols;
+        let m = if CENTER { stats.sum(k) / n } else { 0.0 };
+        // The mean square about the shift is the variance plus the shift's distance squared.
+        let shift = f64::from(stats.shift);
+        let mut var = stats.squares / n - (m - shift).powi(2);
+        if CENTER && !((m - shift).powi(2) <= SHIFT_LIMIT * var) {
+            let about_mean = f64::from(m as f32);
+            let mut squares = Squares { x: xp.wrapping_add(row), shift: k.splat(about_mean as f32), total: 0.0 };
+            // SAFETY: CPU feature: `k` is the proof. Bounds: row `step` < rows of x, as above.
+            unsafe { sweep::run(k, cols, &mut squares) };
+            var = squares.total / n - (m - about_mean).powi(2);
         }
-        if let Some(sum) = sum {
-            mean_of_squares_row = (sweep::sum_lanes_f64(k, sum.hi) + sweep::sum_lanes_f64(k, sum.lo)) / n;
+        let var = if var < 0.0 { 0.0 } else { var };
+        let rs = (1.0 / (var + f64::from(eps)).sqrt()) as f32;
+        rstd[step] = rs;
+        if CENTER {
+            mean[step] = m as f32;
         }
+        written_stats = (m, rs);
     }
 }
 
 /// Backward pass 1: the sums of `g` (layer norm only) and `g * xhat` over the row, where
 /// `g = dy * w` and `xhat = (x - mean) * rstd` (mean 0 for RMS norm), in f32 within a block
-/// and in f64 across blocks.
+/// and in f64 across blocks; and the row's terms of the weight's and bias's gradients added
+/// in: `dweight += dy * xhat`, `dbias += dy`. (Here rather than in pass 2, whose stores of
+/// `dx` go to memory: behind those, stores that only update the cache would hold up the
+/// store buffer.)
 struct GradSums<K: Vector, const CENTER: bool> {
     x: *const f32,
     dy: *const f32,
     w: *const f32,
+    dw: *mut f32,
+    db: *mut f32,
     mean: K::V,
     rstd: K::V,
     g: f64,
@@ -242,20 +281,20 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
         while i < end {
             let left = end - i;
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
-            // the same for x, dy and w. A tail's other lanes have dy = 0, so they add 0.
-            let (v, dy, w) = unsafe {
-                (
-                    load(k, self.x, i, left, zero),
-                    load(k, self.dy, i, left, zero),
-                    load(k, self.w, i, left, zero),
-                )
-            };
-            let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
-            let g = k.mul(dy, w);
-            if CENTER {
-                g_acc = k.add(g_acc, g);
+            // the same for x, dy, w, dw and db (layer norm). A tail's other lanes have dy = 0,
+            // so they add 0.
+            unsafe {
+                let (v, dy, w) =
+                    (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero), load(k, self.w, i, left, zero));
+                let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
+                let g = k.mul(dy, w);
+                if CENTER {
+                    g_acc = k.add(g_acc, g);
+                    store(k, self.db, i, left, k.add(load(k, self.db, i, left, zero), dy));
+                }
+                gx_acc = k.mul_add(g, xhat, gx_acc);
+                store(k, self.dw, i, left, k.mul_add(dy, xhat, load(k, self.dw, i, left, zero)));
             }
-            gx_acc = k.mul_add(g, xhat, gx_acc);
             i += K::LANES;
         }
         if CENTER {
@@ -266,15 +305,12 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
 }
 
 /// Backward pass 2: `dx = rstd * g - c1 - xhat * c2` with `c1 = rstd * mean(g)` (0 for RMS
-/// norm) and `c2 = rstd * mean(g * xhat)`, and the row's terms of the weight's and bias's
-/// gradients added in: `dweight += dy * xhat`, `dbias += dy`.
+/// norm) and `c2 = rstd * mean(g * xhat)`.
 struct GradOut<K: Vector, const CENTER: bool> {
     x: *const f32,
     dy: *const f32,
     w: *const f32,
     dx: *mut f32,
-    dw: *mut f32,
-    db: *mut f32,
     mean: K::V,
     rstd: K::V,
     neg_c1: K::V,
@@ -290,17 +326,13 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
         while i < end {
             let left = end - i;
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
-            // the same for x, dy, w, dx, dw and db (layer norm).
+            // the same for x, dy, w and dx.
             unsafe {
                 let (v, dy) = (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero));
                 let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
                 let g = k.mul(dy, load(k, self.w, i, left, zero));
                 let t = if CENTER { k.mul_add(self.rstd, g, self.neg_c1) } else { k.mul(self.rstd, g) };
                 store(k, self.dx, i, left, k.neg_mul_add(xhat, self.c2, t));
-                store(k, self.dw, i, left, k.mul_add(dy, xhat, load(k, self.dw, i, left, zero)));
-                if CENTER {
-                    store(k, self.db, i, left, k.add(load(k, self.db, i, left, zero), dy));
-                }
             }
             i += K::LANES;
         }
@@ -322,20 +354,23 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
     dweight.fill(0.0);
     dbias.fill(0.0);
     let n = cols as f64;
-    let (xp, dyp, wp, dxp) = (x.as_ptr(), dy.as_ptr(), weight.as_ptr(), dx.as_mut_ptr());
-    let (dwp, dbp) = (dweight.as_mut_ptr(), dbias.as_mut_ptr());
-    let mean_of = |r: usize| if CENTER { mean[r] } else { 0.0 };
+    let (xp, dyp, wp) = (x.as_ptr(), dy.as_ptr(), weight.as_ptr());
+    let (dxp, dwp, dbp) = (dx.as_mut_ptr(), dweight.as_mut_ptr(), dbias.as_mut_ptr());
+    let stats = |r: usize| (if CENTER { mean[r] } else { 0.0 }, rstd[r]);
     // Row r is summed at step r and written at step r + 1, both passes of a step in lockstep.
     let mut sums = (0.0f64, 0.0f64);
     for step in 0..rows + 1 {
         // (`if let`, not closures: a closure would not inherit the ISA's target features.)
         let grad_sums = if let Some(r) = row_at(step, 0, rows) {
+            let (m, rs) = stats(r);
             Some(GradSums::<K, CENTER> {
                 x: xp.wrapping_add(r * cols),
                 dy: dyp.wrapping_add(r * cols),
                 w: wp,
-                mean: k.splat(mean_of(r)),
-                rstd: k.splat(rstd[r]),
+                dw: dwp,
+                db: dbp,
+                mean: k.splat(m),
+                rstd: k.splat(rs),
                 g: 0.0,
                 gx: 0.0,
             })
@@ -343,18 +378,17 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
             None
         };
         let grad_out = if let Some(r) = row_at(step, 1, rows) {
-            let rs = f64::from(rstd[r]);
+            let (m, rs) = stats(r);
+            let wide = f64::from(rs);
             Some(GradOut::<K, CENTER> {
                 x: xp.wrapping_add(r * cols),
                 dy: dyp.wrapping_add(r * cols),
                 w: wp,
                 dx: dxp.wrapping_add(r * cols),
-                dw: dwp,
-                db: dbp,
-                mean: k.splat(mean_of(r)),
-                rstd: k.splat(rstd[r]),
-                neg_c1: k.splat((-rs * sums.0 / n) as f32),
-                c2: k.splat((rs * sums.1 / n) as f32),
+                mean: k.splat(m),
+                rstd: k.splat(rs),
+                neg_c1: k.splat((-wide * sums.0 / n) as f32),
+                c2: k.splat((wide * sums.1 / n) as f32),
             })
         } else {
             None

@@ -10,9 +10,10 @@
 //! - `mean` within [`MEAN_TOL`] of itself, plus `4 cols u^2 max|x|`: the compensated sum is
 //!   within `u` of the exact sum plus a second-order term of `n u^2` times the sum of |x|, and
 //!   the f32 mean adds half an ulp.
-//! - `rstd` within [`RSTD_TOL`] of itself: the squares are summed within about `14 u` of
-//!   their sum (a square, 8 terms of a block, 4 levels of the fold into f64), which halves in
-//!   the square root: about `4e-7`, fifty times inside.
+//! - `rstd` within [`RSTD_TOL`] of itself: the squares about the shift are summed within about
+//!   `14 u` of their sum (a square, 8 terms of a block, 4 levels of the fold into f64), a sum
+//!   at most 4 times the variance's (`norm.rs`), which halves in the square root: about
+//!   `1.7e-6`, ten times inside.
 //! - gradients within [`GRAD_TOL`] `max` against the oracle on the same f32 `mean` and
 //!   `rstd`, and each `dx` within [`TERMS_UNITS`] `u` of the magnitude of the three terms it
 //!   is made of besides (`Grads::dx_terms`): a few roundings of terms that may cancel (a row
