@@ -1,7 +1,25 @@
 //! Benchmarks live in `benches/` (and `examples/`); this library holds what they share: the
-//! input generator (the harness's too) and safe square-matrix entry points of the peer crates.
+//! input generator (the harness's too), the copy the memory-bound kernels are measured
+//! against, and safe square-matrix entry points of the peer crates.
 
+use std::hint::black_box;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Throughput};
 pub use kernels::reference::random_f32;
+
+/// The roofline of a memory-bound kernel that moves `bytes` per call: a plain copy of
+/// `bytes / 2` (half read, half written), benched in `group` as `copy/<size>` with
+/// `Throughput::Bytes(bytes)`, so that criterion reports it in the kernel's own units. The
+/// caller sets the same throughput for the kernel's entries.
+pub fn bench_copy(group: &mut BenchmarkGroup<'_, WallTime>, size: &str, bytes: usize) {
+    let src = random_f32((bytes / 8).max(1), -1.0, 1.0, 1);
+    let mut dst = vec![0.0f32; src.len()];
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function(BenchmarkId::new("copy", size), |b| {
+        b.iter(|| black_box(&mut dst).copy_from_slice(black_box(&src)));
+    });
+}
 
 /// `c = a * b` for `n x n` row-major matrices through the peer crates, whose entry points are
 /// `unsafe fn`s over raw pointers; these check the lengths so that callers stay safe.
