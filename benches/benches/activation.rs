@@ -4,12 +4,10 @@
 //! writes, so the copy's GB/s is each pass's roofline.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use benches::{bench_copy, random_f32};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use benches::{bench_memory_bound, random_f32};
+use criterion::{Criterion, criterion_group, criterion_main};
 use kernels::reference::activation::Pass;
-use kernels::{Isa, Opts};
 
 const N: usize = 1 << 20;
 const SIZE: &str = "1Mi";
@@ -18,22 +16,13 @@ fn bench_activations(c: &mut Criterion) {
     // x in [-6, 6) (the working range), then `up` and `dy`.
     let inputs = [random_f32(N, -6.0, 6.0, 1), random_f32(N, -3.0, 3.0, 2), random_f32(N, -1.0, 1.0, 3)];
     for pass in Pass::ALL {
-        let mut group = c.benchmark_group(pass.name());
-        group
-            .sample_size(20)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1));
-        bench_copy(&mut group, SIZE, 4 * N * (pass.inputs() + pass.outputs()));
         let x: Vec<&[f32]> = inputs[..pass.inputs()].iter().map(|v| &v[..]).collect();
         let mut y = vec![vec![0.0f32; N]; pass.outputs()];
         let mut y: Vec<&mut [f32]> = y.iter_mut().map(|v| &mut v[..]).collect();
-        for isa in Isa::available() {
-            let opts = Opts::single(isa);
-            group.bench_function(BenchmarkId::new(isa.name(), SIZE), |b| {
-                b.iter(|| pass.run(black_box(&x), black_box(&mut y), &opts).unwrap());
-            });
-        }
-        group.finish();
+        let bytes = 4 * N * (pass.inputs() + pass.outputs());
+        bench_memory_bound(c, pass.name(), SIZE, bytes, |opts| {
+            pass.run(black_box(&x), black_box(&mut y), opts).unwrap()
+        });
     }
 }
 

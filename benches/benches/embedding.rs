@@ -4,13 +4,11 @@
 //! a call reads and writes, so the copy's GB/s is the roofline.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use benches::{bench_copy, random_f32};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use benches::{bench_memory_bound, random_f32};
+use criterion::{Criterion, criterion_group, criterion_main};
 use kernels::embedding::{embedding, embedding_backward};
 use kernels::reference::Rng;
-use kernels::{Isa, Opts};
 
 const VOCAB: usize = 32_000;
 const DIM: usize = 1024;
@@ -25,31 +23,14 @@ fn bench_embedding(c: &mut Criterion) {
     let (mut out, mut dtable) = (vec![0.0f32; TOKENS * DIM], vec![0.0f32; VOCAB * DIM]);
     let row_bytes = 4 * TOKENS * DIM;
 
-    let mut group = c.benchmark_group("embedding");
-    group.sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
     // The rows read, and out written.
-    bench_copy(&mut group, SIZE, 2 * row_bytes);
-    for isa in Isa::available() {
-        let opts = Opts::single(isa);
-        group.bench_function(BenchmarkId::new(isa.name(), SIZE), |b| {
-            b.iter(|| embedding(black_box(&table), DIM, &ids, black_box(&mut out), &opts).unwrap());
-        });
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("embedding_backward");
-    group.sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    bench_memory_bound(c, "embedding", SIZE, 2 * row_bytes, |opts| {
+        embedding(black_box(&table), DIM, &ids, black_box(&mut out), opts).unwrap()
+    });
     // dout read, and each row of dtable a token names read and written.
-    bench_copy(&mut group, SIZE, 3 * row_bytes);
-    for isa in Isa::available() {
-        let opts = Opts::single(isa);
-        group.bench_function(BenchmarkId::new(isa.name(), SIZE), |b| {
-            b.iter(|| {
-                embedding_backward(&ids, black_box(&dout), DIM, black_box(&mut dtable), &opts).unwrap()
-            });
-        });
-    }
-    group.finish();
+    bench_memory_bound(c, "embedding_backward", SIZE, 3 * row_bytes, |opts| {
+        embedding_backward(&ids, black_box(&dout), DIM, black_box(&mut dtable), opts).unwrap()
+    });
 }
 
 criterion_group!(benches, bench_embedding);

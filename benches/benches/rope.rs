@@ -4,12 +4,11 @@
 //! copy's GB/s is the roofline.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use benches::{bench_copy, random_f32};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use benches::{bench_memory_bound, random_f32};
+use criterion::{Criterion, criterion_group, criterion_main};
+use kernels::Opts;
 use kernels::rope::{rope, rope_backward};
-use kernels::{Isa, Opts};
 
 const TOKENS: usize = 2048;
 const HEADS: usize = 8;
@@ -22,20 +21,11 @@ fn bench_rope(c: &mut Criterion) {
     type Turn = fn(&mut [f32], usize, usize, &[u32], f32, &Opts) -> Result<(), kernels::Error>;
     let passes: [(&str, Turn); 2] = [("rope", rope), ("rope_backward", rope_backward)];
     for (name, turn) in passes {
-        let mut group = c.benchmark_group(name);
-        group
-            .sample_size(20)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1));
         // x read and written in place.
-        bench_copy(&mut group, SIZE, 8 * x.len());
-        for isa in Isa::available() {
-            let opts = Opts::single(isa);
-            group.bench_function(BenchmarkId::new(isa.name(), SIZE), |b| {
-                b.iter(|| turn(black_box(&mut x), HEADS, HEAD_DIM, &positions, 10_000.0, &opts).unwrap());
-            });
-        }
-        group.finish();
+        let bytes = 8 * x.len();
+        bench_memory_bound(c, name, SIZE, bytes, |opts| {
+            turn(black_box(&mut x), HEADS, HEAD_DIM, &positions, 10_000.0, opts).unwrap()
+        });
     }
 }
 

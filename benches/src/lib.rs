@@ -3,22 +3,36 @@
 //! against, and safe square-matrix entry points of the peer crates.
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput};
 pub use kernels::reference::random_f32;
+use kernels::{Isa, Opts};
 
-/// The roofline of a memory-bound kernel that moves `bytes` per call: a plain copy of
-/// `bytes / 2` (half read, half written), benched in `group` as `copy/<size>` with
-/// `Throughput::Bytes(bytes)`, so that criterion reports it in the kernel's own units. The
-/// caller sets the same throughput for the kernel's entries.
-pub fn bench_copy(group: &mut BenchmarkGroup<'_, WallTime>, size: &str, bytes: usize) {
+/// A criterion group `name` for a memory-bound pass that reads and writes `bytes` per call:
+/// first its roofline, a plain copy of `bytes / 2` (half read, half written) as `copy/<size>`,
+/// then `run` on every ISA this CPU has, single-threaded, as `<isa>/<size>`. Throughput is
+/// `Bytes(bytes)` throughout, so criterion reports each in the same GB/s as the copy.
+pub fn bench_memory_bound(
+    c: &mut Criterion,
+    name: &str,
+    size: &str,
+    bytes: usize,
+    mut run: impl FnMut(&Opts),
+) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    group.throughput(Throughput::Bytes(bytes as u64));
     let src = random_f32((bytes / 8).max(1), -1.0, 1.0, 1);
     let mut dst = vec![0.0f32; src.len()];
-    group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(BenchmarkId::new("copy", size), |b| {
         b.iter(|| black_box(&mut dst).copy_from_slice(black_box(&src)));
     });
+    for isa in Isa::available() {
+        let opts = Opts::single(isa);
+        group.bench_function(BenchmarkId::new(isa.name(), size), |b| b.iter(|| run(&opts)));
+    }
+    group.finish();
 }
 
 /// `c = a * b` for `n x n` row-major matrices through the peer crates, whose entry points are
