@@ -1,7 +1,39 @@
 //! Benchmarks live in `benches/` (and `examples/`); this library holds what they share: the
-//! input generator (the harness's too) and safe square-matrix entry points of the peer crates.
+//! input generator (the harness's too), the copy the memory-bound kernels are measured
+//! against, and safe square-matrix entry points of the peer crates.
 
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
 pub use kernels::reference::random_f32;
+use kernels::{Isa, Opts};
+
+/// A criterion group `name` for a memory-bound pass that reads and writes `bytes` per call:
+/// first its roofline, a plain copy of `bytes / 2` (half read, half written) as `copy/<size>`,
+/// then `run` on every ISA this CPU has, single-threaded, as `<isa>/<size>`. Throughput is
+/// `Bytes(bytes)` throughout, so criterion reports each in the same GB/s as the copy.
+pub fn bench_memory_bound(
+    c: &mut Criterion,
+    name: &str,
+    size: &str,
+    bytes: usize,
+    mut run: impl FnMut(&Opts),
+) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    let src = random_f32((bytes / 8).max(1), -1.0, 1.0, 1);
+    let mut dst = vec![0.0f32; src.len()];
+    group.bench_function(BenchmarkId::new("copy", size), |b| {
+        b.iter(|| black_box(&mut dst).copy_from_slice(black_box(&src)));
+    });
+    for isa in Isa::available() {
+        let opts = Opts::single(isa);
+        group.bench_function(BenchmarkId::new(isa.name(), size), |b| b.iter(|| run(&opts)));
+    }
+    group.finish();
+}
 
 /// `c = a * b` for `n x n` row-major matrices through the peer crates, whose entry points are
 /// `unsafe fn`s over raw pointers; these check the lengths so that callers stay safe.

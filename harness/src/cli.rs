@@ -50,7 +50,8 @@ pub enum Command {
 #[derive(Debug, Parser)]
 pub struct RunArgs {
     /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), a kernel
-    /// (`matmul`, `softmax`, `exp`, `attention`, `norm`, `cross-entropy`), or `all`.
+    /// (`matmul`, `softmax`, `exp`, `attention`, `norm`, `cross-entropy`, `activation`,
+    /// `embedding`, `rope`), or `all`.
     pub target: String,
     #[command(flatten)]
     pub check: CheckArgs,
@@ -129,14 +130,15 @@ pub struct StatusArgs {
 #[derive(Debug, Parser)]
 pub struct BenchArgs {
     /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`, `attention`, `norm`,
-    /// `cross-entropy`.
+    /// `cross-entropy`, `activation`, `embedding`, `rope`.
     pub target: String,
     /// Problems: the largest input, in nodes; sizes grow by 10x from 10^3 up to it.
     #[arg(long, default_value_t = 1_000_000)]
     pub max: usize,
     /// Kernels: matmul's n (n x n times n x n), softmax's and norm's columns (2^20 elements in
-    /// all), exp's length, attention's sequence length (B1 H8 D64) or cross-entropy's classes
-    /// (128 rows). By default a few representative sizes.
+    /// all), exp's length, attention's sequence length (B1 H8 D64), cross-entropy's classes (128
+    /// rows), the activations' length, or the tokens of embedding (rows of 1024 from 32000) and
+    /// RoPE (8 heads of 128). By default a few representative sizes.
     #[arg(long)]
     pub size: Option<usize>,
     /// Kernels: worker threads.

@@ -81,7 +81,7 @@ fn list_shows_every_problem_with_difficulty_and_approaches() {
 
 #[test]
 fn run_kernels_reports_every_available_isa() {
-    for kernel in ["matmul", "softmax", "exp", "attention"] {
+    for kernel in ["matmul", "softmax", "exp", "attention", "activation", "embedding", "rope"] {
         let output = harness(&["run", kernel]);
         let text = stdout(&output);
         assert!(output.status.success(), "{kernel}: {text}");
@@ -108,6 +108,27 @@ fn bench_matmul_prints_gflops_and_percent_of_peak_per_isa() {
 }
 
 #[test]
+fn bench_of_a_memory_bound_kernel_prints_percent_of_copy_per_isa() {
+    for (kernel, passes) in [("rope", 2), ("embedding", 2), ("activation", 8)] {
+        let output = harness(&["bench", kernel, "--size", "40"]);
+        let text = stdout(&output);
+        assert!(output.status.success(), "{text}{}", stderr(&output));
+        assert_eq!(text.matches("    copy ").count(), passes, "{text}");
+        for isa in kernels::Isa::available() {
+            let lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with(isa.name())).collect();
+            assert_eq!(lines.len(), passes, "{kernel} {isa}: {text}");
+            assert!(lines.iter().all(|l| l.contains("Gelem/s") && l.contains("% of copy")), "{text}");
+            assert!(lines.iter().skip(1).step_by(2).all(|l| l.contains("x forward's time")), "{text}");
+        }
+    }
+    let json = harness(&["bench", "rope", "--size", "3", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let rows = json["tables"][0]["passes"][1]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), kernels::Isa::available().len());
+    assert!(rows.iter().all(|r| r["percent_of_copy"].as_f64().unwrap() > 0.0), "{json}");
+}
+
+#[test]
 fn info_names_the_dispatched_isa_and_a_measured_peak() {
     let output = harness(&["info", "--json"]);
     assert!(output.status.success());
@@ -122,7 +143,8 @@ fn info_names_the_dispatched_isa_and_a_measured_peak() {
 fn an_unknown_target_lists_the_kernels_too() {
     let output = harness(&["run", "matmull"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("Kernels: matmul, softmax, exp, attention"), "{}", stderr(&output));
+    let kernels = "Kernels: matmul, softmax, exp, attention, activation, embedding, rope";
+    assert!(stderr(&output).contains(kernels), "{}", stderr(&output));
 }
 
 #[test]

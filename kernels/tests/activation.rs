@@ -5,16 +5,12 @@
 #[macro_use]
 mod common;
 
-use common::{assert_within, within};
+use common::{assert_within, bits_eq, within};
 use kernels::activation::{Gelu, gelu, gelu_backward, silu, silu_backward, swiglu, swiglu_backward};
 use kernels::reference::activation::{self as spec, Activation};
 use kernels::reference::{Rng, golden};
 use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
-
-fn bits_eq(a: &[f32], b: &[f32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-}
 
 fn golden_cases(isa: Isa) {
     for case in golden::parse_all(&golden::ACTIVATION) {
@@ -64,9 +60,8 @@ fn bit_pattern_sweep(isa: Isa) {
 
 /// Every size around the lane widths; the elements after each output stay untouched.
 fn tails(isa: Isa) {
-    let lanes = isa.lanes();
     let opts = Opts::single(isa);
-    for n in [0, 1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257] {
+    for n in common::tail_sizes(isa) {
         let x = spec::inputs(n, 5);
         let dy = Rng::new(6).vec(n, -1.0, 1.0);
         let mut outs = [vec![-7.0f32; n + 9], vec![-7.0f32; n + 9]];

@@ -525,45 +525,14 @@ fn exp(isa: Isa) {
 // ---------------------------------------------------------------------------------------------
 // activations
 
-/// An element-wise pass on its inputs and outputs, all of one length.
-type ElementWiseFn = fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>;
-
-/// An element-wise activation pass: its name and how many inputs it reads and outputs it
-/// writes.
-struct ElementWise {
-    name: &'static str,
-    inputs: usize,
-    outputs: usize,
-    run: ElementWiseFn,
-}
-
-/// GELU (both forms), SiLU and SwiGLU, forward and backward.
-fn activation_passes() -> Vec<ElementWise> {
-    use kernels::activation::{self as act, Gelu};
-    let pass = |name, inputs, outputs, run| ElementWise { name, inputs, outputs, run };
-    vec![
-        pass("gelu erf", 1, 1, |x, y, o| act::gelu(x[0], y[0], Gelu::Erf, o)),
-        pass("gelu tanh", 1, 1, |x, y, o| act::gelu(x[0], y[0], Gelu::Tanh, o)),
-        pass("gelu_backward erf", 2, 1, |x, y, o| act::gelu_backward(x[0], x[1], y[0], Gelu::Erf, o)),
-        pass("gelu_backward tanh", 2, 1, |x, y, o| act::gelu_backward(x[0], x[1], y[0], Gelu::Tanh, o)),
-        pass("silu", 1, 1, |x, y, o| act::silu(x[0], y[0], o)),
-        pass("silu_backward", 2, 1, |x, y, o| act::silu_backward(x[0], x[1], y[0], o)),
-        pass("swiglu", 2, 1, |x, y, o| act::swiglu(x[0], x[1], y[0], o)),
-        pass("swiglu_backward", 3, 2, |x, y, o| {
-            let [dgate, dup] = y else { unreachable!("two outputs") };
-            act::swiglu_backward(x[0], x[1], x[2], dgate, dup, o)
-        }),
-    ]
-}
-
 /// Every activation pass over every size, 1000, and from 4 * 2^14 elements on, where two
 /// threads take chunks of 2^14 (`PAR_CHUNK` in `elementwise.rs`), with inputs spanning the
 /// tails and NaN and infinities among them.
 fn activations(isa: Isa) {
-    for pass in activation_passes() {
+    for pass in kernels::reference::activation::Pass::ALL {
         for n in SIZES.into_iter().chain([1000, 65_536, 65_553]) {
             let specials = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
-            let inputs: Vec<Vec<f32>> = (0..pass.inputs)
+            let inputs: Vec<Vec<f32>> = (0..pass.inputs())
                 .map(|j| {
                     let mut rng = Rng::new((n * 10 + j) as u64);
                     (0..n)
@@ -574,29 +543,29 @@ fn activations(isa: Isa) {
             let names = ["y0", "y1"];
             for threads in THREADS {
                 let opts = opts(isa, threads);
-                let case = format!("{} {isa} threads={threads} n={n}", pass.name);
+                let case = format!("{} {isa} threads={threads} n={n}", pass.name());
                 let guarded = |guard| {
                     let x: Vec<GuardedBuf> = inputs
                         .iter()
                         .enumerate()
                         .map(|(j, v)| GuardedBuf::from_slice(v, guard, &format!("{case}: input {j}")))
                         .collect();
-                    let mut y: Vec<GuardedBuf> = (0..pass.outputs)
+                    let mut y: Vec<GuardedBuf> = (0..pass.outputs())
                         .map(|j| GuardedBuf::filled(n, GUARDED_FILL, guard, &format!("{case}: output {j}")))
                         .collect();
                     let x: Vec<&[f32]> = x.iter().map(|b| &b[..]).collect();
                     let mut y_slices: Vec<&mut [f32]> = y.iter_mut().map(|b| &mut b[..]).collect();
-                    (pass.run)(&x, &mut y_slices, &opts).unwrap();
+                    pass.run(&x, &mut y_slices, &opts).unwrap();
                     y.iter().map(|b| b.to_vec()).collect()
                 };
                 let plain = || {
-                    let mut y = vec![vec![VEC_FILL; n]; pass.outputs];
+                    let mut y = vec![vec![VEC_FILL; n]; pass.outputs()];
                     let x: Vec<&[f32]> = inputs.iter().map(|v| &v[..]).collect();
                     let mut y_slices: Vec<&mut [f32]> = y.iter_mut().map(|v| &mut v[..]).collect();
-                    (pass.run)(&x, &mut y_slices, &opts).unwrap();
+                    pass.run(&x, &mut y_slices, &opts).unwrap();
                     y
                 };
-                compare(&case, &names[..pass.outputs], guarded, plain);
+                compare(&case, &names[..pass.outputs()], guarded, plain);
             }
         }
     }

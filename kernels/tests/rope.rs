@@ -6,16 +6,12 @@
 #[macro_use]
 mod common;
 
-use common::{assert_within, within};
+use common::{assert_within, bits_eq, within};
 use kernels::reference::golden;
 use kernels::reference::rope::{self as spec, Case};
 use kernels::rope::{rope, rope_backward};
 use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
-
-fn bits_eq(a: &[f32], b: &[f32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-}
 
 fn golden_cases(isa: Isa) {
     for case in golden::parse_all(&golden::ROPE) {
@@ -27,11 +23,8 @@ fn golden_cases(isa: Isa) {
 /// Pair counts around the lane widths (head_dim = 2 * pairs), one head and several, positions
 /// from 0 to 10^7.
 fn matches_reference(isa: Isa) {
-    let lanes = isa.lanes();
     let mut worst = 0.0f64;
-    for pairs in
-        [1, 2, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 64, 257].into_iter().filter(|&p| p > 0)
-    {
+    for pairs in common::tail_sizes(isa).into_iter().filter(|&p| p > 0).chain([2, 64]) {
         for (tokens, heads, max_position, theta) in
             [(1, 1, 1, 10_000.0), (5, 3, 4096, 10_000.0), (3, 2, 10_000_000, 500_000.0)]
         {

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
-use kernels::activation::{self, Gelu};
+use kernels::reference::activation;
 use kernels::reference::random_f32;
 use kernels::{Opts, embedding, rope};
 use serde_json::{Value, json};
@@ -178,47 +178,32 @@ fn pass(name: &'static str, bytes: usize, run: impl FnMut(&Opts) + 'static) -> P
     Pass { name, bytes, run: Box::new(run) }
 }
 
-/// GELU (both forms), SiLU and SwiGLU over `n` elements: x in [-6, 6), dy in [-1, 1).
+/// GELU (both forms), SiLU and SwiGLU over `n` elements, each forward and backward: x in
+/// [-6, 6), up in [-3, 3), dy in [-1, 1).
 fn activation_tables(n: usize) -> Vec<Table> {
-    let x = random_f32(n, -6.0, 6.0, 1);
-    let up = random_f32(n, -3.0, 3.0, 2);
-    let dy = random_f32(n, -1.0, 1.0, 3);
-    let f = 4 * n;
-    let table = |op: &str, passes| Table { title: format!("{op}, {n} elements"), elements: n, passes };
-    let gelu = |approx: Gelu| {
-        let (x1, mut y) = (x.clone(), vec![0.0; n]);
-        let (x2, dy, mut dx) = (x.clone(), dy.clone(), vec![0.0; n]);
-        vec![
-            pass("forward", 2 * f, move |o| activation::gelu(&x1, &mut y, approx, o).expect("valid")),
-            pass("backward", 3 * f, move |o| {
-                activation::gelu_backward(&x2, &dy, &mut dx, approx, o).expect("valid")
-            }),
-        ]
+    let inputs = [random_f32(n, -6.0, 6.0, 1), random_f32(n, -3.0, 3.0, 2), random_f32(n, -1.0, 1.0, 3)];
+    let timed = |p: activation::Pass| {
+        let x = inputs[..p.inputs()].to_vec();
+        let mut y = vec![vec![0.0f32; n]; p.outputs()];
+        let name = match p {
+            activation::Pass::Forward(_) | activation::Pass::Swiglu => "forward",
+            _ => "backward",
+        };
+        pass(name, 4 * n * (p.inputs() + p.outputs()), move |o| {
+            let x: Vec<&[f32]> = x.iter().map(|v| &v[..]).collect();
+            let mut y: Vec<&mut [f32]> = y.iter_mut().map(|v| &mut v[..]).collect();
+            p.run(&x, &mut y, o).expect("valid");
+        })
     };
-    let silu = {
-        let (x1, mut y) = (x.clone(), vec![0.0; n]);
-        let (x2, dy, mut dx) = (x.clone(), dy.clone(), vec![0.0; n]);
-        vec![
-            pass("forward", 2 * f, move |o| activation::silu(&x1, &mut y, o).expect("valid")),
-            pass("backward", 3 * f, move |o| activation::silu_backward(&x2, &dy, &mut dx, o).expect("valid")),
-        ]
-    };
-    let swiglu = {
-        let (g1, u1, mut y) = (x.clone(), up.clone(), vec![0.0; n]);
-        let (g2, u2, dy, mut dgate, mut dup) = (x.clone(), up, dy.clone(), vec![0.0; n], vec![0.0; n]);
-        vec![
-            pass("forward", 3 * f, move |o| activation::swiglu(&g1, &u1, &mut y, o).expect("valid")),
-            pass("backward", 5 * f, move |o| {
-                activation::swiglu_backward(&g2, &u2, &dy, &mut dgate, &mut dup, o).expect("valid")
-            }),
-        ]
-    };
-    vec![
-        table("gelu erf", gelu(Gelu::Erf)),
-        table("gelu tanh", gelu(Gelu::Tanh)),
-        table("silu", silu),
-        table("swiglu", swiglu),
-    ]
+    // Pass::ALL lists each op's forward pass, then its backward pass.
+    activation::Pass::ALL
+        .chunks(2)
+        .map(|passes| Table {
+            title: format!("{}, {n} elements", passes[0].name()),
+            elements: n,
+            passes: passes.iter().map(|&p| timed(p)).collect(),
+        })
+        .collect()
 }
 
 /// `tokens` rows of 1024 gathered from a 32000-row table at random ids, and their gradient

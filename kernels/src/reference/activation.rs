@@ -123,6 +123,71 @@ impl Activation {
     }
 }
 
+/// Every activation pass, forward and backward, as one list, for the sweeps that treat them
+/// alike (guard pages, benchmarks): each reads `inputs()` slices and writes `outputs()`, all of
+/// one length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    Forward(Activation),
+    Backward(Activation),
+    Swiglu,
+    SwigluBackward,
+}
+
+impl Pass {
+    pub const ALL: [Pass; 8] = [
+        Pass::Forward(Activation::Gelu(Gelu::Erf)),
+        Pass::Backward(Activation::Gelu(Gelu::Erf)),
+        Pass::Forward(Activation::Gelu(Gelu::Tanh)),
+        Pass::Backward(Activation::Gelu(Gelu::Tanh)),
+        Pass::Forward(Activation::Silu),
+        Pass::Backward(Activation::Silu),
+        Pass::Swiglu,
+        Pass::SwigluBackward,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pass::Forward(op) => op.name(),
+            Pass::Backward(Activation::Gelu(Gelu::Erf)) => "gelu_erf_backward",
+            Pass::Backward(Activation::Gelu(Gelu::Tanh)) => "gelu_tanh_backward",
+            Pass::Backward(Activation::Silu) => "silu_backward",
+            Pass::Swiglu => "swiglu",
+            Pass::SwigluBackward => "swiglu_backward",
+        }
+    }
+
+    /// `x` (x), `[x, dy]`, `[gate, up]` or `[gate, up, dy]`.
+    pub fn inputs(self) -> usize {
+        match self {
+            Pass::Forward(_) => 1,
+            Pass::Backward(_) | Pass::Swiglu => 2,
+            Pass::SwigluBackward => 3,
+        }
+    }
+
+    /// `[y]`, `[dx]` or `[dgate, dup]`.
+    pub fn outputs(self) -> usize {
+        if self == Pass::SwigluBackward { 2 } else { 1 }
+    }
+
+    /// The kernel on `inputs()` slices and `outputs()` slices.
+    ///
+    /// # Panics
+    /// If `x` or `y` holds too few slices.
+    pub fn run(self, x: &[&[f32]], y: &mut [&mut [f32]], opts: &Opts) -> Result<(), Error> {
+        match (self, y) {
+            (Pass::Forward(op), [y, ..]) => op.forward(x[0], y, opts),
+            (Pass::Backward(op), [dx, ..]) => op.backward(x[0], x[1], dx, opts),
+            (Pass::Swiglu, [y, ..]) => kernel::swiglu(x[0], x[1], y, opts),
+            (Pass::SwigluBackward, [dgate, dup, ..]) => {
+                kernel::swiglu_backward(x[0], x[1], x[2], dgate, dup, opts)
+            }
+            (pass, y) => panic!("{} writes {} outputs, not {}", pass.name(), pass.outputs(), y.len()),
+        }
+    }
+}
+
 pub fn forward_bound(exact: f64) -> f64 {
     FORWARD_REL * exact.abs() + FORWARD_ABS
 }

@@ -62,6 +62,21 @@ macro_rules! test_each_isa {
     };
 }
 
+/// The sizes every dimension is tested at (CONVENTIONS.md "Tails"): 0, 1, either side of and at
+/// the lane width of `isa`, `2 * lanes + 3`, 17, 65 and 257, without repeats.
+pub fn tail_sizes(isa: Isa) -> Vec<usize> {
+    let lanes = isa.lanes();
+    let mut sizes = vec![0, 1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3, 17, 65, 257];
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
+}
+
+/// Whether two results are the same bit for bit (NaN included).
+pub fn bits_eq(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
 /// A sink for the reference specs' `compare`: fails on the first element past its bound,
 /// naming `context`.
 pub fn assert_within(context: &str) -> impl FnMut(Sample) + '_ {

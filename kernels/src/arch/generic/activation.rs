@@ -2,7 +2,7 @@
 //! [`Vector`] as [`Pointwise`] ops for `elementwise::map`; the forms and their accuracy are
 //! described in `crate::activation`.
 //!
-//! Nothing here subtracts nearly equal numbers: the logistic function is taken from
+//! Nothing here subtracts nearly equal numbers: the logistic function s(z) is taken from
 //! e^-|z|, which never overflows, and the normal CDF from its tail `Phi(-|x|)` =
 //! e^(-x^2/2) Q(|x|) / 2, so both keep their relative accuracy far into the tails.
 
@@ -63,18 +63,25 @@ fn product_rounding<K: Vector>(k: K, a: K::V, b: K::V, p: K::V) -> K::V {
     k.sub(k.splat(0.0), k.add(e, k.mul(al, bl)))
 }
 
-/// The logistic function s(z) = 1 / (1 + e^-z) and its derivative s(1 - s), from
-/// `t = e^-|z|` and `d = 1 / (1 + t)`: s = d for z > 0, t d otherwise, and s(1 - s) = t d^2
-/// on both sides. No overflow, and no cancellation in 1 - s.
+/// The logistic function s(z) = 1 / (1 + e^-z) is taken from `t = e^-|z|`, which never
+/// overflows: this gives `t` and the lanes where z <= 0, for [`sigmoid`] or [`sigmoid_slope`].
 #[inline(always)]
-fn logistic<K: Vector>(k: K, z: K::V) -> (K::V, K::V) {
+fn exp_neg_abs<K: Vector>(k: K, z: K::V) -> (K::Mask, K::V) {
     let nabs = neg_abs(k, z);
-    logistic_from(k, nonpositive(k, z, nabs), k.exp_nonpositive(nabs))
+    (nonpositive(k, z, nabs), k.exp_nonpositive(nabs))
 }
 
-/// `(s, s(1 - s))` from `t = e^-|z|` and the lanes where z <= 0.
+/// s(z) from `t = e^-|z|`: `1 / (1 + t)` for z > 0, `t / (1 + t)` otherwise, one division.
 #[inline(always)]
-fn logistic_from<K: Vector>(k: K, nonpos: K::Mask, t: K::V) -> (K::V, K::V) {
+fn sigmoid<K: Vector>(k: K, (nonpos, t): (K::Mask, K::V)) -> K::V {
+    let one = k.splat(1.0);
+    k.div(k.select(nonpos, t, one), k.add(one, t))
+}
+
+/// `(s, s(1 - s))` from `t = e^-|z|`: with `d = 1 / (1 + t)`, s = d for z > 0, t d otherwise,
+/// and s(1 - s) = t d^2 on both sides, with no cancellation in 1 - s.
+#[inline(always)]
+fn sigmoid_slope<K: Vector>(k: K, (nonpos, t): (K::Mask, K::V)) -> (K::V, K::V) {
     let d = k.div(k.splat(1.0), k.add(k.splat(1.0), t));
     let td = k.mul(t, d);
     (k.select(nonpos, td, d), k.mul(td, d))
@@ -88,11 +95,12 @@ fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
     let e = k.exp_nonpositive(k.mul(k.mul(x, x), k.splat(-0.5)));
     let nabs = neg_abs(k, x);
     let t = k.div(k.splat(1.0), k.neg_mul_add(nabs, k.splat(Q_P), k.splat(1.0)));
-    let mut q = k.splat(Q_C[7]);
+    // Q / 2, the halving folded into the coefficients (exact).
+    let mut q = k.splat(Q_C[7] * 0.5);
     for &c in Q_C[..7].iter().rev() {
-        q = k.mul_add(q, t, k.splat(c));
+        q = k.mul_add(q, t, k.splat(c * 0.5));
     }
-    let h = k.mul(k.mul(e, k.splat(0.5)), k.mul(q, t));
+    let h = k.mul(e, k.mul(q, t));
     (k.select(nonpositive(k, x, nabs), h, k.sub(k.splat(1.0), h)), e)
 }
 
@@ -100,7 +108,8 @@ fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
 /// formed from |x| clamped here, which keeps every intermediate finite.
 const TANH_CLAMP: f32 = 20.0;
 
-/// GELU-tanh's logistic `(s(2u), s(2u)(1 - s(2u)), 2u')` for `2u = x (TANH_C1 + TANH_C3 x^2)`.
+/// GELU-tanh's `((2u <= 0, e^-|2u|), 2u')` for `2u = x (TANH_C1 + TANH_C3 x^2)`, for
+/// [`sigmoid`] and [`sigmoid_slope`].
 ///
 /// The exponential turns an absolute error in `2u` into a relative one in the result, and
 /// |2u| reaches 80 where the results still matter, so `|2u|` is formed as `hi + lo` with the
@@ -108,7 +117,7 @@ const TANH_CLAMP: f32 = 20.0;
 /// of the multiply-add and of the constants, about 1.6 * 2^-24 |2u|. `2u` has the sign of `x`
 /// (the factor in parentheses is positive), so all of it is taken on |x|.
 #[inline(always)]
-fn tanh_logistic<K: Vector>(k: K, x: K::V) -> (K::V, K::V, K::V) {
+fn tanh_exp<K: Vector>(k: K, x: K::V) -> ((K::Mask, K::V), K::V) {
     let nabs = neg_abs(k, x);
     // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller's `x s(2u)` stays NaN.
     let nax = k.max(nabs, k.splat(-TANH_CLAMP));
@@ -124,8 +133,8 @@ fn tanh_logistic<K: Vector>(k: K, x: K::V) -> (K::V, K::V, K::V) {
     );
     // e^(hi - lo) = e^hi (1 - lo), within (2^-24 |2u|)^2.
     let t = k.exp_nonpositive(hi);
-    let (s, ds) = logistic_from(k, nonpositive(k, x, nabs), k.neg_mul_add(t, lo, t));
-    (s, ds, k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
+    let t = k.neg_mul_add(t, lo, t);
+    ((nonpositive(k, x, nabs), t), k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
 }
 
 /// GELU, erf form: `x Phi(x)`.
@@ -146,7 +155,7 @@ pub(crate) struct GeluTanh;
 impl Unary for GeluTanh {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
-        k.mul(x, tanh_logistic(k, x).0)
+        k.mul(x, sigmoid(k, tanh_exp(k, x).0))
     }
 }
 
@@ -157,7 +166,7 @@ pub(crate) struct Silu;
 impl Unary for Silu {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
-        k.mul(x, logistic(k, x).0)
+        k.mul(x, sigmoid(k, exp_neg_abs(k, x)))
     }
 }
 
@@ -181,7 +190,8 @@ pub(crate) struct GeluTanhGrad;
 impl Pointwise<2, 1> for GeluTanhGrad {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
-        let (s, ds, dz) = tanh_logistic(k, x);
+        let (t, dz) = tanh_exp(k, x);
+        let (s, ds) = sigmoid_slope(k, t);
         [k.mul(dy, k.mul_add(k.mul(x, ds), dz, s))]
     }
 }
@@ -193,7 +203,7 @@ pub(crate) struct SiluGrad;
 impl Pointwise<2, 1> for SiluGrad {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
-        let (s, ds) = logistic(k, x);
+        let (s, ds) = sigmoid_slope(k, exp_neg_abs(k, x));
         [k.mul(dy, k.mul_add(x, ds, s))]
     }
 }
@@ -217,7 +227,7 @@ pub(crate) struct SwigluGrad;
 impl Pointwise<3, 2> for SwigluGrad {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, [gate, up, dy]: [K::V; 3]) -> [K::V; 2] {
-        let (s, ds) = logistic(k, gate);
+        let (s, ds) = sigmoid_slope(k, exp_neg_abs(k, gate));
         let dsilu = k.mul_add(gate, ds, s);
         [k.mul(k.mul(dy, up), dsilu), k.mul(dy, k.mul(gate, s))]
     }
