@@ -265,6 +265,8 @@ mod tests {
     #[test]
     fn the_library_passes_every_applicable_check_of_an_attempt() {
         let config = KernelConfig { seed: 11, exhaustive: false, isa: Some(Isa::detect()) };
+        let targets: Vec<_> = against_the_library().into_iter().map(|p| p.target()).collect();
+        assert_eq!(targets, crate::practice::KernelTarget::ALL, "one adapter per kernel target, in order");
         for plain in against_the_library() {
             let name = plain.target().name();
             assert!(kernel(name).is_some(), "{name} has no adapter text");
