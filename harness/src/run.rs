@@ -58,13 +58,14 @@ pub fn find_problem(query: &str) -> Result<&'static dyn Entry> {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let every = |kernel: Kernel| (kernel, KernelTarget::in_section(kernel));
-    let (problems, kernels): (Vec<&'static dyn Entry>, Vec<(Kernel, Vec<KernelTarget>)>) =
-        match resolve(&args.target)? {
-            Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.into_iter().map(every).collect()),
-            Target::Problem(problem) => (vec![problem], vec![]),
-            Target::Kernel(kernel, None) => (vec![], vec![every(kernel)]),
-            Target::Kernel(kernel, Some(target)) => (vec![], vec![(kernel, vec![target])]),
-        };
+    // Each section of kernels with the practice targets whose attempts it shows.
+    type Sections = Vec<(Kernel, Vec<KernelTarget>)>;
+    let (problems, kernels): (Vec<&'static dyn Entry>, Sections) = match resolve(&args.target)? {
+        Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.into_iter().map(every).collect()),
+        Target::Problem(problem) => (vec![problem], vec![]),
+        Target::Kernel(kernel, None) => (vec![], vec![every(kernel)]),
+        Target::Kernel(kernel, Some(target)) => (vec![], vec![(kernel, vec![target])]),
+    };
     if let Some(isa) = args.isa
         && !isa.is_available()
     {

@@ -89,12 +89,17 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
     lines
 }
 
+/// An element-wise op as an attempt's check runs it: input, output, which op.
+type UnaryRun<'a> = &'a dyn Fn(&[f32], &mut [f32], Activation);
+/// SwiGLU as an attempt's check runs it: gate, up, output.
+type SwigluRun<'a> = &'a dyn Fn(&[f32], &[f32], &mut [f32]);
+
 /// An attempt at one of the activations, as its judge calls it.
 #[derive(Clone, Copy)]
 pub(super) enum Attempt<'a> {
     /// Each of the ops, run by the one function.
-    Unary(&'a [Activation], &'a dyn Fn(&[f32], &mut [f32], Activation)),
-    Swiglu(&'a dyn Fn(&[f32], &[f32], &mut [f32])),
+    Unary(&'a [Activation], UnaryRun<'a>),
+    Swiglu(SwigluRun<'a>),
 }
 
 /// The check `label` of an attempt: its forward outputs on the references' inputs and the
@@ -103,36 +108,28 @@ pub(super) fn attempt_check(attempt: Attempt<'_>, label: &str, config: &KernelCo
     let seed = config.seed;
     // Into a NaN-filled output, so that an element left unwritten shows; every element
     // against its exact value.
-    let unary = |run: &dyn Fn(&[f32], &mut [f32], Activation),
-                 op: Activation,
-                 x: &[f32],
-                 want: &[f64],
-                 what: &str,
-                 worst: &mut Worst| {
-        trace::announce(|| what.to_string());
-        let mut y = vec![f32::NAN; x.len()];
-        run(x, &mut y, op);
-        for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
-            let sample =
-                Sample { what: op.name(), at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
-            worst.see(|| what.to_string(), sample);
-        }
-    };
-    let swiglu = |run: &dyn Fn(&[f32], &[f32], &mut [f32]),
-                  gate: &[f32],
-                  up: &[f32],
-                  want: &[f64],
-                  what: &str,
-                  worst: &mut Worst| {
-        trace::announce(|| what.to_string());
-        let mut y = vec![f32::NAN; gate.len()];
-        run(gate, up, &mut y);
-        for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
-            let sample =
-                Sample { what: "swiglu", at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
-            worst.see(|| what.to_string(), sample);
-        }
-    };
+    let unary =
+        |run: UnaryRun<'_>, op: Activation, x: &[f32], want: &[f64], what: &str, worst: &mut Worst| {
+            trace::announce(|| what.to_string());
+            let mut y = vec![f32::NAN; x.len()];
+            run(x, &mut y, op);
+            for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
+                let sample =
+                    Sample { what: op.name(), at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
+                worst.see(|| what.to_string(), sample);
+            }
+        };
+    let swiglu =
+        |run: SwigluRun<'_>, gate: &[f32], up: &[f32], want: &[f64], what: &str, worst: &mut Worst| {
+            trace::announce(|| what.to_string());
+            let mut y = vec![f32::NAN; gate.len()];
+            run(gate, up, &mut y);
+            for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
+                let sample =
+                    Sample { what: "swiglu", at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
+                worst.see(|| what.to_string(), sample);
+            }
+        };
     let golden_cases = |op: &'static str| {
         golden::parse_all(&golden::ACTIVATION)
             .filter(move |c| c.name().trim_end_matches(".txt") == format!("act_{op}"))
