@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::cli::BenchArgs;
 use crate::kernels::{self, Kernel};
-use crate::practice::{Target, yours};
+use crate::practice::{KernelTarget, Target, yours};
 use crate::run;
 use crate::style;
 use crate::workspace::Workspace;
@@ -26,16 +26,24 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             Err(_) => Ok(None),
         }
     };
-    if let Some(kernel) = Kernel::find(&args.target) {
+    // A kernel target (`layer_norm`) or a section (`norm`; with the attempt if it holds one).
+    let target = KernelTarget::find(&args.target);
+    if let Some(kernel) = target.map(KernelTarget::section).or_else(|| Kernel::find(&args.target)) {
         let config = kernels::bench::BenchConfig { size: args.size, threads: args.threads };
-        let bench = yours(Target::Kernel(kernel))?;
+        let target = target.or(match KernelTarget::in_section(kernel)[..] {
+            [only] => Some(only),
+            _ => None,
+        });
+        let bench = match target {
+            Some(target) => yours(Target::Kernel(target))?,
+            None => None,
+        };
         let measure = |shape: &[usize]| bench.as_ref().expect("only called with an attempt").measure(shape);
-        kernels::bench::run(
-            kernel,
-            &config,
-            args.json,
-            bench.as_ref().map(|_| &measure as kernels::bench::Yours),
-        )?;
+        let mine = match (target, &bench) {
+            (Some(target), Some(_)) => Some(kernels::bench::Yours { name: target.name(), measure: &measure }),
+            _ => None,
+        };
+        kernels::bench::run(kernel, &config, args.json, mine)?;
         return Ok(ExitCode::SUCCESS);
     }
     let problem = run::find_problem(&args.target)?;

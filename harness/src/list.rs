@@ -7,9 +7,8 @@ use anyhow::Result;
 use problems::registry::PROBLEMS;
 use serde_json::json;
 
-use crate::kernels::Kernel;
-use crate::practice::Target;
 use crate::practice::progress::Attempts;
+use crate::practice::{KernelTarget, Target};
 use crate::style;
 
 pub fn run(json: bool) -> Result<ExitCode> {
@@ -33,12 +32,13 @@ pub fn run(json: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        let kernels: Vec<_> = Kernel::ALL
+        let kernels: Vec<_> = KernelTarget::ALL
             .iter()
             .map(|&k| {
                 json!({
                     "name": k.name(),
                     "title": k.title(),
+                    "section": k.section().name(),
                     "attempt": attempts.state(&Target::Kernel(k)).word(),
                 })
             })
@@ -64,7 +64,7 @@ pub fn run(json: bool) -> Result<ExitCode> {
         );
     }
     println!("{}", style::bold("Kernels"));
-    for kernel in Kernel::ALL {
+    for kernel in KernelTarget::ALL {
         println!(
             "  {:<50} {:<8} {}",
             kernel.name(),

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::cli::RunArgs;
 use crate::kernels::{self, Kernel, KernelConfig};
-use crate::practice::Target as PracticeTarget;
 use crate::practice::yours::{self, Judging};
+use crate::practice::{KernelTarget, Target as PracticeTarget};
 use crate::report::{self, Section};
 use crate::style;
 use crate::workspace::Workspace;
@@ -22,7 +22,9 @@ use crate::workspace::Workspace;
 pub enum Target {
     All,
     Problem(&'static dyn Entry),
-    Kernel(Kernel),
+    /// A section of kernels, and the one practice target named (`layer_norm` in `norm`), if one
+    /// was: `None` shows the attempts at every target of the section.
+    Kernel(Kernel, Option<KernelTarget>),
 }
 
 /// Resolves a command-line target; an unknown one is an error naming the closest known ids.
@@ -30,8 +32,11 @@ pub fn resolve(query: &str) -> Result<Target> {
     if query.eq_ignore_ascii_case("all") {
         return Ok(Target::All);
     }
+    if let Some(target) = KernelTarget::find(query) {
+        return Ok(Target::Kernel(target.section(), Some(target)));
+    }
     if let Some(kernel) = Kernel::find(query) {
-        return Ok(Target::Kernel(kernel));
+        return Ok(Target::Kernel(kernel, None));
     }
     find_problem(query).map(Target::Problem)
 }
@@ -43,7 +48,7 @@ pub fn find_problem(query: &str) -> Result<&'static dyn Entry> {
     }
     let suggestions: Vec<String> =
         registry::closest(query, 3).iter().map(|p| format!("{} ({})", p.info().id, p.info().slug)).collect();
-    let kernels: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
+    let kernels: Vec<&str> = KernelTarget::ALL.iter().map(|k| k.name()).collect();
     bail!(
         "unknown problem {query:?}; closest known: {}. Kernels: {}. `harness list` shows them all",
         suggestions.join(", "),
@@ -52,10 +57,14 @@ pub fn find_problem(query: &str) -> Result<&'static dyn Entry> {
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let (problems, kernels): (Vec<&'static dyn Entry>, Vec<Kernel>) = match resolve(&args.target)? {
-        Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.to_vec()),
+    let every = |kernel: Kernel| (kernel, KernelTarget::in_section(kernel));
+    // Each section of kernels with the practice targets whose attempts it shows.
+    type Sections = Vec<(Kernel, Vec<KernelTarget>)>;
+    let (problems, kernels): (Vec<&'static dyn Entry>, Sections) = match resolve(&args.target)? {
+        Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.into_iter().map(every).collect()),
         Target::Problem(problem) => (vec![problem], vec![]),
-        Target::Kernel(kernel) => (vec![], vec![kernel]),
+        Target::Kernel(kernel, None) => (vec![], vec![every(kernel)]),
+        Target::Kernel(kernel, Some(target)) => (vec![], vec![(kernel, vec![target])]),
     };
     if let Some(isa) = args.isa
         && !isa.is_available()
@@ -79,18 +88,27 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             print!("{}", report::render(section));
         }
     };
-    let with_yours = |mut section: Section, target: PracticeTarget| -> Result<Section> {
-        if let Some(ws) = &workspace
-            && let Some(group) = yours::group(ws, &target, &judging)?
-        {
-            section.groups.insert(0, group);
+    // The attempts at `targets`, ahead of the references, in order.
+    let with_yours = |mut section: Section, targets: &[PracticeTarget]| -> Result<Section> {
+        if let Some(ws) = &workspace {
+            let mut at = 0;
+            for target in targets {
+                if let Some(group) = yours::group(ws, target, &judging)? {
+                    section.groups.insert(at, group);
+                    at += 1;
+                }
+            }
         }
         Ok(section)
     };
-    let mut sections =
-        check_all(&problems, |p| with_yours(problem_section(p, &config), PracticeTarget::Problem(p)), show)?;
-    for kernel in kernels {
-        let section = with_yours(kernels::section(kernel, &kernel_config), PracticeTarget::Kernel(kernel))?;
+    let mut sections = check_all(
+        &problems,
+        |p| with_yours(problem_section(p, &config), &[PracticeTarget::Problem(p)]),
+        show,
+    )?;
+    for (kernel, targets) in kernels {
+        let targets: Vec<PracticeTarget> = targets.into_iter().map(PracticeTarget::Kernel).collect();
+        let section = with_yours(kernels::section(kernel, &kernel_config), &targets)?;
         show(&section);
         sections.push(section);
     }

@@ -298,3 +298,90 @@ fn unsafe_without_a_safety_comment_is_refused_before_it_builds() {
     assert_eq!(refused.status.code(), Some(1), "{report}");
     assert!(report.contains("without a `// SAFETY:` comment above it (line 2)"), "{report}");
 }
+
+/// GELU in f64, scalar: the tanh form as `x / (1 + e^-2z)`, the erf form through erfc (a
+/// series near 0, a continued fraction in the tails), so that the negative tail stays relative.
+const GELU: &str = "#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gelu {
+    Erf,
+    Tanh,
+}
+
+fn erfc(z: f64) -> f64 {
+    let sqrt_pi = std::f64::consts::PI.sqrt();
+    if z < 2.0 {
+        let (mut sum, mut power) = (0.0, z);
+        for k in 0..80 {
+            sum += power / (2 * k + 1) as f64;
+            power *= -z * z / (k + 1) as f64;
+        }
+        1.0 - 2.0 / sqrt_pi * sum
+    } else {
+        let mut f = 0.0;
+        for k in (1..=80).rev() {
+            f = (k as f64 / 2.0) / (z + f);
+        }
+        (-z * z).exp() / sqrt_pi / (z + f)
+    }
+}
+
+pub fn gelu(x: &[f32], y: &mut [f32], approx: Gelu) {
+    for (x, y) in x.iter().zip(y.iter_mut()) {
+        let x = f64::from(*x);
+        let v = match approx {
+            Gelu::Erf => {
+                let z = x.abs() / std::f64::consts::SQRT_2;
+                let phi = if x < 0.0 { 0.5 * erfc(z) } else { 1.0 - 0.5 * erfc(z) };
+                x * phi
+            }
+            Gelu::Tanh => {
+                let z = (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x);
+                x / (1.0 + (-2.0 * z).exp())
+            }
+        };
+        *y = v as f32;
+    }
+}
+";
+
+#[test]
+fn a_transformer_kernel_attempt_goes_from_pending_to_solved_and_is_benchmarked() {
+    let scratch = scratch_copy();
+    let copy = scratch.path();
+    let created = harness_in(copy, &["practice", "gelu"]);
+    assert!(created.status.success(), "{}", text(&created));
+    let stub = std::fs::read_to_string(copy.join("practice/gelu/src/lib.rs")).unwrap();
+    assert!(stub.contains("pub fn gelu(x: &[f32], y: &mut [f32], approx: Gelu)"), "{stub}");
+
+    let run = || harness_in(copy, &["run", "gelu", "--isa", "scalar", "--seed", "5"]);
+    let pending = run();
+    assert!(pending.status.success(), "{}", text(&pending));
+    assert!(yours(&text(&pending)).contains("○ gelu_erf"), "{}", text(&pending));
+
+    write_attempt(copy, "gelu", GELU);
+    let solved = run();
+    let report = text(&solved);
+    assert!(solved.status.success(), "{report}");
+    let group = yours(&report);
+    for check in ["gelu_erf", "gelu_tanh", "golden"] {
+        assert!(group.contains(&format!("✓ {check}")), "{check}: {report}");
+    }
+    assert!(group.contains("- threads     not applicable"), "{report}");
+    let solution = harness_in(copy, &["solution", "gelu"]);
+    assert!(text(&solution).contains("// kernels/src/activation.rs"), "{}", text(&solution));
+
+    let bench = harness_in(copy, &["bench", "gelu", "--size", "4096"]);
+    let report = text(&bench);
+    assert!(bench.status.success(), "{report}");
+    let mine: Vec<&str> = report.lines().filter(|l| l.trim_start().starts_with("yours gelu")).collect();
+    assert_eq!(mine.len(), 2, "one row in each gelu table, none elsewhere: {report}");
+    assert!(mine.iter().all(|l| l.contains("Gelem/s") && l.contains("% of copy")), "{report}");
+
+    // The tanh form for both: off by up to 1e-3 from the erf form.
+    write_attempt(copy, "gelu", &GELU.replace("let v = match approx {", "let v = match Gelu::Tanh {"));
+    let wrong = run();
+    let report = text(&wrong);
+    assert_eq!(wrong.status.code(), Some(1), "{report}");
+    let group = yours(&report);
+    assert!(group.contains("✗ gelu_erf") && group.contains("✓ gelu_tanh"), "{report}");
+}

@@ -9,8 +9,8 @@
 //!   `rows = x.len() / cols` whole rows, `mean` and `rstd` one value per row
 //!   (`mean.len() == rstd.len() == rows`). `eps > 0`.
 //! - `y`, `mean` and `rstd` are overwritten, never read.
-//! - Among the inputs are rows with a large common offset (values near 300 that differ by
-//!   hundredths), short rows and rows of thousands of columns.
+//! - Among the inputs are rows with a large common offset (values near 300, or near -10000,
+//!   that differ by hundredths), short rows and rows of thousands of columns.
 //!
 //! ## Accuracy
 //! Against exact (f64) results, per tensor: `y` within `1e-5` of its largest |value|, `rstd`

@@ -9,7 +9,8 @@
 //! ## Contract
 //! - `x.len() == positions.len() * heads * head_dim`; `head_dim` is even; `theta > 0` (10000
 //!   and 500000 are usual).
-//! - Positions are arbitrary (not necessarily `0, 1, 2, ...`) and reach the thousands.
+//! - Positions are arbitrary (not necessarily `0, 1, 2, ...`): in the thousands, and up to
+//!   `10^7`.
 //!
 //! ## Accuracy
 //! Within `1e-5` of the largest |value| of the output, against rotations by the exact angles:

@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
+use kernels::activation::Gelu;
 use kernels::attention::{Attention, Grads, Params, Qkv, Shape};
 use kernels::matmul::gemm;
 use kernels::reference::random_f32;
@@ -40,9 +41,13 @@ impl Row {
     }
 }
 
-/// The learner's attempt, measured at one shape (the numbers [`measure_attempt`] takes): its rate,
-/// or why it has none.
-pub type Yours<'a> = &'a dyn Fn(&[usize]) -> Result<f64, String>;
+/// The learner's attempt: the function it is (`silu`: its row goes in that op's tables), and
+/// its rate at one shape (the numbers [`measure_attempt`] takes), or why it has none.
+#[derive(Clone, Copy)]
+pub struct Yours<'a> {
+    pub name: &'a str,
+    pub measure: &'a dyn Fn(&[usize]) -> Result<f64, String>,
+}
 
 /// One shape's table.
 struct Table {
@@ -70,7 +75,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
     let unit = if compute_bound { "FLOP/s" } else { "elem/s" };
     match kernel {
         Kernel::Activation | Kernel::Embedding | Kernel::Rope => {
-            return super::bench_memory::run(kernel, config, json_out);
+            return super::bench_memory::run(kernel, config, json_out, yours);
         }
         Kernel::Matmul => {
             let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
@@ -103,7 +108,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
                 rows: exp_rows(len, config.threads),
             });
         }
-        Kernel::Norm | Kernel::CrossEntropy => return super::roofline::run(kernel, config, json_out),
+        Kernel::Norm | Kernel::CrossEntropy => return super::roofline::run(kernel, config, json_out, yours),
         Kernel::Attention => {
             let shapes = match config.size {
                 Some(seq) => vec![(seq, seq, 64, false)],
@@ -134,7 +139,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
         }
         if let Some(yours) = yours {
             let name = if kernel == Kernel::Attention { "yours forward (1 head)" } else { "yours" };
-            first.push(Row { name: name.into(), rate: yours(&table.shape) });
+            first.push(Row { name: name.into(), rate: (yours.measure)(&table.shape) });
         }
         table.rows.splice(0..0, first);
     }
@@ -228,8 +233,12 @@ fn copy_rate(elements: usize) -> f64 {
         })
 }
 
-/// The rate of an attempt at one table's shape (`[n]`, `[rows, cols]`, `[len]` or `[q_len,
-/// kv_len, head_dim, causal]`), on the same inputs as the references: what a judge measures.
+/// The rate of an attempt at one table's shape, on the same inputs as the references: what a
+/// judge measures. Shapes: matmul `[n]`, softmax `[rows, cols]`, exp `[len]`, attention
+/// `[q_len, kv_len, head_dim, causal]`, the norms `[rows, cols]`, cross-entropy `[rows,
+/// classes]`, the activations `[n]` (gelu `[n, 1]` for its tanh form), embedding `[tokens, dim,
+/// vocab]`, rope `[tokens, heads, head_dim]`; elements of output per second (cross-entropy:
+/// logits per second).
 pub fn measure_attempt(plain: Plain, shape: &[usize]) -> f64 {
     match (plain, shape) {
         (Plain::Matmul(matmul), &[n]) => {
@@ -256,10 +265,58 @@ pub fn measure_attempt(plain: Plain, shape: &[usize]) -> f64 {
             let flops = 4.0 * (q_len * kv_len * head_dim) as f64 / if causal { 2.0 } else { 1.0 };
             flops / best_time(|| attention(&q, &k, &v, &mut out, q_len, kv_len, head_dim, causal))
         }
+        (Plain::LayerNorm(layer_norm), &[rows, cols]) => {
+            let (x, w, b) = norm_inputs(rows, cols);
+            let (mut y, mut mean, mut rstd) = (vec![0.0; x.len()], vec![0.0; rows], vec![0.0; rows]);
+            x.len() as f64 / best_time(|| layer_norm(&x, &w, &b, 1e-5, &mut y, &mut mean, &mut rstd))
+        }
+        (Plain::RmsNorm(rms_norm), &[rows, cols]) => {
+            let (x, w, _) = norm_inputs(rows, cols);
+            let (mut y, mut rstd) = (vec![0.0; x.len()], vec![0.0; rows]);
+            x.len() as f64 / best_time(|| rms_norm(&x, &w, 1e-5, &mut y, &mut rstd))
+        }
+        (Plain::Gelu(gelu), &[n, ref form @ ..]) if form.len() <= 1 => {
+            let approx = if form == [1] { Gelu::Tanh } else { Gelu::Erf };
+            let (x, mut y) = (random_f32(n, -6.0, 6.0, 1), vec![0.0; n]);
+            n as f64 / best_time(|| gelu(&x, &mut y, approx))
+        }
+        (Plain::Silu(silu), &[n]) => {
+            let (x, mut y) = (random_f32(n, -6.0, 6.0, 1), vec![0.0; n]);
+            n as f64 / best_time(|| silu(&x, &mut y))
+        }
+        (Plain::Swiglu(swiglu), &[n]) => {
+            let (gate, up, mut y) = (random_f32(n, -6.0, 6.0, 1), random_f32(n, -3.0, 3.0, 2), vec![0.0; n]);
+            n as f64 / best_time(|| swiglu(&gate, &up, &mut y))
+        }
+        (Plain::CrossEntropy(cross_entropy), &[rows, classes]) => {
+            let logits = random_f32(rows * classes, -8.0, 8.0, 5);
+            let targets: Vec<u32> = (0..rows).map(|r| ((r * 7919) % classes) as u32).collect();
+            let mut losses = vec![0.0; rows];
+            logits.len() as f64
+                / best_time(|| {
+                    black_box(cross_entropy(&logits, &targets, classes, None, &mut losses));
+                })
+        }
+        (Plain::Embedding(embedding), &[tokens, dim, vocab]) => {
+            let mut rng = kernels::reference::Rng::new(5);
+            let ids: Vec<u32> = (0..tokens).map(|_| rng.below(vocab as u64) as u32).collect();
+            let (table, mut out) = (random_f32(vocab * dim, -1.0, 1.0, 6), vec![0.0; tokens * dim]);
+            out.len() as f64 / best_time(|| embedding(&table, dim, &ids, &mut out))
+        }
+        (Plain::Rope(rope), &[tokens, heads, head_dim]) => {
+            let positions: Vec<u32> = (0..tokens as u32).collect();
+            let mut x = random_f32(tokens * heads * head_dim, -1.0, 1.0, 8);
+            x.len() as f64 / best_time(|| rope(&mut x, heads, head_dim, &positions, 10_000.0))
+        }
         (plain, shape) => {
-            panic!("{} is not measured at a shape of {} numbers", plain.kernel().name(), shape.len())
+            panic!("{} is not measured at a shape of {} numbers", plain.target().name(), shape.len())
         }
     }
+}
+
+/// `rows x cols` inputs in [-2, 2), weights in [0.5, 1.5), biases in [-0.5, 0.5).
+fn norm_inputs(rows: usize, cols: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    (random_f32(rows * cols, -2.0, 2.0, 1), random_f32(cols, 0.5, 1.5, 3), random_f32(cols, -0.5, 0.5, 4))
 }
 
 /// Best time of `work` over repeated runs filling [`BUDGET`].

@@ -7,13 +7,14 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
-use kernels::reference::activation;
+use kernels::activation::Gelu;
+use kernels::reference::activation::{self, Activation};
 use kernels::reference::random_f32;
 use kernels::{Opts, embedding, rope};
 use serde_json::{Value, json};
 
 use super::Kernel;
-use super::bench::{BenchConfig, isas};
+use super::bench::{BenchConfig, Yours, isas};
 use crate::style;
 
 /// Time spent per pass, split over alternating rounds of the copy and every ISA.
@@ -34,6 +35,9 @@ struct Table {
     title: String,
     elements: usize,
     passes: Vec<Pass>,
+    /// The practice target measured beside it (`gelu`), at `shape`.
+    op: &'static str,
+    shape: Vec<usize>,
 }
 
 /// One measured line: seconds per call.
@@ -60,7 +64,12 @@ impl Timed {
 }
 
 /// Measures `kernel`'s passes against a copy and prints them (or JSON).
-pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
+pub(super) fn run(
+    kernel: Kernel,
+    config: &BenchConfig,
+    json_out: bool,
+    yours: Option<Yours<'_>>,
+) -> Result<()> {
     ensure!(config.threads >= 1, "--threads must be at least 1");
     ensure!(config.size != Some(0), "--size must be at least 1");
     let tables = match kernel {
@@ -77,20 +86,48 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
             (table, timed)
         })
         .collect();
+    // The attempt's seconds per call (or why there are none) in the tables of its op.
+    let mine: Vec<Option<(String, Result<f64, String>)>> = timed
+        .iter()
+        .map(|(table, _)| {
+            let yours = yours.filter(|y| y.name == table.op)?;
+            let seconds = (yours.measure)(&table.shape).map(|rate| table.elements as f64 / rate);
+            Some((format!("yours {}", yours.name), seconds))
+        })
+        .collect();
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&to_json(kernel, config.threads, &timed))?);
+        let mut json = to_json(kernel, config.threads, &timed);
+        for (table, mine) in json["tables"].as_array_mut().into_iter().flatten().zip(&mine) {
+            if let (Some((name, seconds)), Some(elements)) = (mine, table["elements"].as_f64()) {
+                table["yours"] = match seconds {
+                    Ok(t) => json!({ "implementation": name, "elements_per_s": elements / t }),
+                    Err(why) => json!({ "implementation": name, "elements_per_s": null, "why": why }),
+                };
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(());
     }
     let heading =
         format!("{}: {} thread(s), against a copy of the same bytes", kernel.name(), config.threads);
     println!("{}", style::bold(&heading));
-    for (table, passes) in &timed {
+    for ((table, passes), mine) in timed.iter().zip(&mine) {
         println!("  {}", table.title);
         let elements = table.elements as f64;
         for (i, pass) in passes.iter().enumerate() {
             let per_elem = pass.bytes as f64 / elements;
             let copy = format!("copy {per_elem:.0} B/elem");
             println!("    {copy:<22} {:>14} {:>7.1} GB/s", "", gbs(pass.bytes, pass.copy()));
+            match mine {
+                Some((name, Ok(seconds))) if i == 0 => println!(
+                    "    {name:<22} {:>6.2} Gelem/s {:>7.1} GB/s  {:>4.0}% of copy",
+                    elements / seconds / 1e9,
+                    gbs(pass.bytes, *seconds),
+                    100.0 * pass.copy() / seconds
+                ),
+                Some((name, Err(why))) if i == 0 => println!("    {name:<22} {}", style::dim(why)),
+                _ => {}
+            }
             for (j, m) in pass.isas().iter().enumerate() {
                 let mut line = format!(
                     "    {:<22} {:>6.2} Gelem/s {:>7.1} GB/s  {:>4.0}% of copy",
@@ -198,10 +235,22 @@ fn activation_tables(n: usize) -> Vec<Table> {
     // Pass::ALL lists each op's forward pass, then its backward pass.
     activation::Pass::ALL
         .chunks(2)
-        .map(|passes| Table {
-            title: format!("{}, {n} elements", passes[0].name()),
-            elements: n,
-            passes: passes.iter().map(|&p| timed(p)).collect(),
+        .map(|passes| {
+            // The practice target measured beside it; gelu's shape says which form (`[n, 1]`:
+            // tanh).
+            let (op, shape) = match passes[0] {
+                activation::Pass::Forward(Activation::Gelu(Gelu::Erf)) => ("gelu", vec![n]),
+                activation::Pass::Forward(Activation::Gelu(Gelu::Tanh)) => ("gelu", vec![n, 1]),
+                activation::Pass::Forward(Activation::Silu) => ("silu", vec![n]),
+                _ => ("swiglu", vec![n]),
+            };
+            Table {
+                title: format!("{}, {n} elements", passes[0].name()),
+                elements: n,
+                passes: passes.iter().map(|&p| timed(p)).collect(),
+                op,
+                shape,
+            }
         })
         .collect()
 }
@@ -220,6 +269,8 @@ fn embedding_tables(tokens: usize) -> Vec<Table> {
     vec![Table {
         title: format!("{tokens} tokens x {DIM} from a {VOCAB}-row table"),
         elements: tokens * DIM,
+        op: "embedding",
+        shape: vec![tokens, DIM, VOCAB],
         passes: vec![
             pass("forward", 2 * f, move |o| {
                 embedding::embedding(&table, DIM, &ids, &mut out, o).expect("valid")
@@ -246,6 +297,8 @@ fn rope_tables(tokens: usize) -> Vec<Table> {
     vec![Table {
         title: format!("{tokens} tokens x {HEADS} heads x {HEAD_DIM}, theta 10000"),
         elements: x.len(),
+        op: "rope",
+        shape: vec![tokens, HEADS, HEAD_DIM],
         passes: vec![
             pass("forward", 2 * f, move |o| {
                 rope::rope(&mut x, HEADS, HEAD_DIM, &positions, 10_000.0, o).expect("valid")

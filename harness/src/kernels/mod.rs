@@ -24,6 +24,7 @@ use kernels::reference::Sample;
 use problems::check::{Failure, Status};
 use serde_json::json;
 
+use crate::practice::KernelTarget;
 use crate::practice::protocol::Planned;
 use crate::report::{Group, Line, Section};
 
@@ -191,29 +192,51 @@ pub enum Plain {
     Softmax(softmax::Plain),
     Exp(exp::Plain),
     Attention(attention::Plain),
+    LayerNorm(norm::LayerNormPlain),
+    RmsNorm(norm::RmsNormPlain),
+    Gelu(activation::GeluPlain),
+    Silu(activation::SiluPlain),
+    Swiglu(activation::SwigluPlain),
+    CrossEntropy(cross_entropy::Plain),
+    Embedding(embedding::Plain),
+    Rope(rope::Plain),
 }
 
 impl Plain {
-    pub fn kernel(self) -> Kernel {
+    pub fn target(self) -> KernelTarget {
         match self {
-            Plain::Matmul(_) => Kernel::Matmul,
-            Plain::Softmax(_) => Kernel::Softmax,
-            Plain::Exp(_) => Kernel::Exp,
-            Plain::Attention(_) => Kernel::Attention,
+            Plain::Matmul(_) => KernelTarget::Matmul,
+            Plain::Softmax(_) => KernelTarget::Softmax,
+            Plain::Exp(_) => KernelTarget::Exp,
+            Plain::Attention(_) => KernelTarget::Attention,
+            Plain::LayerNorm(_) => KernelTarget::LayerNorm,
+            Plain::RmsNorm(_) => KernelTarget::RmsNorm,
+            Plain::Gelu(_) => KernelTarget::Gelu,
+            Plain::Silu(_) => KernelTarget::Silu,
+            Plain::Swiglu(_) => KernelTarget::Swiglu,
+            Plain::CrossEntropy(_) => KernelTarget::CrossEntropy,
+            Plain::Embedding(_) => KernelTarget::Embedding,
+            Plain::Rope(_) => KernelTarget::Rope,
         }
     }
 }
 
 /// The checks of the references, in their order, each with the reason it does not apply to
-/// an attempt at `kernel` (whose signature has no options, threads, gradients or errors), if
+/// an attempt at `target` (whose signature has no options, threads, gradients or errors), if
 /// it does not.
-pub fn attempt_plan(kernel: Kernel) -> Vec<Planned> {
-    let plan: &[(&str, Option<&str>)] = match kernel {
-        Kernel::Matmul => &matmul::ATTEMPT_PLAN,
-        Kernel::Softmax => &softmax::ATTEMPT_PLAN,
-        Kernel::Exp => &exp::ATTEMPT_PLAN,
-        Kernel::Attention => &attention::ATTEMPT_PLAN,
-        Kernel::Norm | Kernel::CrossEntropy | Kernel::Activation | Kernel::Embedding | Kernel::Rope => &[],
+pub fn attempt_plan(target: KernelTarget) -> Vec<Planned> {
+    let plan: &[(&str, Option<&str>)] = match target {
+        KernelTarget::Matmul => &matmul::ATTEMPT_PLAN,
+        KernelTarget::Softmax => &softmax::ATTEMPT_PLAN,
+        KernelTarget::Exp => &exp::ATTEMPT_PLAN,
+        KernelTarget::Attention => &attention::ATTEMPT_PLAN,
+        KernelTarget::LayerNorm | KernelTarget::RmsNorm => &norm::ATTEMPT_PLAN,
+        KernelTarget::Gelu => &activation::GELU_PLAN,
+        KernelTarget::Silu => &activation::SILU_PLAN,
+        KernelTarget::Swiglu => &activation::SWIGLU_PLAN,
+        KernelTarget::CrossEntropy => &cross_entropy::ATTEMPT_PLAN,
+        KernelTarget::Embedding => &embedding::ATTEMPT_PLAN,
+        KernelTarget::Rope => &rope::ATTEMPT_PLAN,
     };
     plan.iter()
         .map(|&(label, why_not)| Planned {
@@ -225,11 +248,43 @@ pub fn attempt_plan(kernel: Kernel) -> Vec<Planned> {
 
 /// Runs the check `label` of an attempt; `None` if the attempt has no such check.
 pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option<Line> {
+    use kernels::reference::activation::Activation;
+    use kernels::reference::norm::spec::Norm;
     match plain {
         Plain::Matmul(f) => matmul::attempt_check(f, label, config),
         Plain::Softmax(f) => softmax::attempt_check(f, label, config),
         Plain::Exp(f) => exp::attempt_check(f, label, config),
         Plain::Attention(f) => attention::attempt_check(f, label, config),
+        Plain::LayerNorm(f) => {
+            let run = |c: &norm::Case, o: &mut norm::Output| {
+                f(&c.x, &c.weight, &c.bias, c.eps, &mut o.y, &mut o.mean, &mut o.rstd)
+            };
+            norm::attempt_check(Norm::Layer, &run, label, config)
+        }
+        Plain::RmsNorm(f) => {
+            let run = |c: &norm::Case, o: &mut norm::Output| f(&c.x, &c.weight, c.eps, &mut o.y, &mut o.rstd);
+            norm::attempt_check(Norm::Rms, &run, label, config)
+        }
+        Plain::Gelu(f) => {
+            let run = |x: &[f32], y: &mut [f32], op: Activation| match op {
+                Activation::Gelu(approx) => f(x, y, approx),
+                Activation::Silu => unreachable!("gelu is checked on its two forms"),
+            };
+            activation::attempt_check(activation::Attempt::Unary(&activation::GELU_OPS, &run), label, config)
+        }
+        Plain::Silu(f) => {
+            let run = |x: &[f32], y: &mut [f32], _: Activation| f(x, y);
+            activation::attempt_check(activation::Attempt::Unary(&activation::SILU_OPS, &run), label, config)
+        }
+        Plain::Swiglu(f) => activation::attempt_check(activation::Attempt::Swiglu(&f), label, config),
+        Plain::CrossEntropy(f) => {
+            let run = |c: &cross_entropy::Case, losses: &mut [f32]| {
+                f(&c.logits, &c.targets, c.classes, c.ignore_index, losses)
+            };
+            cross_entropy::attempt_check(&run, label, config)
+        }
+        Plain::Embedding(f) => embedding::attempt_check(f, label, config),
+        Plain::Rope(f) => rope::attempt_check(f, label, config),
     }
 }
 

@@ -1,36 +1,58 @@
 //! `harness run norm`: layer norm and RMS norm against the f64 reference and PyTorch's golden
 //! cases, through `kernels::reference::norm::spec`, whose bounds (y within 1e-5 of its
 //! tensor's scale, mean 1e-6 and rstd 2e-5 of themselves, gradients 3e-5 of their scale)
-//! carry their derivations.
+//! carry their derivations. An attempt (`layer_norm` or `rms_norm`, forward) goes through the
+//! same inputs, bounds and golden cases.
 
 use kernels::norm::layer_norm;
 use kernels::reference::golden;
-use kernels::reference::norm::spec::{self, Case, Norm};
+use kernels::reference::norm::Forward;
+use kernels::reference::norm::spec::{self, Norm};
+pub(super) use kernels::reference::norm::spec::{Case, Output};
 use kernels::{Isa, Opts};
 
 use super::{KernelConfig, Verdict, Worst, check, failure};
+use crate::practice::trace;
 use crate::report::Line;
+
+/// An attempt at `layer_norm(x, weight, bias, eps, y, mean, rstd)`.
+pub type LayerNormPlain = fn(&[f32], &[f32], &[f32], f32, &mut [f32], &mut [f32], &mut [f32]);
+
+/// An attempt at `rms_norm(x, weight, eps, y, rstd)`.
+pub type RmsNormPlain = fn(&[f32], &[f32], f32, &mut [f32], &mut [f32]);
+
+/// The checks of an attempt, with the reason for each that does not apply.
+pub(super) const ATTEMPT_PLAN: [(&str, Option<&str>); 5] = [
+    ("forward", None),
+    ("backward", Some("the signature has no backward pass")),
+    ("golden", None),
+    ("specials", Some("it includes refusing a negative eps, an error the signature cannot return")),
+    ("threads", Some("one call, on the caller's thread")),
+];
 
 const COLS: [usize; 9] = [1, 15, 16, 17, 31, 33, 257, 1000, 4099];
 const ROWS: usize = 7;
 const NORMS: [Norm; 2] = [Norm::Layer, Norm::Rms];
 
+/// Random rows, and rows of spread 0.02 about 300 and -1e4 (PyTorch's f32 loses these), each
+/// for both norms: (norm, case, its description).
+fn cases(seed: u64) -> impl Iterator<Item = (Norm, Case, String)> {
+    let random = COLS.into_iter().map(move |cols| (cols, 0.0, 1.0));
+    let offsets = [(64, 300.0, 0.01), (1000, -1e4, 0.01)].into_iter();
+    random.chain(offsets).flat_map(move |(cols, offset, spread)| {
+        NORMS.map(|norm| {
+            let mut case = Case::random(norm, ROWS, cols, 0.0, seed ^ cols as u64);
+            case.x.iter_mut().for_each(|v| *v = offset + *v * spread);
+            let name = format!("{norm:?} norm, {ROWS}x{cols}, x in {offset} ± {}", 2.0 * spread);
+            (norm, case, name)
+        })
+    })
+}
+
 pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
     let opts = Opts::single(isa);
     let seed = config.seed;
-    // Random rows, and rows of spread 0.02 about 300 and -1e4 (PyTorch's f32 loses these).
-    let cases = move || {
-        let random = COLS.into_iter().map(move |cols| (cols, 0.0, 1.0));
-        let offsets = [(64, 300.0, 0.01), (1000, -1e4, 0.01)].into_iter();
-        random.chain(offsets).flat_map(move |(cols, offset, spread)| {
-            NORMS.map(|norm| {
-                let mut case = Case::random(norm, ROWS, cols, 0.0, seed ^ cols as u64);
-                case.x.iter_mut().for_each(|v| *v = offset + *v * spread);
-                let name = format!("{norm:?} norm, {ROWS}x{cols}, x in {offset} ± {}", 2.0 * spread);
-                (norm, case, name)
-            })
-        })
-    };
+    let cases = move || cases(seed);
     vec![
         check("forward", true, || {
             let mut worst = Worst::default();
@@ -78,6 +100,55 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
             Ok("1 and 2 threads give bitwise equal outputs and gradients".into())
         }),
     ]
+}
+
+/// The check `label` of an attempt at `norm`, which `run` calls: the forward outputs of the
+/// references' cases and of the golden cases of that norm, within the same bounds.
+pub(super) fn attempt_check(
+    norm: Norm,
+    run: &dyn Fn(&Case, &mut Output),
+    label: &str,
+    config: &KernelConfig,
+) -> Option<Line> {
+    // Into NaN-filled outputs, so that an element left unwritten shows.
+    let attempt = |case: &Case, what: &dyn Fn() -> String| {
+        trace::announce(what);
+        let rows = case.rows();
+        let mean = if norm == Norm::Layer { rows } else { 0 };
+        let mut out = Output {
+            y: vec![f32::NAN; case.x.len()],
+            mean: vec![f32::NAN; mean],
+            rstd: vec![f32::NAN; rows],
+        };
+        run(case, &mut out);
+        out
+    };
+    let outputs = if norm == Norm::Layer { "y, mean, rstd" } else { "y, rstd" };
+    Some(match label {
+        "forward" => check(label, true, || {
+            let mut worst = Worst::default();
+            for (_, case, name) in cases(config.seed).filter(|(n, ..)| *n == norm) {
+                let got = attempt(&case, &|| name.clone());
+                spec::forward_samples(&case, &got, &spec::oracle(norm, &case), |s| {
+                    worst.see(|| name.clone(), s)
+                });
+            }
+            worst.verdict(format!("{outputs}; {ROWS} rows of 1..=4099 columns, offsets 300 and -1e4"))
+        }),
+        "golden" => check(label, false, || {
+            let (mut worst, mut count) = (Worst::default(), 0);
+            for golden in golden::parse_all(&golden::NORM).filter(|g| spec::norm_of(g) == norm) {
+                let case = Case::golden(&golden);
+                let got = attempt(&case, &|| format!("golden case {}", golden.name()));
+                let mean = if norm == Norm::Layer { golden["mean"].to_vec() } else { Vec::new() };
+                let want = Forward { y: golden["y"].to_vec(), mean, rstd: golden["rstd"].to_vec() };
+                spec::forward_samples(&case, &got, &want, |s| worst.see(|| golden.name().to_string(), s));
+                count += 1;
+            }
+            worst.verdict(format!("{count} PyTorch float64 cases, forward"))
+        }),
+        _ => return None,
+    })
 }
 
 /// A constant row comes out as the bias, a NaN stays in its row, a bad eps is refused.

@@ -16,7 +16,7 @@ use kernels::{Isa, Opts, loss, naive, norm};
 use serde_json::{Value, json};
 
 use super::Kernel;
-use super::bench::{BUDGET, BenchConfig};
+use super::bench::{BUDGET, BenchConfig, Yours};
 use crate::style;
 
 /// One implementation: its name, the bytes it moves per element, and one call.
@@ -37,10 +37,32 @@ struct Table {
     shape: String,
     elements: f64,
     rows: Vec<(String, f64, f64)>,
+    /// The attempt's row when it has no time: (its name, why).
+    missing: Option<(String, String)>,
+}
+
+impl Table {
+    /// Adds the attempt's row after the copy: measured in its judge at `shape`, moving `bytes`
+    /// per element.
+    fn with_yours(mut self, yours: Option<Yours<'_>>, shape: &[usize], bytes: f64) -> Table {
+        if let Some(yours) = yours {
+            let name = format!("yours {}", yours.name);
+            match (yours.measure)(shape) {
+                Ok(rate) => self.rows.insert(1.min(self.rows.len()), (name, bytes, self.elements / rate)),
+                Err(why) => self.missing = Some((name, why)),
+            }
+        }
+        self
+    }
 }
 
 /// Measures `kernel` (norm or cross-entropy) and prints the tables, or JSON.
-pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Result<()> {
+pub(super) fn run(
+    kernel: Kernel,
+    config: &BenchConfig,
+    json_out: bool,
+    yours: Option<Yours<'_>>,
+) -> Result<()> {
     let threads = config.threads;
     let mut tables = Vec::new();
     if kernel == Kernel::Norm {
@@ -49,16 +71,15 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
             .map_or_else(|| vec![(1024, 1024), (64, 16_384)], |cols| vec![((1 << 20) / cols.max(1), cols)]);
         for (rows, cols) in shapes {
             ensure!(rows >= 1 && cols >= 1, "--size must be between 1 and 2^20 columns");
-            tables.push(measure(format!("{rows}x{cols}"), rows * cols, norm_impls(rows, cols, threads)));
+            let table = measure(format!("{rows}x{cols}"), rows * cols, norm_impls(rows, cols, threads));
+            tables.push(table.with_yours(yours, &[rows, cols], 8.0));
         }
     } else {
         let classes = config.size.unwrap_or(32_000);
         ensure!(classes >= 1, "--size must be at least 1 class");
-        tables.push(measure(
-            format!("128x{classes}"),
-            128 * classes,
-            cross_entropy_impls(128, classes, threads),
-        ));
+        let table =
+            measure(format!("128x{classes}"), 128 * classes, cross_entropy_impls(128, classes, threads));
+        tables.push(table.with_yours(yours, &[128, classes], 4.0));
     }
     if json_out {
         let tables: Vec<Value> = tables.iter().map(|t| table_json(kernel, t)).collect();
@@ -71,6 +92,9 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
         println!("  {}", table.shape);
         for line in lines(table) {
             println!("    {line}");
+        }
+        if let Some((name, why)) = &table.missing {
+            println!("    {name:<28} {}", style::dim(why));
         }
     }
     println!(
@@ -96,7 +120,7 @@ fn measure(shape: String, elements: usize, mut impls: Vec<Impl<'_>>) -> Table {
         }
     }
     let rows = impls.into_iter().zip(best).map(|(i, t)| (i.name, i.bytes, t)).collect();
-    Table { shape, elements: elements as f64, rows }
+    Table { shape, elements: elements as f64, rows, missing: None }
 }
 
 /// Per row: (name, elements/s, GB/s, share of the copy's rate, time over the forward's).
@@ -135,6 +159,12 @@ fn table_json(kernel: Kernel, table: &Table) -> Value {
             json!({ "implementation": name, "rate": rate, "gb_per_s": gbs,
                     "percent_of_copy": 100.0 * of_copy, "time_over_forward": over_forward })
         })
+        .chain(
+            table
+                .missing
+                .iter()
+                .map(|(name, why)| json!({ "implementation": name, "rate": null, "why": why })),
+        )
         .collect();
     json!({ "kernel": kernel.name(), "shape": table.shape, "unit": "elem/s", "rows": rows })
 }

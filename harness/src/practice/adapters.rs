@@ -95,7 +95,7 @@ macro_rules! kernels {
         pub(crate) fn against_the_library() -> Vec<crate::kernels::Plain> {
             use crate::kernels::Plain;
             #[allow(unused_imports)]
-            use crate::practice::operands::guarded;
+            use crate::practice::operands::{guarded, guarded_ids};
             vec![$(Plain::$variant($adapter)),+]
         }
     };
@@ -112,14 +112,47 @@ kernels! {
             yours::attention(q, k, v, out, q_len, kv_len, head_dim, causal)
         })
     };
+    layer_norm: LayerNorm => |x, weight, bias, eps, y, mean, rstd| {
+        guarded([("x", x), ("weight", weight), ("bias", bias)], [("y", y), ("mean", mean), ("rstd", rstd)],
+            |[x, weight, bias], [y, mean, rstd]| yours::layer_norm(x, weight, bias, eps, y, mean, rstd))
+    };
+    rms_norm: RmsNorm => |x, weight, eps, y, rstd| {
+        guarded([("x", x), ("weight", weight)], [("y", y), ("rstd", rstd)],
+            |[x, weight], [y, rstd]| yours::rms_norm(x, weight, eps, y, rstd))
+    };
+    gelu: Gelu => |x, y, approx| {
+        let approx = match approx {
+            kernels::activation::Gelu::Erf => yours::Gelu::Erf,
+            kernels::activation::Gelu::Tanh => yours::Gelu::Tanh,
+        };
+        guarded([("x", x)], [("y", y)], |[x], [y]| yours::gelu(x, y, approx))
+    };
+    silu: Silu => |x, y| guarded([("x", x)], [("y", y)], |[x], [y]| yours::silu(x, y));
+    swiglu: Swiglu => |gate, up, y| {
+        guarded([("gate", gate), ("up", up)], [("y", y)], |[gate, up], [y]| yours::swiglu(gate, up, y))
+    };
+    cross_entropy: CrossEntropy => |logits, targets, classes, ignore_index, losses| {
+        guarded_ids([("targets", targets)], [("logits", logits)], [("losses", losses)],
+            |[targets], [logits], [losses]| yours::cross_entropy(logits, targets, classes, ignore_index, losses))
+    };
+    embedding: Embedding => |table, dim, ids, out| {
+        guarded_ids([("ids", ids)], [("table", table)], [("out", out)],
+            |[ids], [table], [out]| yours::embedding(table, dim, ids, out))
+    };
+    rope: Rope => |x, heads, head_dim, positions, theta| {
+        guarded_ids([("positions", positions)], [], [("x", x)],
+            |[positions], [], [x]| yours::rope(x, heads, head_dim, positions, theta))
+    };
 }
 
 /// The library's kernels behind the stubs' plain signatures: what the adapters' tests run as
 /// `yours`.
 #[cfg(test)]
 mod yours {
+    pub use kernels::activation::Gelu;
     use kernels::attention::{Attention, Params, Qkv, Shape};
-    use kernels::{Opts, math, matmul as gemm, softmax as op};
+    use kernels::softmax as op;
+    use kernels::{Opts, activation, embedding as gather, loss, math, matmul as gemm, norm, rope as turn};
 
     pub fn matmul(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
         let (a, b) = (kernels::MatRef::new(a, m, k).unwrap(), kernels::MatRef::new(b, k, n).unwrap());
@@ -149,6 +182,53 @@ mod yours {
         let attn = Attention::new(shape, Params { causal, ..Params::default() }).unwrap();
         let mut lse = vec![0.0; q_len];
         attn.forward(Qkv { q, k, v }, out, &mut lse, &Opts::default()).unwrap();
+    }
+
+    #[allow(clippy::too_many_arguments)] // the stub's signature
+    pub fn layer_norm(
+        x: &[f32],
+        weight: &[f32],
+        bias: &[f32],
+        eps: f32,
+        y: &mut [f32],
+        mean: &mut [f32],
+        rstd: &mut [f32],
+    ) {
+        norm::layer_norm(x, weight, bias, eps, y, mean, rstd, &Opts::default()).unwrap();
+    }
+
+    pub fn rms_norm(x: &[f32], weight: &[f32], eps: f32, y: &mut [f32], rstd: &mut [f32]) {
+        norm::rms_norm(x, weight, eps, y, rstd, &Opts::default()).unwrap();
+    }
+
+    pub fn gelu(x: &[f32], y: &mut [f32], approx: Gelu) {
+        activation::gelu(x, y, approx, &Opts::default()).unwrap();
+    }
+
+    pub fn silu(x: &[f32], y: &mut [f32]) {
+        activation::silu(x, y, &Opts::default()).unwrap();
+    }
+
+    pub fn swiglu(gate: &[f32], up: &[f32], y: &mut [f32]) {
+        activation::swiglu(gate, up, y, &Opts::default()).unwrap();
+    }
+
+    pub fn cross_entropy(
+        logits: &[f32],
+        targets: &[u32],
+        classes: usize,
+        ignore_index: Option<u32>,
+        losses: &mut [f32],
+    ) -> f32 {
+        loss::cross_entropy(logits, targets, classes, ignore_index, losses, &Opts::default()).unwrap()
+    }
+
+    pub fn embedding(table: &[f32], dim: usize, ids: &[u32], out: &mut [f32]) {
+        gather::embedding(table, dim, ids, out, &Opts::default()).unwrap();
+    }
+
+    pub fn rope(x: &mut [f32], heads: usize, head_dim: usize, positions: &[u32], theta: f32) {
+        turn::rope(x, heads, head_dim, positions, theta, &Opts::default()).unwrap();
     }
 }
 
@@ -185,10 +265,12 @@ mod tests {
     #[test]
     fn the_library_passes_every_applicable_check_of_an_attempt() {
         let config = KernelConfig { seed: 11, exhaustive: false, isa: Some(Isa::detect()) };
+        let targets: Vec<_> = against_the_library().into_iter().map(|p| p.target()).collect();
+        assert_eq!(targets, crate::practice::KernelTarget::ALL, "one adapter per kernel target, in order");
         for plain in against_the_library() {
-            let name = plain.kernel().name();
+            let name = plain.target().name();
             assert!(kernel(name).is_some(), "{name} has no adapter text");
-            for planned in attempt_plan(plain.kernel()).into_iter().filter(|p| p.applies.is_ok()) {
+            for planned in attempt_plan(plain.target()).into_iter().filter(|p| p.applies.is_ok()) {
                 let line = attempt_check(plain, &planned.label, &config)
                     .unwrap_or_else(|| panic!("{name}: no check {}", planned.label));
                 assert_eq!(line.status, Status::Passed, "{name} {}: {:?}", planned.label, line.failure);

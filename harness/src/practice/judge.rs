@@ -12,7 +12,7 @@ use problems::check::{self, CheckConfig, CheckKind};
 use problems::spec::{Approach, Outcome, Problem};
 use problems::timing;
 
-use super::operands::{self, Place};
+use super::operands::{self, Place, PlaceIds};
 use super::protocol::{Command, Planned, Reply, Request};
 use super::trace;
 use crate::kernels::{self, KernelConfig, Plain};
@@ -47,15 +47,15 @@ pub fn problem<P: Problem>(run: fn(&P::Input) -> Outcome<P::Output>) -> ExitCode
     answer(&reply)
 }
 
-/// The `main` of a kernel's judge: `plain` is the attempt's adapter, `place` puts operands
-/// against guard pages (for the checks; measurements run on plain memory).
-pub fn kernel(plain: Plain, place: Place) -> ExitCode {
+/// The `main` of a kernel's judge: `plain` is the attempt's adapter, `place` and `place_ids`
+/// put operands against guard pages (for the checks; measurements run on plain memory).
+pub fn kernel(plain: Plain, place: Place, place_ids: PlaceIds) -> ExitCode {
     let Some(request) = request() else { return ExitCode::from(2) };
     let config = KernelConfig { seed: request.seed, exhaustive: false, isa: None };
     let reply = match &request.command {
-        Command::Plan => Reply::Plan(kernels::attempt_plan(plain.kernel())),
+        Command::Plan => Reply::Plan(kernels::attempt_plan(plain.target())),
         Command::Check(label) => {
-            operands::install(place);
+            operands::install(place, place_ids);
             match kernels::attempt_check(plain, label, &config) {
                 Some(line) => Reply::Line(line),
                 None => return unknown(label),
@@ -138,17 +138,29 @@ pub fn source(target: &super::Target, guard_rs: &std::path::Path) -> Option<Stri
         ),
         super::Target::Kernel(_) => format!(
             "{header}use harness::kernels::Plain;\n\
-             use harness::practice::operands::{{Side, guarded}};\n\n\
+             #[allow(unused_imports)]\n\
+             use harness::practice::operands::{{Side, guarded, guarded_ids}};\n\n\
              #[allow(dead_code)]\n\
              #[path = {guard:?}]\n\
              mod guard;\n\n\
              const PLAIN: Plain = {};\n\n\
+             fn guard_side(side: Side) -> guard::Guard {{\n    \
+                 match side {{ Side::After => guard::Guard::After, Side::Before => guard::Guard::Before }}\n\
+             }}\n\n\
              /// A copy of `values` against a guard page.\n\
              fn place(values: &[f32], side: Side, label: &'static str) -> Box<dyn std::ops::DerefMut<Target = [f32]>> {{\n    \
-                 let side = match side {{ Side::After => guard::Guard::After, Side::Before => guard::Guard::Before }};\n    \
-                 Box::new(guard::GuardedBuf::from_slice(values, side, label))\n\
+                 Box::new(guard::GuardedBuf::from_slice(values, guard_side(side), label))\n\
              }}\n\n\
-             fn main() -> std::process::ExitCode {{\n    harness::practice::judge::kernel(PLAIN, place)\n}}\n",
+             /// u32 operands in a guarded buffer, read back as u32.\n\
+             struct Ids(guard::GuardedBuf);\n\n\
+             impl AsRef<[u32]> for Ids {{\n    \
+                 fn as_ref(&self) -> &[u32] {{\n        self.0.as_u32s()\n    }}\n\
+             }}\n\n\
+             /// A copy of `values` against a guard page.\n\
+             fn place_ids(values: &[u32], side: Side, label: &'static str) -> Box<dyn AsRef<[u32]>> {{\n    \
+                 Box::new(Ids(guard::GuardedBuf::from_u32s(values, guard_side(side), label)))\n\
+             }}\n\n\
+             fn main() -> std::process::ExitCode {{\n    harness::practice::judge::kernel(PLAIN, place, place_ids)\n}}\n",
             super::adapters::kernel(&name)?,
             guard = guard_rs.display().to_string(),
         ),

@@ -27,15 +27,121 @@ use crate::run;
 #[derive(Clone, Copy)]
 pub enum Target {
     Problem(&'static dyn Entry),
-    Kernel(Kernel),
+    Kernel(KernelTarget),
+}
+
+/// A kernel a learner writes: one function of the library, with its signature minus `opts`
+/// and `Result`. Several can share one section of `harness run` (`layer_norm` and `rms_norm`
+/// are both in `norm`), whose references they are held to and benchmarked beside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KernelTarget {
+    Matmul,
+    Softmax,
+    Exp,
+    Attention,
+    LayerNorm,
+    RmsNorm,
+    Gelu,
+    Silu,
+    Swiglu,
+    CrossEntropy,
+    Embedding,
+    Rope,
+}
+
+impl KernelTarget {
+    pub const ALL: [KernelTarget; 12] = [
+        KernelTarget::Matmul,
+        KernelTarget::Softmax,
+        KernelTarget::Exp,
+        KernelTarget::Attention,
+        KernelTarget::LayerNorm,
+        KernelTarget::RmsNorm,
+        KernelTarget::Gelu,
+        KernelTarget::Silu,
+        KernelTarget::Swiglu,
+        KernelTarget::CrossEntropy,
+        KernelTarget::Embedding,
+        KernelTarget::Rope,
+    ];
+
+    /// The function's name: the attempt's directory and what the command line calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KernelTarget::Matmul => "matmul",
+            KernelTarget::Softmax => "softmax",
+            KernelTarget::Exp => "exp",
+            KernelTarget::Attention => "attention",
+            KernelTarget::LayerNorm => "layer_norm",
+            KernelTarget::RmsNorm => "rms_norm",
+            KernelTarget::Gelu => "gelu",
+            KernelTarget::Silu => "silu",
+            KernelTarget::Swiglu => "swiglu",
+            KernelTarget::CrossEntropy => "cross_entropy",
+            KernelTarget::Embedding => "embedding",
+            KernelTarget::Rope => "rope",
+        }
+    }
+
+    /// The section of `harness run` and `harness bench` it belongs to.
+    pub fn section(self) -> Kernel {
+        match self {
+            KernelTarget::Matmul => Kernel::Matmul,
+            KernelTarget::Softmax => Kernel::Softmax,
+            KernelTarget::Exp => Kernel::Exp,
+            KernelTarget::Attention => Kernel::Attention,
+            KernelTarget::LayerNorm | KernelTarget::RmsNorm => Kernel::Norm,
+            KernelTarget::Gelu | KernelTarget::Silu | KernelTarget::Swiglu => Kernel::Activation,
+            KernelTarget::CrossEntropy => Kernel::CrossEntropy,
+            KernelTarget::Embedding => Kernel::Embedding,
+            KernelTarget::Rope => Kernel::Rope,
+        }
+    }
+
+    /// What it computes, in a few words.
+    pub fn title(self) -> &'static str {
+        match self {
+            KernelTarget::Matmul => "f32 matrix product C = A B",
+            KernelTarget::Softmax => "row-wise softmax",
+            KernelTarget::Exp => "element-wise e^x",
+            KernelTarget::Attention => "scaled-dot-product attention of one head, forward",
+            KernelTarget::LayerNorm => "layer norm over rows, with weight and bias",
+            KernelTarget::RmsNorm => "RMS norm over rows, with weight",
+            KernelTarget::Gelu => "GELU, erf and tanh forms",
+            KernelTarget::Silu => "SiLU (swish)",
+            KernelTarget::Swiglu => "SwiGLU gate: silu(gate) * up",
+            KernelTarget::CrossEntropy => "cross-entropy over rows of logits, mean over rows kept",
+            KernelTarget::Embedding => "token embedding: rows gathered by id",
+            KernelTarget::Rope => "rotary position embedding, in place",
+        }
+    }
+
+    /// The target called `name` (`layer_norm`, `cross-entropy` for `cross_entropy` too).
+    pub fn find(name: &str) -> Option<KernelTarget> {
+        let name = name.trim().replace('-', "_");
+        KernelTarget::ALL.into_iter().find(|t| t.name().eq_ignore_ascii_case(&name))
+    }
+
+    /// The targets in `section`, in order.
+    pub fn in_section(section: Kernel) -> Vec<KernelTarget> {
+        KernelTarget::ALL.into_iter().filter(|t| t.section() == section).collect()
+    }
 }
 
 impl Target {
-    /// Resolves a problem id, slug or kernel name; `all` and unknown names are errors.
+    /// Resolves a problem id, slug or kernel name; `all`, a section of several kernels
+    /// (`norm`) and unknown names are errors.
     pub fn find(query: &str) -> Result<Target> {
         match run::resolve(query)? {
             run::Target::Problem(problem) => Ok(Target::Problem(problem)),
-            run::Target::Kernel(kernel) => Ok(Target::Kernel(kernel)),
+            run::Target::Kernel(_, Some(target)) => Ok(Target::Kernel(target)),
+            run::Target::Kernel(section, None) => match KernelTarget::in_section(section)[..] {
+                [only] => Ok(Target::Kernel(only)),
+                ref several => {
+                    let names: Vec<&str> = several.iter().map(|t| t.name()).collect();
+                    bail!("`{}` holds several kernels: name one of {}", section.name(), names.join(", "))
+                }
+            },
             run::Target::All => bail!("`all` is not one target: name a problem (e.g. 24) or a kernel"),
         }
     }
@@ -43,7 +149,7 @@ impl Target {
     /// Every target: the problems in study order, then the kernels.
     pub fn all() -> Vec<Target> {
         let problems = problems::registry::PROBLEMS.iter().map(|&p| Target::Problem(p));
-        problems.chain(Kernel::ALL.into_iter().map(Target::Kernel)).collect()
+        problems.chain(KernelTarget::ALL.into_iter().map(Target::Kernel)).collect()
     }
 
     /// The directory name of its attempt and curriculum: the problem's module
@@ -51,7 +157,7 @@ impl Target {
     pub fn name(&self) -> String {
         match self {
             Target::Problem(problem) => module_name(&problem.info()),
-            Target::Kernel(kernel) => kernel.name().to_string(),
+            Target::Kernel(target) => target.name().to_string(),
         }
     }
 
@@ -59,7 +165,7 @@ impl Target {
     pub fn id(&self) -> String {
         match self {
             Target::Problem(problem) => problem.info().id.to_string(),
-            Target::Kernel(kernel) => kernel.name().to_string(),
+            Target::Kernel(target) => target.name().to_string(),
         }
     }
 
@@ -67,7 +173,7 @@ impl Target {
     pub fn title(&self) -> String {
         match self {
             Target::Problem(problem) => format!("{}. {}", problem.info().id, problem.info().title),
-            Target::Kernel(kernel) => kernel.name().to_string(),
+            Target::Kernel(target) => target.name().to_string(),
         }
     }
 }

@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use super::Target;
 use super::progress::{self, Progress, State};
+use super::{KernelTarget, Target};
 use crate::cli::SolutionArgs;
-use crate::kernels::Kernel;
 use crate::style;
 use crate::workspace::Workspace;
 
@@ -49,15 +48,17 @@ fn sources(target: &Target) -> Vec<String> {
         Target::Problem(_) => vec![format!("problems/src/{}.rs", target.name())],
         Target::Kernel(kernel) => {
             let [op, sweep] = match kernel {
-                Kernel::Softmax => ["softmax.rs", "softmax.rs"],
-                Kernel::Matmul => ["matmul.rs", "gemm.rs"],
-                Kernel::Exp => ["math.rs", "exp.rs"],
-                Kernel::Attention => ["attention.rs", "attention.rs"],
-                Kernel::Norm => ["norm.rs", "norm.rs"],
-                Kernel::CrossEntropy => ["loss.rs", "loss.rs"],
-                Kernel::Activation => ["activation.rs", "activation.rs"],
-                Kernel::Embedding => ["embedding.rs", "embedding.rs"],
-                Kernel::Rope => ["rope.rs", "rope.rs"],
+                KernelTarget::Softmax => ["softmax.rs", "softmax.rs"],
+                KernelTarget::Matmul => ["matmul.rs", "gemm.rs"],
+                KernelTarget::Exp => ["math.rs", "exp.rs"],
+                KernelTarget::Attention => ["attention.rs", "attention.rs"],
+                KernelTarget::LayerNorm | KernelTarget::RmsNorm => ["norm.rs", "norm.rs"],
+                KernelTarget::Gelu | KernelTarget::Silu | KernelTarget::Swiglu => {
+                    ["activation.rs", "activation.rs"]
+                }
+                KernelTarget::CrossEntropy => ["loss.rs", "loss.rs"],
+                KernelTarget::Embedding => ["embedding.rs", "embedding.rs"],
+                KernelTarget::Rope => ["rope.rs", "rope.rs"],
             };
             vec![format!("kernels/src/{op}"), format!("kernels/src/arch/generic/{sweep}")]
         }

@@ -102,7 +102,7 @@ impl Case {
 }
 
 /// Layer norm for a case with a bias, RMS norm otherwise.
-fn norm_of(case: &Golden) -> Norm {
+pub fn norm_of(case: &Golden) -> Norm {
     if case.get("bias").is_some() { Norm::Layer } else { Norm::Rms }
 }
 
@@ -199,7 +199,9 @@ pub fn compare_forward(norm: Norm, case: &Case, opts: &Opts, sink: impl FnMut(Sa
     got
 }
 
-fn forward_samples(case: &Case, got: &Output, want: &super::Forward, mut sink: impl FnMut(Sample)) {
+/// Hands every forward output `got` (an empty `mean` for RMS norm), against `want`, to `sink`
+/// with its bound.
+pub fn forward_samples(case: &Case, got: &Output, want: &super::Forward, mut sink: impl FnMut(Sample)) {
     let cols = case.cols;
     let y_bound = Y_TOL * max_abs(&want.y);
     for (i, (&got, &want)) in got.y.iter().zip(&want.y).enumerate() {
