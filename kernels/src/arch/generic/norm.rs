@@ -236,9 +236,12 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
         // The mean square about the shift is the variance plus the shift's distance squared.
         let shift = f64::from(stats.shift);
         let mut var = stats.squares / n - (m - shift).powi(2);
-        if CENTER && !((m - shift).powi(2) <= SHIFT_LIMIT * var) {
+        // False for NaN too: such a row goes through the pass about its mean, which keeps it NaN.
+        let shift_is_near = (m - shift).powi(2) <= SHIFT_LIMIT * var;
+        if CENTER && !shift_is_near {
             let about_mean = f64::from(m as f32);
-            let mut squares = Squares { x: xp.wrapping_add(row), shift: k.splat(about_mean as f32), total: 0.0 };
+            let mut squares =
+                Squares { x: xp.wrapping_add(row), shift: k.splat(about_mean as f32), total: 0.0 };
             // SAFETY: CPU feature: `k` is the proof. Bounds: row `step` < rows of x, as above.
             unsafe { sweep::run(k, cols, &mut squares) };
             var = squares.total / n - (m - about_mean).powi(2);
@@ -284,8 +287,11 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
             // the same for x, dy, w, dw and db (layer norm). A tail's other lanes have dy = 0,
             // so they add 0.
             unsafe {
-                let (v, dy, w) =
-                    (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero), load(k, self.w, i, left, zero));
+                let (v, dy, w) = (
+                    load(k, self.x, i, left, zero),
+                    load(k, self.dy, i, left, zero),
+                    load(k, self.w, i, left, zero),
+                );
                 let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
                 let g = k.mul(dy, w);
                 if CENTER {
