@@ -236,7 +236,9 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
         // The mean square about the shift is the variance plus the shift's distance squared.
         let shift = f64::from(stats.shift);
         let mut var = stats.squares / n - (m - shift).powi(2);
-        if CENTER && !((m - shift).powi(2) <= SHIFT_LIMIT * var) {
+        // False for NaN too: such a row goes through the pass about its mean, which keeps it NaN.
+        let shift_is_near = (m - shift).powi(2) <= SHIFT_LIMIT * var;
+        if CENTER && !shift_is_near {
             let about_mean = f64::from(m as f32);
             let mut squares =
                 Squares { x: xp.wrapping_add(row), shift: k.splat(about_mean as f32), total: 0.0 };
