@@ -143,7 +143,8 @@ fn info_names_the_dispatched_isa_and_a_measured_peak() {
 fn an_unknown_target_lists_the_kernels_too() {
     let output = harness(&["run", "matmull"]);
     assert!(!output.status.success());
-    let kernels = "Kernels: matmul, softmax, exp, attention, activation, embedding, rope";
+    let kernels = "Kernels: matmul, softmax, exp, attention, layer_norm, rms_norm, gelu, silu, swiglu, \
+                   cross_entropy, embedding, rope";
     assert!(stderr(&output).contains(kernels), "{}", stderr(&output));
 }
 
