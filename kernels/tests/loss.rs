@@ -45,11 +45,9 @@ fn large_and_peaked_logits(isa: Isa) {
 }
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::CROSS_ENTROPY) {
-        let (context, mut worst) = (format!("{isa} {}", case.name()), 0.0f64);
-        spec::compare_golden(&case, &Opts::single(isa), within(&context, &mut worst));
-        println!("{context}: worst error {worst:.3} of its bound");
-    }
+    common::golden_cases(isa, &golden::CROSS_ENTROPY, |case, opts, sink| {
+        spec::compare_golden(case, opts, sink)
+    });
 }
 
 /// Ignored rows are 0 and are never read (NaN there changes nothing); all rows ignored gives

@@ -62,11 +62,7 @@ fn offsets_and_outliers(isa: Isa) {
 }
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::NORM) {
-        let (context, mut worst) = (format!("{isa} {}", case.name()), 0.0f64);
-        spec::compare_golden(&case, &Opts::single(isa), within(&context, &mut worst));
-        println!("{context}: worst error {worst:.3} of its bound");
-    }
+    common::golden_cases(isa, &golden::NORM, |case, opts, sink| spec::compare_golden(case, opts, sink));
 }
 
 /// A constant row is normalised to its bias; a NaN poisons its own row only; eps = 0 on a
