@@ -45,11 +45,9 @@ fn large_and_peaked_logits(isa: Isa) {
 }
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::CROSS_ENTROPY) {
-        let (context, mut worst) = (format!("{isa} {}", case.name()), 0.0f64);
-        spec::compare_golden(&case, &Opts::single(isa), within(&context, &mut worst));
-        println!("{context}: worst error {worst:.3} of its bound");
-    }
+    common::golden_cases(isa, &golden::CROSS_ENTROPY, |case, opts, sink| {
+        spec::compare_golden(case, opts, sink)
+    });
 }
 
 /// Ignored rows are 0 and are never read (NaN there changes nothing); all rows ignored gives
@@ -205,7 +203,8 @@ proptest! {
             let two = Opts { isa: Some(isa), threads: 2 };
             let (l1, m1) = spec::forward(&case, &Opts::single(isa)).unwrap();
             let (l2, m2) = spec::forward(&case, &two).unwrap();
-            prop_assert!(bits(&l1) == bits(&l2) && m1.to_bits() == m2.to_bits(), "{}: 1 and 2 threads differ", isa);
+            let same = bits(&l1) == bits(&l2) && m1.to_bits() == m2.to_bits();
+            prop_assert!(same, "{}: 1 and 2 threads differ", isa);
         }
     }
 

@@ -7,6 +7,7 @@ mod common;
 
 use common::within;
 use kernels::norm::{layer_norm, layer_norm_backward, rms_norm, rms_norm_backward};
+use kernels::reference::norm::Grads;
 use kernels::reference::norm::spec::{self, Case, Norm};
 use kernels::reference::{Rng, golden};
 use kernels::{Error, Isa, Opts};
@@ -61,11 +62,7 @@ fn offsets_and_outliers(isa: Isa) {
 }
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::NORM) {
-        let (context, mut worst) = (format!("{isa} {}", case.name()), 0.0f64);
-        spec::compare_golden(&case, &Opts::single(isa), within(&context, &mut worst));
-        println!("{context}: worst error {worst:.3} of its bound");
-    }
+    common::golden_cases(isa, &golden::NORM, |case, opts, sink| spec::compare_golden(case, opts, sink));
 }
 
 /// A constant row is normalised to its bias; a NaN poisons its own row only; eps = 0 on a
@@ -258,23 +255,30 @@ proptest! {
     /// bounds, and bitwise the same on 1 and 2 threads.
     #[test]
     fn random_shapes_on_every_isa(
-        rows in 1usize..40, cols in 1usize..300, offset in prop::sample::select(vec![0.0f32, 5.0, -300.0]),
-        eps in prop::sample::select(vec![0.0f32, 1e-6, 1e-2]), seed in any::<u64>(), layer in any::<bool>(),
+        rows in 1usize..40,
+        cols in 1usize..300,
+        offset in prop::sample::select(vec![0.0f32, 5.0, -300.0]),
+        eps in prop::sample::select(vec![0.0f32, 1e-6, 1e-2]),
+        seed in any::<u64>(),
+        layer in any::<bool>(),
     ) {
         let norm = if layer { Norm::Layer } else { Norm::Rms };
         let mut case = Case::random(norm, rows, cols, offset, seed);
         case.eps = eps;
         for isa in Isa::available() {
-            check(norm, &case, &Opts::single(isa), &format!("{isa} {norm:?} {rows}x{cols} seed {seed}"));
+            let context = format!("{isa} {norm:?} {rows}x{cols} seed {seed}");
+            check(norm, &case, &Opts::single(isa), &context);
             let two = all_outputs(norm, &case, isa, 2);
-            prop_assert_eq!(all_outputs(norm, &case, isa, 1), two, "{} {:?}: 1 and 2 threads differ", isa, norm);
+            prop_assert_eq!(all_outputs(norm, &case, isa, 1), two, "{}: 1 and 2 threads differ", context);
         }
     }
 
     /// Every backward pass against central differences of the f64 forward pass, fed the
     /// forward's statistics rounded to f32 as a framework would.
     #[test]
-    fn gradients_match_finite_differences(rows in 1usize..4, cols in 1usize..24, seed in any::<u64>(), layer in any::<bool>()) {
+    fn gradients_match_finite_differences(
+        rows in 1usize..4, cols in 1usize..24, seed in any::<u64>(), layer in any::<bool>(),
+    ) {
         let norm = if layer { Norm::Layer } else { Norm::Rms };
         let case = Case::random(norm, rows, cols, 0.5, seed);
         let [dx, dw, db] = finite_differences(&case);
@@ -285,14 +289,16 @@ proptest! {
         // dx's bound as the golden cases', where the rounding of its terms counts too; the
         // differences themselves err by about 1e-9 of the scale.
         let terms = spec::oracle_backward(norm, &case, &mean, &rstd);
-        let want = kernels::reference::norm::Grads { dx: dx.clone(), dweight: dw.clone(), dbias: db.clone(), ..terms };
+        let want = Grads { dx: dx.clone(), dweight: dw.clone(), dbias: db.clone(), ..terms };
         let dx_bounds = spec::dx_bounds(cols, &want, &vec![tol; rows]);
         for isa in Isa::available() {
             let got = spec::backward(norm, &case, &mean, &rstd, &Opts::single(isa)).unwrap();
-            for (what, got, want) in [("dx", &got.dx, &dx), ("dweight", &got.dweight, &dw), ("dbias", &got.dbias, &db)] {
+            let all = [("dx", &got.dx, &dx), ("dweight", &got.dweight, &dw), ("dbias", &got.dbias, &db)];
+            for (what, got, want) in all {
                 for (j, (&g, &w)) in got.iter().zip(want).enumerate() {
                     let bound = if what == "dx" { dx_bounds[j] } else { spec::max_abs(want) * tol } + 1e-7;
-                    prop_assert!((f64::from(g) - w).abs() <= bound, "{} {:?} {}[{}]: {} vs {}", isa, norm, what, j, g, w);
+                    let error = (f64::from(g) - w).abs();
+                    prop_assert!(error <= bound, "{} {:?} {}[{}]: {} vs {}", isa, norm, what, j, g, w);
                 }
             }
         }

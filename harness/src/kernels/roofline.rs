@@ -2,8 +2,9 @@
 //! against a plain copy of as many elements. Every implementation runs once per round, round
 //! after round, keeping its best time, so that the machine's fast and slow phases touch all of
 //! them alike and their ratios hold; all write the same output, so that each finds its
-//! operands where a run of its own would leave them (in cache, for these sizes). Each row gives elements/s, GB/s of its own traffic, its
-//! rate as a share of the copy's, and for a backward pass its time over its forward pass's.
+//! operands where a run of its own would leave them (in cache, for these sizes). Each row
+//! gives elements/s, GB/s of its own traffic, its rate as a share of the copy's, and for a
+//! backward pass its time over its forward pass's.
 
 use std::cell::RefCell;
 use std::hint::black_box;

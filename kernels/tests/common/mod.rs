@@ -4,8 +4,9 @@
 
 pub mod guard;
 
-use kernels::Isa;
 use kernels::reference::Sample;
+use kernels::reference::golden::{self, Golden};
+use kernels::{Isa, Opts};
 
 /// Whether a test for `isa` should run on this host.
 ///
@@ -88,5 +89,20 @@ pub fn within<'a>(context: &'a str, worst: &'a mut f64) -> impl FnMut(Sample) + 
     move |s| {
         assert!(s.passes(), "{context}: {s} ({:.2} of the bound)", s.ratio());
         *worst = worst.max(s.ratio());
+    }
+}
+
+/// Runs every golden case of `cases` on `isa` through `compare` (a spec's `compare_golden`),
+/// failing on the first element past its bound and printing each case's worst error as a
+/// fraction of its bound.
+pub fn golden_cases(
+    isa: Isa,
+    cases: &[(&'static str, &'static str)],
+    compare: impl Fn(&Golden, &Opts, &mut dyn FnMut(Sample)),
+) {
+    for case in golden::parse_all(cases) {
+        let (context, mut worst) = (format!("{isa} {}", case.name()), 0.0f64);
+        compare(&case, &Opts::single(isa), &mut within(&context, &mut worst));
+        println!("{context}: worst error {worst:.3} of its bound");
     }
 }

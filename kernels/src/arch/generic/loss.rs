@@ -4,7 +4,7 @@
 //! row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
 //! points dispatch for each chunk of rows.
 
-use super::sweep::{self, BLOCK_VECS, Sweep, load, store, tree_add, tree_max};
+use super::sweep::{self, BLOCK_VECS, Sweep, each_vector, load, store, tree_add, tree_max};
 use super::vector::Vector;
 
 /// The loss of every row of `classes` logits (0 for a row whose target is `ignore_index`).
@@ -96,18 +96,14 @@ struct Probs<K: Vector> {
 impl<K: Vector> Sweep<K> for Probs<K> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let end = at + len;
-        let mut i = at;
-        while i < end {
-            let left = end - i;
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
             // the same for x and dx; a tail's other lanes hold the max and are not stored.
             unsafe {
                 let e = k.exp_nonpositive(k.sub(load(k, self.x, i, left, self.max), self.max));
                 store(k, self.dx, i, left, k.mul(e, self.c));
             }
-            i += K::LANES;
-        }
+        });
     }
 }
 

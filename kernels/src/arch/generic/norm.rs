@@ -4,7 +4,7 @@
 //! passes of consecutive rows run in lockstep (`generic::sweep`). [`Forward`] and [`Backward`]
 //! are the tasks the entry points dispatch for each chunk of rows.
 
-use super::sweep::{self, Sweep, load, store};
+use super::sweep::{self, Sweep, each_vector, load, store};
 use super::vector::Vector;
 
 /// Layer norm (`center`) or RMS norm of every row of `weight.len()` elements.
@@ -82,15 +82,13 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Stats<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        let end = at + len;
         let mut squares = zero;
-        let mut i = at;
-        while i < end {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length.
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length.
             // A tail is loaded twice: its other lanes must add 0 to the sum and to the squares
             // (full vectors are one load: the two are the same).
             let (v, shifted) =
-                unsafe { (load(k, self.x, i, end - i, zero), load(k, self.x, i, end - i, self.shift_v)) };
+                unsafe { (load(k, self.x, i, left, zero), load(k, self.x, i, left, self.shift_v)) };
             if CENTER {
                 // TwoSum: s + e == hi + v exactly.
                 let s = k.add(self.hi, v);
@@ -101,8 +99,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Stats<K, CENTER> {
             }
             let d = if CENTER { k.sub(shifted, self.shift_v) } else { v };
             squares = k.mul_add(d, d, squares);
-            i += K::LANES;
-        }
+        });
         self.squares += f64::from(k.reduce_add(squares));
     }
 }
@@ -131,16 +128,13 @@ struct Squares<K: Vector> {
 impl<K: Vector> Sweep<K> for Squares<K> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let end = at + len;
         let mut acc = k.splat(0.0);
-        let mut i = at;
-        while i < end {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length.
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length.
             // A tail's other lanes hold `shift`, so they add 0.
-            let d = k.sub(unsafe { load(k, self.x, i, end - i, self.shift) }, self.shift);
+            let d = k.sub(unsafe { load(k, self.x, i, left, self.shift) }, self.shift);
             acc = k.mul_add(d, d, acc);
-            i += K::LANES;
-        }
+        });
         self.total += f64::from(k.reduce_add(acc));
     }
 }
@@ -161,11 +155,8 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        let end = at + len;
-        let mut i = at;
-        while i < end {
-            let left = end - i;
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
             // the same for x, w, b (layer norm) and y.
             unsafe {
                 let v = load(k, self.x, i, left, zero);
@@ -178,8 +169,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
                 };
                 store(k, self.y, i, left, out);
             }
-            i += K::LANES;
-        }
+        });
     }
 }
 
@@ -278,12 +268,9 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        let end = at + len;
         let (mut g_acc, mut gx_acc) = (zero, zero);
-        let mut i = at;
-        while i < end {
-            let left = end - i;
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
             // the same for x, dy, w, dw and db (layer norm). A tail's other lanes have dy = 0,
             // so they add 0.
             unsafe {
@@ -301,8 +288,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradSums<K, CENTER> {
                 gx_acc = k.mul_add(g, xhat, gx_acc);
                 store(k, self.dw, i, left, k.mul_add(dy, xhat, load(k, self.dw, i, left, zero)));
             }
-            i += K::LANES;
-        }
+        });
         if CENTER {
             self.g += f64::from(k.reduce_add(g_acc));
         }
@@ -327,11 +313,8 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        let end = at + len;
-        let mut i = at;
-        while i < end {
-            let left = end - i;
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < end <= the caller's length,
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
             // the same for x, dy, w and dx.
             unsafe {
                 let (v, dy) = (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero));
@@ -340,8 +323,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
                 let t = if CENTER { k.mul_add(self.rstd, g, self.neg_c1) } else { k.mul(self.rstd, g) };
                 store(k, self.dx, i, left, k.neg_mul_add(xhat, self.c2, t));
             }
-            i += K::LANES;
-        }
+        });
     }
 }
 

@@ -10,6 +10,23 @@ use super::vector::Vector;
 /// sums into f64 once per block, so that no f32 sum runs over more than a block.
 pub(crate) const BLOCK_VECS: usize = 8;
 
+/// Runs `$body` for each vector of the block `[$at, $at + $len)`, with `$i` the vector's first
+/// element and `$left` the elements from there to the block's end (a tail when under
+/// `$lanes`): the loop of every pass over a block. A macro, not a function taking a closure:
+/// a closure would not inherit the ISA's target features.
+macro_rules! each_vector {
+    ($lanes:expr, $at:expr, $len:expr, |$i:ident, $left:ident| $body:block) => {{
+        let (end, lanes) = ($at + $len, $lanes);
+        let mut $i = $at;
+        while $i < end {
+            let $left = end - $i;
+            $body
+            $i += lanes;
+        }
+    }};
+}
+pub(crate) use each_vector;
+
 /// One pass over one row, with its own pointers into the row and its running state.
 pub(crate) trait Sweep<K: Vector> {
     /// Processes elements `[at, at + len)` of the row, `0 < len <= BLOCK_VECS * LANES`; the

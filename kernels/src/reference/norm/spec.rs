@@ -17,9 +17,10 @@
 //! - gradients within [`GRAD_TOL`] `max` against the oracle on the same f32 `mean` and
 //!   `rstd`, and each `dx` within [`TERMS_UNITS`] `u` of the magnitude of the three terms it
 //!   is made of besides (`Grads::dx_terms`): a few roundings of terms that may cancel (a row
-//!   of one column has `dx = 0` exactly, from terms of size `rstd |g|`). Against exact gradients (the golden cases) a row whose f32 mean is off by `h`
-//!   shifts every `xhat` by `h rstd`, which moves the gradients by up to about
-//!   [`OFFSET_UNITS`] times that of their scale: [`golden_grad_tol`].
+//!   of one column has `dx = 0` exactly, from terms of size `rstd |g|`). Against exact
+//!   gradients (the golden cases) a row whose f32 mean is off by `h` shifts every `xhat` by
+//!   `h rstd`, which moves the gradients by up to about [`OFFSET_UNITS`] times that of their
+//!   scale: [`golden_grad_tol`].
 
 use crate::norm as kernel;
 use crate::reference::golden::Golden;
