@@ -257,11 +257,11 @@ extern "C" fn report_fault(_signal: libc::c_int, info: *mut libc::siginfo_t, _co
         if guard <= CLAIMED || !(guard..guard + page).contains(&addr) {
             continue;
         }
-        let len = slot.description_len.load(Ordering::Relaxed);
+        let (text, len) =
+            (slot.description.load(Ordering::Relaxed), slot.description_len.load(Ordering::Relaxed));
         // SAFETY: the description was stored before the guard address (Release/Acquire) and
         // lives as long as its buffer, which is in use: the faulting access is into it.
-        let description =
-            unsafe { std::slice::from_raw_parts(slot.description.load(Ordering::Relaxed), len) };
+        let description = unsafe { std::slice::from_raw_parts(text, len) };
         let mut hex = *b"0x0000000000000000";
         for (i, digit) in hex[2..].iter_mut().rev().enumerate() {
             *digit = b"0123456789abcdef"[(addr >> (4 * i)) & 0xf];

@@ -83,12 +83,12 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Stats<K, CENTER> {
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
         let mut squares = zero;
+        let (x, shift_v) = (self.x, self.shift_v);
         each_vector!(K::LANES, at, len, |i, left| {
             // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length.
             // A tail is loaded twice: its other lanes must add 0 to the sum and to the squares
             // (full vectors are one load: the two are the same).
-            let (v, shifted) =
-                unsafe { (load(k, self.x, i, left, zero), load(k, self.x, i, left, self.shift_v)) };
+            let (v, shifted) = unsafe { (load(k, x, i, left, zero), load(k, x, i, left, shift_v)) };
             if CENTER {
                 // TwoSum: s + e == hi + v exactly.
                 let s = k.add(self.hi, v);
