@@ -16,8 +16,8 @@ use super::Kernel;
 use super::bench::{BenchConfig, isas};
 use crate::style;
 
-/// Time spent per pass, split over alternating rounds of the copy and every ISA.
-const BUDGET: Duration = Duration::from_millis(400);
+/// Time spent per pass, in rounds that alternate every pass's copy and ISAs.
+const BUDGET: Duration = Duration::from_millis(500);
 /// Rounds at least, however long they take.
 const MIN_ROUNDS: usize = 3;
 
@@ -69,14 +69,7 @@ pub(super) fn run(kernel: Kernel, config: &BenchConfig, json_out: bool) -> Resul
         Kernel::Rope => rope_tables(config.size.unwrap_or(2048)),
         _ => bail!("{} is measured against the FMA peak, not a copy", kernel.name()),
     };
-    let timed: Vec<(Table, Vec<Timed>)> = tables
-        .into_iter()
-        .map(|mut table| {
-            let passes = std::mem::take(&mut table.passes);
-            let timed = passes.into_iter().map(|pass| measure(pass, config.threads)).collect();
-            (table, timed)
-        })
-        .collect();
+    let timed = measure(tables, config.threads);
     if json_out {
         println!("{}", serde_json::to_string_pretty(&to_json(kernel, config.threads, &timed))?);
         return Ok(());
@@ -118,33 +111,62 @@ fn gbs(bytes: usize, seconds: f64) -> f64 {
     bytes as f64 / seconds / 1e9
 }
 
-/// The copy first, then every ISA, in rounds until the budget is spent; best time of each.
-fn measure(mut pass: Pass, threads: usize) -> Timed {
-    let half = (pass.bytes / 8).max(1);
-    let src = random_f32(half, -1.0, 1.0, 9);
-    let mut dst = vec![0.0f32; half];
+/// Times every pass of every table: each round runs, for each pass, its copy and then every
+/// ISA once, and rounds go on until the budget of all the passes is spent; each line keeps
+/// its best time. Spreading every line over the whole run lets each one catch the machine's
+/// quiet moments, whichever pass they fall in.
+fn measure(tables: Vec<Table>, threads: usize) -> Vec<(Table, Vec<Timed>)> {
+    /// A pass being timed: its table, the buffers of its copy, the best time of each line.
+    struct Running {
+        table: usize,
+        pass: Pass,
+        src: Vec<f32>,
+        dst: Vec<f32>,
+        best: Vec<f64>,
+    }
     let opts: Vec<(String, Opts)> = isas(threads).collect();
-    let mut best = vec![f64::INFINITY; opts.len() + 1];
-    let mut time = |i: usize, work: &mut dyn FnMut()| {
+    let mut running = Vec::new();
+    let mut tables: Vec<Table> = tables
+        .into_iter()
+        .enumerate()
+        .map(|(table, mut t)| {
+            for pass in std::mem::take(&mut t.passes) {
+                let half = (pass.bytes / 8).max(1);
+                let (src, dst) = (random_f32(half, -1.0, 1.0, 9), vec![0.0; half]);
+                running.push(Running { table, pass, src, dst, best: vec![f64::INFINITY; opts.len() + 1] });
+            }
+            t
+        })
+        .collect();
+    let time = |best: &mut f64, work: &mut dyn FnMut()| {
         let start = Instant::now();
         work();
-        best[i] = best[i].min(start.elapsed().as_secs_f64());
+        *best = best.min(start.elapsed().as_secs_f64());
     };
     // Warm caches, pages and thread pools.
-    dst.copy_from_slice(&src);
-    opts.iter().for_each(|(_, o)| (pass.run)(o));
+    for r in &mut running {
+        r.dst.copy_from_slice(&r.src);
+        opts.iter().for_each(|(_, o)| (r.pass.run)(o));
+    }
+    let budget = BUDGET * running.len() as u32;
     let started = Instant::now();
     let mut rounds = 0;
-    while rounds < MIN_ROUNDS || started.elapsed() < BUDGET {
-        time(0, &mut || black_box(&mut dst).copy_from_slice(black_box(&src)));
-        for (i, (_, o)) in opts.iter().enumerate() {
-            time(i + 1, &mut || (pass.run)(o));
+    while rounds < MIN_ROUNDS || started.elapsed() < budget {
+        for Running { pass, src, dst, best, .. } in &mut running {
+            time(&mut best[0], &mut || black_box(&mut *dst).copy_from_slice(black_box(&*src)));
+            for (i, (_, o)) in opts.iter().enumerate() {
+                time(&mut best[i + 1], &mut || (pass.run)(o));
+            }
         }
         rounds += 1;
     }
-    let names = std::iter::once("copy".to_string()).chain(opts.into_iter().map(|(name, _)| name));
-    let times = names.zip(best).map(|(name, seconds)| Measured { name, seconds }).collect();
-    Timed { name: pass.name, bytes: pass.bytes, times }
+    let mut timed: Vec<Vec<Timed>> = tables.iter().map(|_| Vec::new()).collect();
+    for Running { table, pass, best, .. } in running {
+        let names = std::iter::once("copy".to_string()).chain(opts.iter().map(|(name, _)| name.clone()));
+        let times = names.zip(best).map(|(name, seconds)| Measured { name, seconds }).collect();
+        timed[table].push(Timed { name: pass.name, bytes: pass.bytes, times });
+    }
+    tables.drain(..).zip(timed).collect()
 }
 
 fn to_json(kernel: Kernel, threads: usize, timed: &[(Table, Vec<Timed>)]) -> Value {
