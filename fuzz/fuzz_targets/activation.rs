@@ -13,7 +13,7 @@
 use kernels::reference::Sample;
 use kernels::reference::activation::{self as spec, Activation, Pass};
 use kernels::{Error, Opts};
-use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded};
+use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded, slice_len};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which element-wise ops split their slices over threads.
@@ -40,8 +40,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn run(mut u: Unstructured<'_>) -> Result<()> {
-    let big = u.int_in_range(0u8..=31)? == 31;
-    let n = if big { PARALLEL_ELEMENTS + u.int_in_range(0..=2000)? } else { u.int_in_range(0..=300)? };
+    let n = slice_len(&mut u, PARALLEL_ELEMENTS)?;
     let front = u.int_in_range(0..=15)?;
     let mismatch = u.int_in_range(0u8..=3)?;
     let mut src = Source::new(u)?;
