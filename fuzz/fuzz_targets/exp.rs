@@ -13,7 +13,7 @@
 use kernels::math::exp;
 use kernels::reference::softmax as reference;
 use kernels::{Error, Isa, Opts};
-use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded};
+use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded, slice_len};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which exp splits a slice over threads: big inputs are just past it.
@@ -92,8 +92,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn run(mut u: Unstructured<'_>) -> Result<()> {
-    let big = u.int_in_range(0u8..=31)? == 31;
-    let n = if big { PARALLEL_ELEMENTS + u.int_in_range(0..=2000)? } else { u.int_in_range(0..=300)? };
+    let n = slice_len(&mut u, PARALLEL_ELEMENTS)?;
     let front = u.int_in_range(0..=15)?;
     let probe = (u.int_in_range(0..=20)?, u.int_in_range(0u8..=3)?);
     let mut src = Source::new(u)?;

@@ -42,6 +42,15 @@ pub const U: f64 = 1.0 / 16_777_216.0;
 /// The thread counts every input runs with; results must be bitwise the same for each.
 pub const THREADS: [usize; 2] = [1, 2];
 
+/// The length of an element-wise target's slices: 0 to 300, and one input in 32 just past
+/// `parallel_elements`, where the op splits its slices over threads.
+pub fn slice_len(u: &mut Unstructured<'_>, parallel_elements: usize) -> Result<usize> {
+    if u.int_in_range(0u8..=31)? == 31 {
+        return Ok(parallel_elements + u.int_in_range(0..=2000)?);
+    }
+    u.int_in_range(0..=300)
+}
+
 /// Every ISA this CPU runs, forced one at a time.
 pub fn isas() -> Vec<Isa> {
     Isa::available()

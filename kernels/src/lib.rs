@@ -1,5 +1,6 @@
-//! f32 kernels for ML workloads (matmul, softmax, attention), each written once as a blocked
-//! algorithm and dispatched at run time to AVX-512, AVX2+FMA or a portable scalar fallback.
+//! f32 kernels for ML workloads (matmul, softmax, attention, and the activations, embedding and
+//! RoPE of a transformer block), each written once as a blocked algorithm or sweep and
+//! dispatched at run time to AVX-512, AVX2+FMA or a portable scalar fallback.
 //!
 //! Every public entry point checks its arguments, picks an [`Isa`] (the best this CPU runs, or
 //! the one forced through [`Opts::isa`]) and returns an [`Error`] instead of panicking.

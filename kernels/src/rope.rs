@@ -76,9 +76,9 @@ fn turn(
         on(isa, x, positions);
         return Ok(());
     }
-    let tokens = positions.len().div_ceil(threads * 4);
+    let (tokens, per_token) = (positions.len().div_ceil(threads * 4), x.len() / positions.len());
     parallel::install(opts.threads, || {
-        x.par_chunks_mut(tokens * (x.len() / positions.len()))
+        x.par_chunks_mut(tokens * per_token)
             .zip(positions.par_chunks(tokens))
             .for_each(|(x, positions)| on(isa, x, positions));
     });

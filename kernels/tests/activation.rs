@@ -133,6 +133,13 @@ fn mismatched_lengths_are_errors_naming_every_slice() {
     // Empty slices are a valid call.
     gelu(&[], &mut [], Gelu::Erf, &opts).unwrap();
     swiglu_backward(&[], &[], &[], &mut [], &mut [], &opts).unwrap();
+    // An ISA this CPU lacks is refused by name.
+    for isa in Isa::ALL {
+        let r = silu_backward(&x, &x, &mut [0.0; 4], &Opts::single(isa));
+        let want =
+            if isa.is_available() { Ok(()) } else { Err(Error::IsaUnavailable { op: "silu_backward", isa }) };
+        assert_eq!(r, want, "{isa}");
+    }
 }
 
 /// Central difference of the f64 oracle's forward pass.

@@ -116,6 +116,16 @@ fn bad_arguments_are_errors_that_write_nothing() {
     // No tokens, or an empty table and no tokens, are valid calls.
     embedding(&table, 3, &[], &mut [], &opts).unwrap();
     embedding_backward(&[], &[], 3, &mut [], &opts).unwrap();
+    // An ISA this CPU lacks is refused by name.
+    for isa in Isa::ALL {
+        let r = embedding_backward(&[1], &[1.0; 3], 3, &mut dtable, &Opts::single(isa));
+        let want = if isa.is_available() {
+            Ok(())
+        } else {
+            Err(Error::IsaUnavailable { op: "embedding_backward", isa })
+        };
+        assert_eq!(r, want, "{isa}");
+    }
 }
 
 proptest! {

@@ -97,6 +97,12 @@ fn bad_arguments_are_errors_that_write_nothing() {
         "{e}"
     );
     assert_eq!(x, [1.0; 12]);
+    // An ISA this CPU lacks is refused by name.
+    for isa in Isa::ALL {
+        let r = rope(&mut x, 1, 6, &[0, 1], 10_000.0, &Opts::single(isa));
+        let want = if isa.is_available() { Ok(()) } else { Err(Error::IsaUnavailable { op: "rope", isa }) };
+        assert_eq!(r, want, "{isa}");
+    }
 }
 
 proptest! {

@@ -114,8 +114,8 @@ pub(super) fn attempt_check(attempt: Attempt<'_>, label: &str, config: &KernelCo
             let mut y = vec![f32::NAN; x.len()];
             run(x, &mut y, op);
             for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
-                let sample =
-                    Sample { what: op.name(), at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
+                let bound = spec::forward_bound(want, 1.0);
+                let sample = Sample { what: op.name(), at: At::Flat(i), got, want, bound };
                 worst.see(|| what.to_string(), sample);
             }
         };
@@ -124,9 +124,9 @@ pub(super) fn attempt_check(attempt: Attempt<'_>, label: &str, config: &KernelCo
             trace::announce(|| what.to_string());
             let mut y = vec![f32::NAN; gate.len()];
             run(gate, up, &mut y);
-            for (i, (&got, &want)) in y.iter().zip(want).enumerate() {
-                let sample =
-                    Sample { what: "swiglu", at: At::Flat(i), got, want, bound: spec::forward_bound(want) };
+            for (i, ((&got, &want), &u)) in y.iter().zip(want).zip(up).enumerate() {
+                let bound = spec::forward_bound(want, f64::from(u).abs());
+                let sample = Sample { what: "swiglu", at: At::Flat(i), got, want, bound };
                 worst.see(|| what.to_string(), sample);
             }
         };

@@ -7,11 +7,12 @@ use super::{At, Rng, Sample};
 use crate::activation::{self as kernel, Gelu};
 use crate::{Error, Opts};
 
-/// Forward bound: `FORWARD_REL |exact| + FORWARD_ABS`. The kernels' errors: the fit of the
-/// normal tail (4.3e-7 in f32), the exponential (under 2 ULP), and the exponent's own rounding,
-/// `|z| 2^-24` for an exponent `z` of up to 87 where the result is still normal (5.2e-6);
-/// the tanh form rounds its exponent three times (`x^2`, one multiply-add, `x`). Below 1e-35
-/// (around x = -13 for GELU) results may flush to 0.
+/// Forward bound: `FORWARD_REL |exact| + FORWARD_ABS` (the second term times `|up|` for
+/// SwiGLU, see [`forward_bound`]). The kernels' errors: the fit of the normal tail (4.3e-7 in
+/// f32), the exponential (under 2 ULP), and the rounding of the exponent `z`, which becomes a
+/// relative error of `|z| 2^-24` per rounding, up to 87 2^-24 = 5.2e-6 where the result is
+/// still normal: GELU-erf rounds `x^2/2` once, GELU-tanh carries all but about 1.6 roundings
+/// separately. Below 1e-35 (around x = -13 for GELU) results may flush to 0.
 pub const FORWARD_REL: f64 = 1e-5;
 pub const FORWARD_ABS: f64 = 1e-35;
 /// Gradient bound: `GRAD_REL |exact| + GRAD_ABS |dy|` (`|dy up|` for SwiGLU's `dgate`): the
@@ -188,8 +189,10 @@ impl Pass {
     }
 }
 
-pub fn forward_bound(exact: f64) -> f64 {
-    FORWARD_REL * exact.abs() + FORWARD_ABS
+/// See [`FORWARD_REL`]; `scale` is 1, or `|up|` for SwiGLU, whose product scales the
+/// absolute error of `silu(gate)` (the exponential flushes results below 2^-126 to 0).
+pub fn forward_bound(exact: f64, scale: f64) -> f64 {
+    FORWARD_REL * exact.abs() + FORWARD_ABS * scale
 }
 
 /// See [`GRAD_REL`]; `scale` is `|dy|` (`|dy up|` for `dgate`).
@@ -250,7 +253,7 @@ fn samples(
 ) {
     for (i, &dy) in dy.iter().enumerate() {
         let at = At::Flat(i);
-        sink(Sample { what, at, got: y[i], want: want_y[i], bound: forward_bound(want_y[i]) });
+        sink(Sample { what, at, got: y[i], want: want_y[i], bound: forward_bound(want_y[i], 1.0) });
         let bound = grad_bound(want_dx[i], f64::from(dy).abs());
         sink(Sample { what: "dx", at, got: dx[i], want: want_dx[i], bound });
     }
@@ -278,7 +281,8 @@ fn swiglu_samples(
 ) {
     for (i, (&u, &d)) in up.iter().zip(dy).enumerate() {
         let at = At::Flat(i);
-        sink(Sample { what: "swiglu", at, got: y[i], want: want_y[i], bound: forward_bound(want_y[i]) });
+        let bound = forward_bound(want_y[i], f64::from(u).abs());
+        sink(Sample { what: "swiglu", at, got: y[i], want: want_y[i], bound });
         let bound = grad_bound(want_dgate[i], f64::from(d * u).abs());
         sink(Sample { what: "dgate", at, got: dgate[i], want: want_dgate[i], bound });
         let bound = grad_bound(want_dup[i], f64::from(d).abs());
