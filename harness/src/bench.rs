@@ -27,7 +27,12 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         }
     };
     if let Some(kernel) = Kernel::find(&args.target) {
-        let config = kernels::bench::BenchConfig { size: args.size, threads: args.threads };
+        let config = kernels::bench::BenchConfig {
+            size: args.size,
+            threads: args.threads,
+            plot: args.plot.clone(),
+            budget: args.budget_ms.map(Duration::from_millis),
+        };
         let bench = yours(Target::Kernel(kernel))?;
         let measure = |shape: &[usize]| bench.as_ref().expect("only called with an attempt").measure(shape);
         kernels::bench::run(
