@@ -2,9 +2,9 @@
 
 Alternates rounds of `harness bench <kernel> --json` with the same ops through torch at the
 same shapes, keeps each implementation's best round, and prints G elements/s (the harness's
-element counts) and our dispatched ISA's ratio to torch. torch's backward is timed as forward
-plus backward through autograd minus the forward alone; its embedding gradient is
-`index_add_` into an existing table, as ours adds into one. RoPE in torch is the usual
+element counts) and our dispatched ISA's ratio to torch. torch's backward is
+`torch.autograd.grad` through a graph its forward built once (kept between calls); its
+embedding gradient is `index_add_` into an existing table, as ours adds into one. RoPE in torch is the usual
 `rotate_half` formula with its cos/sin computed in the call; SwiGLU is `F.silu(g) * u`.
 Needs `torch` (any CPU build) and a release build of the harness; not part of the test suite.
 
@@ -45,7 +45,7 @@ OPS = {
 }
 
 
-def best_time(fn, budget=0.2):
+def best_time(fn, budget=0.3):
     """The fastest of repeated calls filling about `budget` seconds (at least 3 calls)."""
     fn()
     best, spent, calls = float("inf"), 0.0, 0
@@ -62,8 +62,16 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
+def grad(fn, dy, *inputs):
+    """A call of the backward pass of `fn` at `inputs` (all differentiated) given `dy`: its
+    forward runs once here, outside the timing, and its graph is kept for every call."""
+    inputs = [t.clone().requires_grad_() for t in inputs]
+    out = fn(*inputs)
+    return lambda: torch.autograd.grad(out, inputs, dy, retain_graph=True)
+
+
 def torch_ops(kernel, shape, gen):
-    """[(op, elements, forward(), forward_backward() or None, backward() or None)]."""
+    """[(op, elements, forward(), backward())]."""
     rand = lambda *s, lo=-1.0, hi=1.0: torch.rand(*s, generator=gen) * (hi - lo) + lo
     ops = []
     if kernel == "norm":
@@ -72,36 +80,31 @@ def torch_ops(kernel, shape, gen):
         w, b = rand(cols, lo=0.5, hi=1.5), rand(cols, lo=-0.5, hi=0.5)
         for name, fn in [("layer_norm", lambda x, w, b: F.layer_norm(x, (cols,), w, b, 1e-5)),
                          ("rms_norm", lambda x, w, b: F.rms_norm(x, (cols,), w, 1e-5))]:
-            xg, wg, bg = (t.clone().requires_grad_() for t in (x, w, b))
-            ops.append((name, rows * cols, lambda fn=fn: fn(x, w, b),
-                        lambda fn=fn, xg=xg, wg=wg, bg=bg: fn(xg, wg, bg).backward(dy), None))
+            ops.append((name, rows * cols, lambda fn=fn: fn(x, w, b), grad(fn, dy, x, w, b)))
     elif kernel == "softmax":
         rows, cols = shape
         x, dy = rand(rows, cols, lo=-8, hi=8), rand(rows, cols)
-        xg = x.clone().requires_grad_()
-        ops.append(("softmax", rows * cols, lambda: torch.softmax(x, -1),
-                    lambda: torch.softmax(xg, -1).backward(dy), None))
+        softmax = lambda x: torch.softmax(x, -1)
+        ops.append(("softmax", rows * cols, lambda: softmax(x), grad(softmax, dy, x)))
     elif kernel == "activation":
         (n,) = shape
         x, up, dy = rand(n, lo=-6, hi=6), rand(n, lo=-3, hi=3), rand(n)
-        xg, ug = x.clone().requires_grad_(), up.clone().requires_grad_()
         for name, fn in [("gelu erf", lambda x, u: F.gelu(x)),
                          ("gelu tanh", lambda x, u: F.gelu(x, approximate="tanh")),
                          ("silu", lambda x, u: F.silu(x)),
                          ("swiglu", lambda x, u: F.silu(x) * u)]:
-            ops.append((name, n, lambda fn=fn: fn(x, up), lambda fn=fn: fn(xg, ug).backward(dy), None))
+            ops.append((name, n, lambda fn=fn: fn(x, up), grad(fn, dy, x, up)))
     elif kernel == "cross-entropy":
         rows, classes = shape
         logits = rand(rows, classes, lo=-8, hi=8)
         targets = torch.tensor([(r * 7919) % classes for r in range(rows)])
-        lg = logits.clone().requires_grad_()
-        ops.append(("cross_entropy", rows * classes, lambda: F.cross_entropy(logits, targets),
-                    lambda: F.cross_entropy(lg, targets).backward(), None))
+        loss = lambda logits: F.cross_entropy(logits, targets)
+        ops.append(("cross_entropy", rows * classes, lambda: loss(logits), grad(loss, None, logits)))
     elif kernel == "embedding":
         tokens, dim, vocab = shape
         table, ids = rand(vocab, dim), torch.randint(0, vocab, (tokens,), generator=gen)
         dout, dtable = rand(tokens, dim), torch.zeros(vocab, dim)
-        ops.append(("embedding", tokens * dim, lambda: F.embedding(ids, table), None,
+        ops.append(("embedding", tokens * dim, lambda: F.embedding(ids, table),
                     lambda: dtable.index_add_(0, ids, dout)))
     elif kernel == "rope":
         tokens, heads, head_dim = shape
@@ -115,8 +118,7 @@ def torch_ops(kernel, shape, gen):
             cos, sin = emb.cos()[:, None, :], emb.sin()[:, None, :]
             return x * cos + rotate_half(x) * sin
 
-        xg = x.clone().requires_grad_()
-        ops.append(("rope", tokens * heads * head_dim, lambda: rope(x), lambda: rope(xg).backward(dy), None))
+        ops.append(("rope", tokens * heads * head_dim, lambda: rope(x), grad(rope, dy, x)))
     return ops
 
 
@@ -127,14 +129,10 @@ def torch_round(threads):
     out = {}
     for kernel, _, title, shape in SHAPES:
         rows = out.setdefault((kernel, title), {})
-        for name, elements, forward, forward_backward, backward in torch_ops(kernel, shape, gen):
+        for name, elements, forward, backward in torch_ops(kernel, shape, gen):
             with torch.no_grad():
                 t_fwd = best_time(forward)
-            if forward_backward is not None:
-                t_bwd = max(best_time(forward_backward) - t_fwd, 1e-9)
-            else:
-                with torch.no_grad():
-                    t_bwd = best_time(backward)
+            t_bwd = best_time(backward)
             rows[f"torch {name}"] = elements / t_fwd
             rows[f"torch {name} backward"] = elements / t_bwd
     return out
