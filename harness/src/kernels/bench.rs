@@ -113,11 +113,11 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
         return Ok(());
     }
     if let Some(path) = &config.plot {
+        let drawn = tables.first().map_or(0, |t| t.rows.iter().filter(|r| r.name != "copy").count());
         println!(
-            "{}: {} sizes of {} implementations drawn into {}",
+            "{}: {} sizes of {drawn} implementations and the roofline drawn into {}",
             kernel.name(),
             tables.len(),
-            tables.first().map_or(0, |t| t.rows.len()),
             path.display()
         );
         return Ok(());
