@@ -29,7 +29,12 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     // A kernel target (`layer_norm`) or a section (`norm`; with the attempt if it holds one).
     let target = KernelTarget::find(&args.target);
     if let Some(kernel) = target.map(KernelTarget::section).or_else(|| Kernel::find(&args.target)) {
-        let config = kernels::bench::BenchConfig { size: args.size, threads: args.threads };
+        let config = kernels::bench::BenchConfig {
+            size: args.size,
+            threads: args.threads,
+            plot: args.plot.clone(),
+            budget: args.budget_ms.map(Duration::from_millis),
+        };
         let target = target.or(match KernelTarget::in_section(kernel)[..] {
             [only] => Some(only),
             _ => None,
@@ -39,11 +44,12 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             None => None,
         };
         let measure = |shape: &[usize]| bench.as_ref().expect("only called with an attempt").measure(shape);
-        let mine = match (target, &bench) {
-            (Some(target), Some(_)) => Some(kernels::bench::Yours { name: target.name(), measure: &measure }),
-            _ => None,
-        };
-        kernels::bench::run(kernel, &config, args.json, mine)?;
+        kernels::bench::run(
+            kernel,
+            &config,
+            args.json,
+            bench.as_ref().map(|_| &measure as kernels::bench::Yours),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let problem = run::find_problem(&args.target)?;

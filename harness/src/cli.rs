@@ -136,9 +136,9 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1_000_000)]
     pub max: usize,
     /// Kernels: matmul's n (n x n times n x n), softmax's and norm's columns (2^20 elements in
-    /// all), exp's length, attention's sequence length (B1 H8 D64), cross-entropy's classes (128
-    /// rows), the activations' length, or the tokens of embedding (rows of 1024 from 32000) and
-    /// RoPE (8 heads of 128). By default a few representative sizes.
+    /// all), exp's and the activations' length, attention's sequence length (B1 H8 D64),
+    /// cross-entropy's classes (128 rows), embedding's or RoPE's tokens. By default a few
+    /// representative sizes.
     #[arg(long)]
     pub size: Option<usize>,
     /// Kernels: worker threads.
@@ -150,6 +150,15 @@ pub struct BenchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Kernels: sweep sizes (2^12..2^22 elements, matmul's n 64..1024, attention's sequence
+    /// 128..2048; `--size` caps the sweep) and draw throughput against size, every
+    /// implementation and the roofline, into this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
+    /// Kernels: milliseconds each implementation is timed per shape (default 300, 25 per
+    /// point of a `--plot` sweep).
+    #[arg(long, value_name = "MS")]
+    pub budget_ms: Option<u64>,
 }
 
 #[derive(Debug, Parser)]

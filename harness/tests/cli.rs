@@ -108,24 +108,47 @@ fn bench_matmul_prints_gflops_and_percent_of_peak_per_isa() {
 }
 
 #[test]
-fn bench_of_a_memory_bound_kernel_prints_percent_of_copy_per_isa() {
-    for (kernel, passes) in [("rope", 2), ("embedding", 2), ("activation", 8)] {
-        let output = harness(&["bench", kernel, "--size", "40"]);
-        let text = stdout(&output);
-        assert!(output.status.success(), "{text}{}", stderr(&output));
-        assert_eq!(text.matches("    copy ").count(), passes, "{text}");
+fn bench_plot_draws_every_implementation_and_the_roofline() {
+    let dir = tempfile::tempdir().unwrap();
+    // Small sweeps on a tiny budget: two sizes each.
+    for (kernel, max, roofline) in
+        [("norm", "8192", "copy (roofline)"), ("matmul", "128", "FMA peak (roofline)")]
+    {
+        let svg = dir.path().join(format!("{kernel}.svg"));
+        let args = ["bench", kernel, "--size", max, "--budget-ms", "1", "--json", "--plot"];
+        let output = harness(&[&args[..], &[svg.to_str().unwrap()]].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let tables = json["tables"].as_array().unwrap();
+        assert_eq!(tables.len(), 2, "{json}");
+        let drawn = std::fs::read_to_string(&svg).unwrap();
+        assert!(drawn.contains(roofline), "{kernel}: no roofline in the SVG");
+        for row in tables[0]["rows"].as_array().unwrap() {
+            let name = row["implementation"].as_str().unwrap();
+            if name != "copy" {
+                assert!(drawn.contains(name), "{kernel}: {name} missing from the SVG");
+            }
+        }
         for isa in kernels::Isa::available() {
-            let lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with(isa.name())).collect();
-            assert_eq!(lines.len(), passes, "{kernel} {isa}: {text}");
-            assert!(lines.iter().all(|l| l.contains("Gelem/s") && l.contains("% of copy")), "{text}");
-            assert!(lines.iter().skip(1).step_by(2).all(|l| l.contains("x forward's time")), "{text}");
+            assert!(drawn.contains(isa.name()), "{kernel}: {isa} missing from the SVG");
         }
     }
-    let json = harness(&["bench", "rope", "--size", "3", "--json"]);
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let rows = json["tables"][0]["passes"][1]["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), kernels::Isa::available().len());
-    assert!(rows.iter().all(|r| r["percent_of_copy"].as_f64().unwrap() > 0.0), "{json}");
+}
+
+#[test]
+fn bench_memory_kernels_give_percent_of_copy_and_backward_over_forward() {
+    let output = harness(&["bench", "norm", "--size", "1024", "--budget-ms", "1", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = json["tables"][0]["rows"].as_array().unwrap();
+    let row =
+        |name: &str| rows.iter().find(|r| r["implementation"] == name).unwrap_or_else(|| panic!("{name}"));
+    assert!((row("copy")["percent_of_copy"].as_f64().unwrap() - 100.0).abs() < 1e-9);
+    let isa = kernels::Isa::detect();
+    let backward = row(&format!("{isa} layer_norm backward"));
+    assert!(backward["rate"].as_f64().unwrap() > 0.0 && backward["gb_per_s"].as_f64().unwrap() > 0.0);
+    assert!(backward["time_over_forward"].as_f64().unwrap() > 0.0, "{backward}");
+    assert!(row(&format!("{isa} layer_norm"))["time_over_forward"].is_null());
 }
 
 #[test]

@@ -1,236 +1,293 @@
-//! `harness bench <kernel>`: a quick measurement of every implementation of a kernel on this
-//! machine, the learner's attempt first, as GFLOP/s and percent of the measured FMA peak
-//! (matmul, attention) or elements/s and percent of a plain copy of the same data (softmax,
-//! exp). Best of repeated runs; criterion in the `benches` crate gives the careful numbers.
+//! `harness bench <kernel>`: every implementation of a kernel on this machine, the learner's
+//! attempt first, timed in alternating rounds (`rounds`). Memory-bound kernels are held against a
+//! plain copy of as many elements measured in the same rounds (% of copy, GB/s), compute-bound
+//! ones (matmul, attention) against the measured FMA peak; `--plot` sweeps sizes into an SVG.
 
-use std::hint::black_box;
+mod compute;
+mod memory;
+mod rounds;
+mod sweep;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
+use indicatif::ProgressBar;
 use kernels::activation::Gelu;
-use kernels::attention::{Attention, Grads, Params, Qkv, Shape};
-use kernels::matmul::gemm;
 use kernels::reference::random_f32;
-use kernels::{Isa, MatMut, MatRef, Opts, math, naive, peak, softmax};
+use kernels::{Isa, Opts, peak};
 use serde_json::{Value, json};
 
 use super::{Kernel, Plain};
 use crate::style;
 
-/// Time spent per measurement; short runs are repeated to fill it and the best is kept.
-pub(super) const BUDGET: Duration = Duration::from_millis(300);
+/// Time per implementation of one table, spread over the rounds.
+const BUDGET: Duration = Duration::from_millis(300);
 
-/// What to measure: sizes and threads, as given on the command line.
-#[derive(Clone, Copy, Debug)]
+/// What to measure, as given on the command line.
+#[derive(Clone, Debug)]
 pub struct BenchConfig {
+    /// One size instead of the defaults; with `plot`, the largest size of the sweep.
     pub size: Option<usize>,
     pub threads: usize,
+    /// Sweep sizes and draw throughput against size into this SVG file.
+    pub plot: Option<PathBuf>,
+    /// Time per implementation and table (or point of a sweep) instead of the default.
+    pub budget: Option<Duration>,
 }
 
-/// One line of the table: an implementation's rate, or why it has none (an attempt that is
-/// pending, say).
+/// The learner's attempt, measured at one shape (the numbers [`measure_attempt`] takes): its rate,
+/// or why it has none.
+pub type Yours<'a> = &'a dyn Fn(&[usize]) -> Result<f64, String>;
+
+/// One line of a table.
 struct Row {
     name: String,
-    /// Work units per second: FLOP/s for matmul and attention, elements/s otherwise.
+    /// Work units per second (FLOP/s or elements/s), or why there is none.
     rate: Result<f64, String>,
+    /// GB/s of the bytes it must move, for the memory-bound kernels.
+    gbs: Option<f64>,
+    /// Percent of the copy's GB/s, or of the FMA peak.
+    percent: Option<f64>,
+    /// A backward pass's time over its forward pass's.
+    over_forward: Option<f64>,
 }
 
-impl Row {
-    fn new(name: impl Into<String>, rate: f64) -> Self {
-        Row { name: name.into(), rate: Ok(rate) }
-    }
-}
-
-/// The learner's attempt: the function it is (`silu`: its row goes in that op's tables), and
-/// its rate at one shape (the numbers [`measure_attempt`] takes), or why it has none.
-#[derive(Clone, Copy)]
-pub struct Yours<'a> {
-    pub name: &'a str,
-    pub measure: &'a dyn Fn(&[usize]) -> Result<f64, String>,
-}
-
-/// One shape's table.
+/// One shape's measurements.
 struct Table {
     title: String,
-    /// The shape as [`measure_attempt`] takes it.
-    shape: Vec<usize>,
+    /// Where the shape sits on a plot's x axis.
+    x: f64,
     rows: Vec<Row>,
 }
 
-/// Measures `kernel` (and the attempt, through `yours`, ahead of the references), prints a
-/// table (or JSON). The yardstick of matmul and attention is the FMA peak measured now; of
-/// softmax and exp, which stream memory, a plain copy of the same data measured in the same run.
+/// Whether the FMA peak, rather than a copy, is `kernel`'s yardstick.
+fn compute_bound(kernel: Kernel) -> bool {
+    matches!(kernel, Kernel::Matmul | Kernel::Attention)
+}
+
+/// Measures `kernel` (and the attempt, through `yours`, ahead of the references) and prints a
+/// table per shape, or JSON; with `--plot`, sweeps sizes and draws them.
 pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Yours<'_>>) -> Result<()> {
     ensure!(config.threads >= 1, "--threads must be at least 1");
+    ensure!(config.size != Some(0), "--size must be at least 1");
+    let shapes = match &config.plot {
+        Some(_) => sweep::shapes(kernel, config.size),
+        None => default_shapes(kernel, config.size),
+    };
+    ensure!(
+        !shapes.is_empty(),
+        "--size {} is below the smallest size of the sweep",
+        config.size.unwrap_or(0)
+    );
+    let budget = config.budget.unwrap_or(if config.plot.is_some() { sweep::BUDGET } else { BUDGET });
     let best = Isa::detect();
-    // Only matmul and attention are compute-bound enough for the FMA peak to be their yardstick.
-    let compute_bound = matches!(kernel, Kernel::Matmul | Kernel::Attention);
-    let peak_one = if compute_bound {
-        peak::fma_gflops(&Opts::single(best), Duration::from_millis(300))?
-    } else {
-        f64::NAN
-    };
+    let peak_one =
+        if compute_bound(kernel) { peak::fma_gflops(&Opts::single(best), BUDGET)? } else { f64::NAN };
     let peak = peak_one * config.threads as f64;
-    let mut tables: Vec<Table> = Vec::new();
-    let unit = if compute_bound { "FLOP/s" } else { "elem/s" };
-    match kernel {
-        Kernel::Activation | Kernel::Embedding | Kernel::Rope => {
-            return super::bench_memory::run(kernel, config, json_out, yours);
-        }
-        Kernel::Matmul => {
-            let sizes = config.size.map_or_else(|| vec![128, 512, 1024], |n| vec![n]);
-            for n in sizes {
-                ensure!(n >= 1, "--size must be at least 1");
-                let rows = matmul_rows(n, config.threads);
-                tables.push(Table { title: format!("{n}x{n} * {n}x{n}"), shape: vec![n], rows });
-            }
-        }
-        Kernel::Softmax => {
-            let shapes = config.size.map_or_else(
-                || vec![(4096, 128), (1024, 1024), (256, 4096)],
-                |cols| vec![((1 << 20) / cols.max(1), cols)],
-            );
-            for (rows, cols) in shapes {
-                ensure!(rows >= 1 && cols >= 1, "--size must be between 1 and 2^20 columns");
-                let measured = softmax_rows(rows, cols, config.threads);
-                tables.push(Table {
-                    title: format!("{rows}x{cols}"),
-                    shape: vec![rows, cols],
-                    rows: measured,
-                });
-            }
-        }
-        Kernel::Exp => {
-            let len = config.size.unwrap_or(1 << 20);
-            tables.push(Table {
-                title: format!("{len} elements"),
-                shape: vec![len],
-                rows: exp_rows(len, config.threads),
-            });
-        }
-        Kernel::Norm | Kernel::CrossEntropy => return super::roofline::run(kernel, config, json_out, yours),
-        Kernel::Attention => {
-            let shapes = match config.size {
-                Some(seq) => vec![(seq, seq, 64, false)],
-                None => vec![
-                    (512, 512, 64, false),
-                    (2048, 2048, 64, false),
-                    (2048, 2048, 128, true),
-                    (1, 4096, 128, false),
-                ],
-            };
-            for (q_len, kv_len, head_dim, causal) in shapes {
-                ensure!(q_len >= 1, "--size must be at least 1");
-                let shape = Shape { batch: 1, heads: 8, kv_heads: 8, q_len, kv_len, head_dim };
-                let title = format!(
-                    "B1 H8 q_len {q_len} kv_len {kv_len} D{head_dim}{}",
-                    if causal { " causal" } else { "" }
-                );
-                let rows = attention_rows(shape, causal, config.threads);
-                tables.push(Table { title, shape: vec![q_len, kv_len, head_dim, usize::from(causal)], rows });
-            }
-        }
+    let bar = ProgressBar::new(shapes.len() as u64);
+    let tables: Vec<Table> = shapes
+        .iter()
+        .map(|shape| {
+            bar.set_message(title(kernel, shape));
+            let table = measure(kernel, shape, config.threads, budget, peak, yours);
+            bar.inc(1);
+            table
+        })
+        .collect();
+    bar.finish_and_clear();
+    if let Some(path) = &config.plot {
+        sweep::draw(path, kernel, config.threads, &tables, peak)?;
     }
-    for table in &mut tables {
-        let mut first = Vec::new();
-        if !compute_bound {
-            let elements = table.shape.iter().product::<usize>();
-            first.push(Row::new("copy (roofline)", copy_rate(elements)));
-        }
-        if let Some(yours) = yours {
-            let name = if kernel == Kernel::Attention { "yours forward (1 head)" } else { "yours" };
-            first.push(Row { name: name.into(), rate: (yours.measure)(&table.shape) });
-        }
-        table.rows.splice(0..0, first);
-    }
-    // The percentage of its yardstick a rate reaches.
-    let roofline = |table: &Table, rate: f64| {
-        if compute_bound {
-            100.0 * rate / 1e9 / peak
-        } else {
-            let copy = table.rows[0].rate.as_ref().map_or(f64::NAN, |&r| r);
-            100.0 * rate / copy
-        }
-    };
-
     if json_out {
-        let tables: Vec<Value> = tables
-            .iter()
-            .map(|table| {
-                json!({
-                    "shape": table.title,
-                    "unit": unit,
-                    "rows": table.rows.iter().map(|r| match &r.rate {
-                        Ok(rate) => json!({
-                            "implementation": r.name,
-                            "rate": rate,
-                            "percent_of_roofline": roofline(table, *rate),
-                            "percent_of_peak": compute_bound.then(|| roofline(table, *rate)),
-                            "gb_per_s": (!compute_bound).then(|| rate * 8.0 / 1e9),
-                        }),
-                        Err(why) => json!({ "implementation": r.name, "rate": null, "why": why }),
-                    }).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
         let out = json!({
             "kernel": kernel.name(),
             "threads": config.threads,
+            "unit": unit(kernel),
+            "roofline": if compute_bound(kernel) { "measured FMA peak" } else { "copy of as many elements" },
             "peak_gflops_per_core": peak_one.is_finite().then_some(peak_one),
             "peak_isa": best.name(),
-            "roofline": if compute_bound { "measured FMA peak" } else { "copy of the same bytes" },
-            "tables": tables,
+            "plot": config.plot.as_ref().map(|p| p.display().to_string()),
+            "tables": tables.iter().map(|t| table_json(kernel, t)).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let mut heading = format!("{}: {} thread(s)", kernel.name(), config.threads);
-    if compute_bound {
-        heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
-    } else {
-        heading.push_str("; roofline: a plain copy of the same bytes, measured in this run");
-    }
-    println!("{}", style::bold(&heading));
-    for table in &tables {
-        println!("  {}", table.title);
-        for row in &table.rows {
-            match &row.rate {
-                Ok(rate) => {
-                    let extra = if compute_bound {
-                        format!("{:>5.1}% of peak", roofline(table, *rate))
-                    } else {
-                        format!("{:>5.1}% of roofline {:>6.1} GB/s", roofline(table, *rate), rate * 8.0 / 1e9)
-                    };
-                    println!("    {:<22} {:>9.2} G{unit}  {extra}", row.name, rate / 1e9);
-                }
-                Err(why) => println!("    {:<22} {}", row.name, style::dim(why)),
-            }
-        }
-    }
-    if kernel == Kernel::Attention {
+    if let Some(path) = &config.plot {
+        let drawn = tables.first().map_or(0, |t| t.rows.iter().filter(|r| r.name != "copy").count());
         println!(
-            "{}",
-            style::dim("FLOPs: 4 B H q_len kv_len D forward (halved when causal), 2.5x that backward")
+            "{}: {} sizes of {drawn} implementations and the roofline drawn into {}",
+            kernel.name(),
+            tables.len(),
+            path.display()
         );
-    } else if !compute_bound {
-        println!(
-            "{}",
-            style::dim("GB/s counts the minimal traffic: each f32 read once and written once (8 B/element)")
-        );
+        return Ok(());
     }
+    print_tables(kernel, config.threads, peak_one, best, &tables);
     Ok(())
 }
 
-/// Elements per second of a plain copy of `elements` f32: the memory roofline of an op that
-/// reads each element once and writes it once.
-fn copy_rate(elements: usize) -> f64 {
-    let x = random_f32(elements, -8.0, 8.0, 3);
-    let mut y = vec![0.0; elements];
-    elements as f64
-        / best_time(|| {
-            y.copy_from_slice(&x);
-            black_box(&y);
+fn unit(kernel: Kernel) -> &'static str {
+    if compute_bound(kernel) { "FLOP/s" } else { "elem/s" }
+}
+
+/// The shapes measured without `--plot`: `--size` in each kernel's own terms, or a few
+/// representative ones (the transformer shapes for the memory-bound kernels).
+fn default_shapes(kernel: Kernel, size: Option<usize>) -> Vec<Vec<usize>> {
+    let by_cols = |cols: usize| vec![((1 << 20) / cols).max(1), cols];
+    match kernel {
+        Kernel::Matmul => size.map_or_else(|| vec![vec![128], vec![512], vec![1024]], |n| vec![vec![n]]),
+        Kernel::Softmax | Kernel::Norm => {
+            size.map_or_else(|| vec![vec![1024, 1024], vec![64, 16_384]], |cols| vec![by_cols(cols)])
+        }
+        Kernel::Exp | Kernel::Activation => vec![vec![size.unwrap_or(1 << 20)]],
+        Kernel::CrossEntropy => vec![vec![128, size.unwrap_or(32_000)]],
+        Kernel::Embedding => vec![vec![size.unwrap_or(2048), 1024, 32_000]],
+        Kernel::Rope => vec![vec![size.unwrap_or(2048), 8, 128]],
+        Kernel::Attention => match size {
+            Some(seq) => vec![vec![seq, seq, 64, 0]],
+            None => vec![
+                vec![512, 512, 64, 0],
+                vec![2048, 2048, 64, 0],
+                vec![2048, 2048, 128, 1],
+                vec![1, 4096, 128, 0],
+            ],
+        },
+    }
+}
+
+/// A table's heading.
+fn title(kernel: Kernel, shape: &[usize]) -> String {
+    match (kernel, shape) {
+        (Kernel::Matmul, &[n]) => format!("{n}x{n} * {n}x{n}"),
+        (Kernel::Attention, &[q_len, kv_len, d, causal]) => format!(
+            "B1 H{} q_len {q_len} kv_len {kv_len} D{d}{}",
+            compute::HEADS,
+            if causal != 0 { " causal" } else { "" }
+        ),
+        (Kernel::Embedding, &[tokens, dim, vocab]) => {
+            format!("{tokens} tokens x {dim} from a {vocab}-row table")
+        }
+        (Kernel::Rope, &[tokens, heads, d]) => format!("{tokens} tokens x {heads} heads x {d}, theta 10000"),
+        (_, &[n]) => format!("{n} elements"),
+        (_, shape) => shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("x"),
+    }
+}
+
+/// Measures one shape: the attempt, then (memory-bound) a copy of as many elements and every
+/// implementation in the same rounds.
+fn measure(
+    kernel: Kernel,
+    shape: &[usize],
+    threads: usize,
+    budget: Duration,
+    peak: f64,
+    yours: Option<Yours<'_>>,
+) -> Table {
+    let compute = compute_bound(kernel);
+    let elements = memory::elements(kernel, shape);
+    let mut impls = if compute {
+        compute::impls(kernel, shape, threads)
+    } else {
+        let mut impls = vec![memory::copy(elements)];
+        impls.extend(memory::impls(kernel, shape, threads));
+        impls
+    };
+    let times = rounds::best_times(&mut impls, budget);
+    let copy_gbs = if compute { f64::NAN } else { impls[0].bytes / times[0] / 1e9 };
+    let percent = |rate: f64, gbs: Option<f64>| match gbs {
+        Some(gbs) => 100.0 * gbs / copy_gbs,
+        None => 100.0 * rate / 1e9 / peak,
+    };
+    let mut rows = Vec::new();
+    if let Some(yours) = yours {
+        let rate = yours(shape);
+        let gbs = rate.as_ref().ok().filter(|_| !compute).map(|r| r * memory::forward_bytes(kernel) / 1e9);
+        let percent = rate.as_ref().ok().map(|&r| percent(r, gbs));
+        rows.push(Row { name: "yours".into(), rate, gbs, percent, over_forward: None });
+    }
+    let time_of = |name: &str| impls.iter().position(|i| i.name == name).map(|i| times[i]);
+    for (i, &t) in impls.iter().zip(&times) {
+        let rate = i.work / t;
+        let gbs = (i.bytes > 0.0).then(|| i.bytes / t / 1e9);
+        let forward = i
+            .name
+            .strip_suffix(" backward")
+            .and_then(|base| time_of(base).or_else(|| time_of(&format!("{base} forward"))));
+        rows.push(Row {
+            name: i.name.clone(),
+            rate: Ok(rate),
+            gbs,
+            percent: Some(percent(rate, gbs)),
+            over_forward: forward.map(|f| t / f),
+        });
+    }
+    Table { title: title(kernel, shape), x: sweep::x(kernel, shape), rows }
+}
+
+fn table_json(kernel: Kernel, table: &Table) -> Value {
+    let key = if compute_bound(kernel) { "percent_of_peak" } else { "percent_of_copy" };
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|r| match &r.rate {
+            Ok(rate) => json!({
+                "implementation": r.name,
+                "rate": rate,
+                "gb_per_s": r.gbs,
+                key: r.percent,
+                "time_over_forward": r.over_forward,
+            }),
+            Err(why) => json!({ "implementation": r.name, "rate": null, "why": why }),
         })
+        .collect();
+    json!({ "shape": table.title, "size": table.x, "unit": unit(kernel), "rows": rows })
+}
+
+fn print_tables(kernel: Kernel, threads: usize, peak_one: f64, best: Isa, tables: &[Table]) {
+    let compute = compute_bound(kernel);
+    let mut heading = format!("{}: {threads} thread(s)", kernel.name());
+    if compute {
+        heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
+    } else {
+        heading.push_str("; roofline: a plain copy of as many elements, in the same rounds");
+    }
+    println!("{}", style::bold(&heading));
+    let width = tables.iter().flat_map(|t| &t.rows).map(|r| r.name.len()).max().unwrap_or(0).max(18);
+    for table in tables {
+        println!("  {}", table.title);
+        for row in &table.rows {
+            let Ok(rate) = &row.rate else {
+                let why = row.rate.as_ref().err().map_or("", |w| w.as_str());
+                println!("    {:<width$}  {}", row.name, style::dim(why));
+                continue;
+            };
+            let percent = row.percent.unwrap_or(f64::NAN);
+            let mut line = match row.gbs {
+                Some(gbs) => format!(
+                    "    {:<width$} {:>8.3} Gelem/s {gbs:>6.1} GB/s {percent:>5.0}% of copy",
+                    row.name,
+                    rate / 1e9
+                ),
+                None => {
+                    format!("    {:<width$} {:>8.2} GFLOP/s {percent:>6.1}% of peak", row.name, rate / 1e9)
+                }
+            };
+            if let Some(r) = row.over_forward {
+                line.push_str(&format!("  {r:.2}x forward's time"));
+            }
+            println!("{line}");
+        }
+    }
+    let note = if kernel == Kernel::Attention {
+        "best of alternating rounds; FLOPs: 4 B H q_len kv_len D forward (halved when causal), 2.5x that backward"
+    } else if compute {
+        "best of alternating rounds; FLOPs: 2 n^3"
+    } else {
+        "best of alternating rounds; GB/s counts each array read or written once; % of copy: GB/s \
+         against a copy of as many elements (8 B/elem) in the same rounds"
+    };
+    println!("{}", style::dim(note));
 }
 
 /// The rate of an attempt at one table's shape, on the same inputs as the references: what a
@@ -294,7 +351,7 @@ pub fn measure_attempt(plain: Plain, shape: &[usize]) -> f64 {
             let mut losses = vec![0.0; rows];
             logits.len() as f64
                 / best_time(|| {
-                    black_box(cross_entropy(&logits, &targets, classes, None, &mut losses));
+                    std::hint::black_box(cross_entropy(&logits, &targets, classes, None, &mut losses));
                 })
         }
         (Plain::Embedding(embedding), &[tokens, dim, vocab]) => {
@@ -330,94 +387,4 @@ fn best_time(mut work: impl FnMut()) -> f64 {
         best = best.min(start.elapsed().as_secs_f64());
     }
     best
-}
-
-pub(super) fn isas(threads: usize) -> impl Iterator<Item = (String, Opts)> {
-    Isa::available().into_iter().map(move |isa| (isa.name().to_string(), Opts { isa: Some(isa), threads }))
-}
-
-fn matmul_rows(n: usize, threads: usize) -> Vec<Row> {
-    let (a, b) = (random_f32(n * n, -1.0, 1.0, 1), random_f32(n * n, -1.0, 1.0, 2));
-    let mut c = vec![0.0; n * n];
-    let flops = 2.0 * (n as f64).powi(3);
-    let mut rows = Vec::new();
-    if n <= 256 {
-        let seconds = best_time(|| {
-            naive::matmul(&a, &b, &mut c, n).expect("n x n inputs");
-            black_box(&c);
-        });
-        rows.push(Row::new("naive triple loop", flops / seconds));
-    }
-    for (name, opts) in isas(threads) {
-        let seconds = best_time(|| {
-            let (a, b) = (MatRef::new(&a, n, n).expect("n*n"), MatRef::new(&b, n, n).expect("n*n"));
-            gemm(1.0, a, b, 0.0, MatMut::new(&mut c, n, n).expect("n*n"), &opts).expect("valid shapes");
-            black_box(&c);
-        });
-        rows.push(Row::new(name, flops / seconds));
-    }
-    rows
-}
-
-fn softmax_rows(rows: usize, cols: usize, threads: usize) -> Vec<Row> {
-    let x = random_f32(rows * cols, -8.0, 8.0, 3);
-    let mut y = vec![0.0; x.len()];
-    let elements = x.len() as f64;
-    let naive = best_time(|| {
-        naive::softmax(&x, &mut y, cols).expect("whole rows");
-        black_box(&y);
-    });
-    let mut out = vec![Row::new("naive three passes", elements / naive)];
-    for (name, opts) in isas(threads) {
-        let seconds = best_time(|| softmax::softmax(&x, &mut y, cols, &opts).expect("valid"));
-        out.push(Row::new(name, elements / seconds));
-    }
-    out
-}
-
-fn exp_rows(len: usize, threads: usize) -> Vec<Row> {
-    let x = random_f32(len, -80.0, 80.0, 4);
-    let mut y = vec![0.0; len];
-    let elements = len as f64;
-    let std_exp = best_time(|| {
-        naive::exp(&x, &mut y).expect("equal lengths");
-        black_box(&y);
-    });
-    let mut out = vec![Row::new("f32::exp", elements / std_exp)];
-    for (name, opts) in isas(threads) {
-        let seconds = best_time(|| math::exp(&x, &mut y, &opts).expect("valid"));
-        out.push(Row::new(name, elements / seconds));
-    }
-    out
-}
-
-fn attention_rows(shape: Shape, causal: bool, threads: usize) -> Vec<Row> {
-    let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim } = shape;
-    let q = random_f32(batch * heads * q_len * head_dim, -1.0, 1.0, 5);
-    let k = random_f32(batch * kv_heads * kv_len * head_dim, -1.0, 1.0, 6);
-    let v = random_f32(k.len(), -1.0, 1.0, 7);
-    let dout = random_f32(q.len(), -1.0, 1.0, 8);
-    let attn = Attention::new(shape, Params { causal, ..Params::default() }).expect("a valid shape");
-    let qkv = Qkv { q: &q, k: &k, v: &v };
-    let mut flops = 4.0 * (batch * heads * q_len * kv_len * head_dim) as f64;
-    if causal {
-        flops /= 2.0;
-    }
-    let (mut out, mut lse) = (vec![0.0; q.len()], vec![0.0; batch * heads * q_len]);
-    let (mut dq, mut dk, mut dv) = (vec![0.0; q.len()], vec![0.0; k.len()], vec![0.0; v.len()]);
-    let mut rows = Vec::new();
-    for (name, opts) in isas(threads) {
-        // The portable fallback takes seconds per call on long sequences.
-        if name == "scalar" && q_len * kv_len > 512 * 512 {
-            continue;
-        }
-        let forward = best_time(|| attn.forward(qkv, &mut out, &mut lse, &opts).expect("valid lengths"));
-        rows.push(Row::new(format!("{name} forward"), flops / forward));
-        let backward = best_time(|| {
-            let grads = Grads { dq: &mut dq, dk: &mut dk, dv: &mut dv };
-            attn.backward(qkv, &out, &lse, &dout, grads, &opts).expect("valid lengths");
-        });
-        rows.push(Row::new(format!("{name} backward"), 2.5 * flops / backward));
-    }
-    rows
 }

@@ -5,14 +5,12 @@
 mod activation;
 mod attention;
 pub mod bench;
-mod bench_memory;
 mod cross_entropy;
 mod embedding;
 mod exp;
 mod matmul;
 mod norm;
 pub mod plot;
-mod roofline;
 mod rope;
 mod softmax;
 
