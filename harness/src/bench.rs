@@ -29,27 +29,29 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     // A kernel target (`layer_norm`) or a section (`norm`; with the attempt if it holds one).
     let target = KernelTarget::find(&args.target);
     if let Some(kernel) = target.map(KernelTarget::section).or_else(|| Kernel::find(&args.target)) {
+        let target = target.or(match KernelTarget::in_section(kernel)[..] {
+            [only] => Some(only),
+            _ => None,
+        });
         let config = kernels::bench::BenchConfig {
             size: args.size,
             threads: args.threads,
             plot: args.plot.clone(),
             budget: args.budget_ms.map(Duration::from_millis),
+            // `bench gelu` shows GELU; `bench activation` every activation.
+            focus: target
+                .filter(|_| KernelTarget::in_section(kernel).len() > 1)
+                .map(|t| t.name().to_string()),
         };
-        let target = target.or(match KernelTarget::in_section(kernel)[..] {
-            [only] => Some(only),
-            _ => None,
-        });
         let bench = match target {
             Some(target) => yours(Target::Kernel(target))?,
             None => None,
         };
         let measure = |shape: &[usize]| bench.as_ref().expect("only called with an attempt").measure(shape);
-        kernels::bench::run(
-            kernel,
-            &config,
-            args.json,
-            bench.as_ref().map(|_| &measure as kernels::bench::Yours),
-        )?;
+        let attempt = target
+            .filter(|_| bench.is_some())
+            .map(|t| kernels::bench::Yours { target: t.name(), measure: &measure });
+        kernels::bench::run(kernel, &config, args.json, attempt)?;
         return Ok(ExitCode::SUCCESS);
     }
     let problem = run::find_problem(&args.target)?;

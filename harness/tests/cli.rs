@@ -152,6 +152,32 @@ fn bench_memory_kernels_give_percent_of_copy_and_backward_over_forward() {
 }
 
 #[test]
+fn bench_of_one_target_of_a_section_measures_that_op_alone() {
+    let references = |target: &str| -> Vec<String> {
+        let output = harness(&["bench", target, "--size", "4096", "--budget-ms", "1", "--json"]);
+        assert!(output.status.success(), "{target}: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let rows = json["tables"][0]["rows"].as_array().unwrap().clone();
+        // The learner's attempt, if this checkout holds one, is not a reference.
+        rows.iter()
+            .map(|r| r["implementation"].as_str().unwrap().to_string())
+            .filter(|name| !name.starts_with("yours"))
+            .collect()
+    };
+    let isa = kernels::Isa::detect();
+    let silu = references("silu");
+    assert!(silu.contains(&"copy".to_string()) && silu.contains(&format!("{isa} silu backward")), "{silu:?}");
+    assert!(
+        silu.iter().all(|n| n == "copy" || n.ends_with("silu") || n.ends_with("silu backward")),
+        "{silu:?}"
+    );
+    let all = references("activation");
+    for op in ["gelu erf", "gelu tanh", "silu", "swiglu"] {
+        assert!(all.contains(&format!("{isa} {op}")), "{op}: {all:?}");
+    }
+}
+
+#[test]
 fn info_names_the_dispatched_isa_and_a_measured_peak() {
     let output = harness(&["info", "--json"]);
     assert!(output.status.success());

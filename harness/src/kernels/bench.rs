@@ -34,11 +34,19 @@ pub struct BenchConfig {
     pub plot: Option<PathBuf>,
     /// Time per implementation and table (or point of a sweep) instead of the default.
     pub budget: Option<Duration>,
+    /// Only the implementations of this op of a kernel that has several (`gelu` of the
+    /// activations, `rms_norm` of the norms): the target a learner benches.
+    pub focus: Option<String>,
 }
 
-/// The learner's attempt, measured at one shape (the numbers [`measure_attempt`] takes): its rate,
-/// or why it has none.
-pub type Yours<'a> = &'a dyn Fn(&[usize]) -> Result<f64, String>;
+/// The learner's attempt at one practice target (`gelu`, `layer_norm`, ...) of the kernel.
+#[derive(Clone, Copy)]
+pub struct Yours<'a> {
+    /// The target's name, as `harness practice` calls it.
+    pub target: &'a str,
+    /// Its rate at one shape (the numbers [`measure_attempt`] takes), or why it has none.
+    pub measure: &'a dyn Fn(&[usize]) -> Result<f64, String>,
+}
 
 /// One line of a table.
 struct Row {
@@ -90,7 +98,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
         .iter()
         .map(|shape| {
             bar.set_message(title(kernel, shape));
-            let table = measure(kernel, shape, config.threads, budget, peak, yours);
+            let table = measure(kernel, shape, config, budget, peak, yours);
             bar.inc(1);
             table
         })
@@ -175,11 +183,11 @@ fn title(kernel: Kernel, shape: &[usize]) -> String {
 }
 
 /// Measures one shape: the attempt, then (memory-bound) a copy of as many elements and every
-/// implementation in the same rounds.
+/// implementation (of the focused op) in the same rounds.
 fn measure(
     kernel: Kernel,
     shape: &[usize],
-    threads: usize,
+    config: &BenchConfig,
     budget: Duration,
     peak: f64,
     yours: Option<Yours<'_>>,
@@ -187,12 +195,15 @@ fn measure(
     let compute = compute_bound(kernel);
     let elements = memory::elements(kernel, shape);
     let mut impls = if compute {
-        compute::impls(kernel, shape, threads)
+        compute::impls(kernel, shape, config.threads)
     } else {
         let mut impls = vec![memory::copy(elements)];
-        impls.extend(memory::impls(kernel, shape, threads));
+        impls.extend(memory::impls(kernel, shape, config.threads));
         impls
     };
+    if let Some(focus) = &config.focus {
+        impls.retain(|i| i.name == "copy" || i.name.split(' ').any(|word| word == focus));
+    }
     let times = rounds::best_times(&mut impls, budget);
     let copy_gbs = if compute { f64::NAN } else { impls[0].bytes / times[0] / 1e9 };
     let percent = |rate: f64, gbs: Option<f64>| match gbs {
@@ -200,11 +211,11 @@ fn measure(
         None => 100.0 * rate / 1e9 / peak,
     };
     let mut rows = Vec::new();
-    if let Some(yours) = yours {
-        let rate = yours(shape);
-        let gbs = rate.as_ref().ok().filter(|_| !compute).map(|r| r * memory::forward_bytes(kernel) / 1e9);
+    for (name, shape, bytes) in yours.map(|y| attempt_rows(y.target, shape)).unwrap_or_default() {
+        let rate = (yours.expect("rows only for an attempt").measure)(&shape);
+        let gbs = rate.as_ref().ok().filter(|_| !compute).map(|r| r * bytes / 1e9);
         let percent = rate.as_ref().ok().map(|&r| percent(r, gbs));
-        rows.push(Row { name: "yours".into(), rate, gbs, percent, over_forward: None });
+        rows.push(Row { name, rate, gbs, percent, over_forward: None });
     }
     let time_of = |name: &str| impls.iter().position(|i| i.name == name).map(|i| times[i]);
     for (i, &t) in impls.iter().zip(&times) {
@@ -288,6 +299,25 @@ fn print_tables(kernel: Kernel, threads: usize, peak_one: f64, best: Isa, tables
          against a copy of as many elements (8 B/elem) in the same rounds"
     };
     println!("{}", style::dim(note));
+}
+
+/// The rows of the attempt at `target` in a table at `shape`: each row's name, the shape
+/// [`measure_attempt`] takes, and the bytes per element its forward pass moves (what its GB/s
+/// counts). GELU has a row per form.
+fn attempt_rows(target: &str, shape: &[usize]) -> Vec<(String, Vec<usize>, f64)> {
+    let bytes = match target {
+        "cross_entropy" => 4.0,
+        "swiglu" => 12.0,
+        _ => 8.0,
+    };
+    if target == "gelu" {
+        let tanh = [shape, &[1]].concat();
+        return vec![
+            ("yours gelu erf".into(), shape.to_vec(), bytes),
+            ("yours gelu tanh".into(), tanh, bytes),
+        ];
+    }
+    vec![(format!("yours {target}"), shape.to_vec(), bytes)]
 }
 
 /// The rate of an attempt at one table's shape, on the same inputs as the references: what a

@@ -25,11 +25,6 @@ pub fn elements(kernel: Kernel, shape: &[usize]) -> usize {
     }
 }
 
-/// Bytes per element of the forward pass an attempt implements: what its GB/s counts.
-pub fn forward_bytes(kernel: Kernel) -> f64 {
-    if kernel == Kernel::CrossEntropy { 4.0 } else { 8.0 }
-}
-
 /// A plain copy of `elements` f32: the roofline every memory-bound row is held against.
 pub fn copy(elements: usize) -> Impl {
     let src = random_f32(elements, -1.0, 1.0, 9);
