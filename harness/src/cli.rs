@@ -130,7 +130,9 @@ pub struct StatusArgs {
 #[derive(Debug, Parser)]
 pub struct BenchArgs {
     /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`, `attention`, `norm`,
-    /// `cross-entropy`, `activation`, `embedding`, `rope`.
+    /// `cross-entropy`, `activation`, `embedding`, `rope`; or one op of them, as `harness
+    /// practice` names it (`layer_norm`, `rms_norm`, `gelu`, `silu`, `swiglu`), alone. Your
+    /// attempt at the target, if you have one, is measured first, as `yours`.
     pub target: String,
     /// Problems: the largest input, in nodes; sizes grow by 10x from 10^3 up to it.
     #[arg(long, default_value_t = 1_000_000)]
@@ -172,7 +174,8 @@ pub struct WatchArgs {
 
 #[derive(Debug, Parser)]
 pub struct PracticeArgs {
-    /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`, `attention`.
+    /// A problem id or slug, or a kernel: `matmul`, `softmax`, `exp`, `attention`,
+    /// `layer_norm`, `rms_norm`, `gelu`, `silu`, `swiglu`, `cross_entropy`, `embedding`, `rope`.
     pub target: String,
     /// Replace an existing attempt with a fresh stub, keeping the old file beside it.
     #[arg(long)]
