@@ -1,11 +1,15 @@
-//! Alternating rounds: every implementation of a table runs once per round, round after round,
-//! each keeping its best time, so that the machine's fast and slow phases touch all of them
+//! Alternating rounds: every implementation of a table runs a short batch of calls per round,
+//! round after round, each keeping its best call, so that the machine's fast and slow phases touch all of them
 //! alike and the ratios between them hold on a shared machine.
 
 use std::time::{Duration, Instant};
 
 /// Rounds at least, however long they take.
 const MIN_ROUNDS: usize = 3;
+/// About how long one implementation runs in a row within a round.
+const BATCH: Duration = Duration::from_millis(5);
+/// Calls in a batch at the most.
+const MAX_BATCH: u32 = 1000;
 
 /// One implementation to time: its name, the work and the bytes of one call, and the call.
 pub struct Impl {
@@ -24,18 +28,33 @@ impl Impl {
 }
 
 /// Each implementation's best seconds per call, over rounds filling `budget` per
-/// implementation (at least [`MIN_ROUNDS`]), after one warm-up call of each.
+/// implementation (at least [`MIN_ROUNDS`]). In a round each implementation runs a batch of
+/// calls filling about [`BATCH`] (two at least) and keeps only the calls after the first: the
+/// first finds the caches as the others left them, the rest as a loop of its own would, which
+/// is how PyTorch's and criterion's loops see every op.
 pub fn best_times(impls: &mut [Impl], budget: Duration) -> Vec<f64> {
-    impls.iter_mut().for_each(|i| (i.run)()); // warm caches, pages and thread pools
+    // One call each, warming pages and thread pools, sizes the batches.
+    let batches: Vec<u32> = impls
+        .iter_mut()
+        .map(|i| {
+            let start = Instant::now();
+            (i.run)();
+            let once = start.elapsed().as_secs_f64().max(1e-9);
+            (BATCH.as_secs_f64() / once).ceil().clamp(2.0, f64::from(MAX_BATCH)) as u32
+        })
+        .collect();
     let mut best = vec![f64::INFINITY; impls.len()];
     let total = budget.saturating_mul(impls.len() as u32);
     let started = Instant::now();
     let mut rounds = 0;
     while rounds < MIN_ROUNDS || started.elapsed() < total {
-        for (i, best) in impls.iter_mut().zip(&mut best) {
-            let start = Instant::now();
+        for ((i, best), &calls) in impls.iter_mut().zip(&mut best).zip(&batches) {
             (i.run)();
-            *best = best.min(start.elapsed().as_secs_f64());
+            for _ in 1..calls {
+                let start = Instant::now();
+                (i.run)();
+                *best = best.min(start.elapsed().as_secs_f64());
+            }
         }
         rounds += 1;
     }
@@ -58,7 +77,10 @@ mod tests {
             }),
         ];
         let best = best_times(&mut impls, Duration::ZERO);
-        assert_eq!(*counts.borrow(), [1 + MIN_ROUNDS; 2]);
+        // A's calls take microseconds: its batches are long. B's take 200 us: 25 a batch.
+        let [a, b] = *counts.borrow();
+        assert_eq!(a, 1 + MIN_ROUNDS * MAX_BATCH as usize);
+        assert!(b >= 1 + 2 * MIN_ROUNDS && (b - 1) % MIN_ROUNDS == 0, "{b} calls of b");
         assert!(best[1] >= 200e-6 && best[0] < best[1], "{best:?}");
     }
 }
