@@ -5,8 +5,10 @@
 //! 1. Online max-and-sum. The row is cut into blocks of 8 vectors. Per block: its lane-wise
 //!    max `b` (a tree), the new running max `m' = max(m, b)`, `e = exp(x - m')` for each
 //!    element (softmax stores `e` into the output), `s = s * exp(m - m') + sum(e)`, and `m'` is
-//!    kept per block. One vector exp per element plus one per block for the rescale (none for
-//!    a row's first block, where `s` is still 0). The lanes are folded at the end:
+//!    kept per block. One vector exp per element, taken as `2^t`, `t = (x - m') log2 e`, with
+//!    `t - floor(t)` in one step (`vreduceps` on AVX-512: two operations fewer than the
+//!    Cody-Waite reduction, whose extra accuracy the rounding of `x - m'` would waste), plus one
+//!    per block for the rescale (none for a row's first block, where `s` is still 0). The lanes are folded at the end:
 //!    `max = max(m)`, `sum = sum(s * exp(m - max))`.
 //! 2. Normalise. softmax multiplies each stored block by `exp(m'_block - max) / sum` (one
 //!    multiply per element, the row is still in L1); log_softmax writes `(x - max) - ln(sum)`.

@@ -124,14 +124,14 @@ unsafe fn online_block<K: Vector, const STORE: bool, const FIRST: bool>(
     // and, when STORE, of y.
     unsafe {
         for v in 0..full {
-            let e = k.exp_nonpositive(k.sub(k.load(x.add(v * lanes)), m_safe));
+            let e = k.exp_small(k.sub(k.load(x.add(v * lanes)), m_safe));
             if STORE {
                 k.store(y.add(v * lanes), e);
             }
             acc = k.add(acc, e);
         }
         if rem > 0 {
-            let e = k.exp_nonpositive(k.sub(tail, m_safe));
+            let e = k.exp_small(k.sub(tail, m_safe));
             if STORE {
                 k.store_tail(y.add(full * lanes), rem, e);
             }
@@ -171,7 +171,7 @@ unsafe fn online_full_block<K: Vector, const STORE: bool, const FIRST: bool>(
     let m_safe = k.select(k.eq(m_new, k.splat(f32::NEG_INFINITY)), zero, m_new);
     let mut e = [zero; BLOCK_VECS];
     for (j, e) in e.iter_mut().enumerate() {
-        *e = k.exp_nonpositive(k.sub(v[j], m_safe));
+        *e = k.exp_small(k.sub(v[j], m_safe));
         if STORE {
             // SAFETY: CPU feature: `k` is the proof. Bounds: as the load of vector j, in y.
             unsafe { k.store(y.add(j * K::LANES), *e) };
