@@ -6,10 +6,12 @@
 //! the block's max updates the running max (one scalar), each `e^(x - max)` is summed in f32
 //! within the block, and the block sums in f64 (rescaled by `e^(old - new)` in f64 when the
 //! max rises). The loss is `(max - x[target]) + ln(sum)` in f64, so a large common offset
-//! cancels exactly. The backward pass writes `dloss / n * (e^(x - max) / sum)`, `n` the rows
-//! not ignored, in a second pass over the row run in lockstep with the first pass of the next
-//! (so that one row streams in from memory while the one before it, still in cache, is
-//! written), then the target's `dloss / n * (p - 1)` in f64, where `p` near 1 cancels.
+//! cancels exactly. The backward pass stores each block's `e^(x - m)` (`m` the running max it
+//! was taken against) as its log-sum-exp pass goes, then, in a second pass over the row run in
+//! lockstep with the first pass of the next (so that one row streams in from memory while the
+//! one before it, still in cache, is rewritten), multiplies each block by `e^(m - max) dloss /
+//! (n sum)` (`n` the rows not ignored): one exponential per element, as forward. Last comes
+//! the target's `dloss / n * (p - 1)` in f64, where `p` near 1 cancels.
 //!
 //! A row whose target is `ignore_index` has loss 0 and gradient 0 and is not read; when every
 //! row is ignored the mean loss is 0 (PyTorch gives NaN) and the gradient 0. A NaN or +inf

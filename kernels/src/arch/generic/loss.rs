@@ -1,7 +1,7 @@
 //! Cross-entropy over rows of logits, forward and backward, written once over [`Vector`]; the
 //! algorithm and its accuracy are described in `crate::loss`. Each pass over a row is a
-//! [`Sweep`]; backward runs the log-sum-exp of one row in lockstep with the gradient of the
-//! row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
+//! [`Sweep`]; backward runs the log-sum-exp of one row, which stores its exponentials, in
+//! lockstep with the normalisation of the row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
 //! points dispatch for each chunk of rows.
 
 use super::sweep::{self, BLOCK_VECS, Sweep, each_vector, load, store, tree_add, tree_max};
@@ -36,17 +36,26 @@ task!(Backward<'_> => (), |task, k| backward(k, task));
 /// The row's max and the sum of `e^(x - max)`, a block at a time: the block's max updates the
 /// running max (one scalar, so that each block's sum can be added in f64, the total rescaled
 /// by `e^(old - new)` in f64 when the max rises), then `e^(x - max)` per element is summed in
-/// f32 within the block. A NaN anywhere makes the sum NaN.
+/// f32 within the block. A NaN anywhere makes the sum NaN. For the gradient, each block's
+/// exponentials are also stored, and the running max they were taken against recorded.
 #[derive(Debug)]
-struct LogSumExp {
+struct LogSumExp<'a> {
     x: *const f32,
     max: f32,
     sum: f64,
+    /// Where `e^(x - m)` goes, and the list of each block's `m`.
+    store: Option<(*mut f32, &'a mut Vec<f32>)>,
 }
 
-impl LogSumExp {
+impl<'a> LogSumExp<'a> {
     fn new(x: *const f32) -> Self {
-        LogSumExp { x, max: f32::NEG_INFINITY, sum: 0.0 }
+        LogSumExp { x, max: f32::NEG_INFINITY, sum: 0.0, store: None }
+    }
+
+    /// Also stores the exponentials at `e` and each block's running max in `maxima`.
+    fn storing(x: *const f32, e: *mut f32, maxima: &'a mut Vec<f32>) -> Self {
+        maxima.clear();
+        LogSumExp { store: Some((e, maxima)), ..LogSumExp::new(x) }
     }
 
     /// `log(sum_j e^x_j) - x_target`, in f64.
@@ -55,7 +64,7 @@ impl LogSumExp {
     }
 }
 
-impl<K: Vector> Sweep<K> for LogSumExp {
+impl<K: Vector> Sweep<K> for LogSumExp<'_> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let neg_inf = k.splat(f32::NEG_INFINITY);
@@ -76,33 +85,46 @@ impl<K: Vector> Sweep<K> for LogSumExp {
             self.max = block_max;
         }
         // While every element so far is -inf, subtract 0 so that no lane computes -inf - -inf.
-        let shift = k.splat(if self.max == f32::NEG_INFINITY { 0.0 } else { self.max });
+        let m = if self.max == f32::NEG_INFINITY { 0.0 } else { self.max };
+        let shift = k.splat(m);
         let mut e = v;
         for e in &mut e {
             *e = k.exp_nonpositive(k.sub(*e, shift));
+        }
+        if let Some((to, maxima)) = &mut self.store {
+            for (j, &e) in e.iter().enumerate() {
+                let i = at + j * K::LANES;
+                if i < at + len {
+                    // SAFETY: CPU feature: `k` is the proof. Bounds: as the load of vector j,
+                    // in the row of `to`; a tail's other lanes are not stored.
+                    unsafe { store(k, *to, i, at + len - i, e) };
+                }
+            }
+            maxima.push(m);
         }
         self.sum += f64::from(k.reduce_add(tree_add(k, &e)));
     }
 }
 
-/// `dx = e^(x - max) * c` over the row, with `c = scale / sum`.
-struct Probs<K: Vector> {
-    x: *const f32,
+/// Turns a row's stored `e^(x - m_block)` into `scale * e^(x - max) / sum`: one multiply per
+/// element by its block's factor `e^(m_block - max) scale / sum`, taken in f64.
+struct Normalize<'a> {
     dx: *mut f32,
-    max: K::V,
-    c: K::V,
+    maxima: &'a [f32],
+    max: f64,
+    /// `scale / sum`.
+    c: f64,
 }
 
-impl<K: Vector> Sweep<K> for Probs<K> {
+impl<K: Vector> Sweep<K> for Normalize<'_> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let m = self.maxima[at / (BLOCK_VECS * K::LANES)];
+        let factor = k.splat(((f64::from(m) - self.max).exp() * self.c) as f32);
         each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
-            // the same for x and dx; a tail's other lanes hold the max and are not stored.
-            unsafe {
-                let e = k.exp_nonpositive(k.sub(load(k, self.x, i, left, self.max), self.max));
-                store(k, self.dx, i, left, k.mul(e, self.c));
-            }
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length;
+            // a tail's other lanes are neither read nor stored.
+            unsafe { store(k, self.dx, i, left, k.mul(load(k, self.dx, i, left, factor), factor)) };
         });
     }
 }
@@ -136,41 +158,51 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
         "cross_entropy_backward: the entry point checks the lengths"
     );
     let live = |r: usize| Some(targets[r]) != ignore_index;
-    // Row r's log-sum-exp is taken at step r and its gradient written at step r + 1.
-    let mut stats = LogSumExp::new(logits.as_ptr());
+    // Row r's exponentials and log-sum-exp are taken at step r and normalised at step r + 1,
+    // from cache: one exponential per element, as in the forward pass.
+    let (mut maxima, mut prev_maxima) = (Vec::new(), Vec::new());
+    let (mut max, mut sum) = (f32::NEG_INFINITY, 0.0f64);
     for step in 0..rows + 1 {
         let lse = if step < rows && live(step) {
-            Some(LogSumExp::new(logits.as_ptr().wrapping_add(step * classes)))
+            let at = step * classes;
+            Some(LogSumExp::storing(
+                logits.as_ptr().wrapping_add(at),
+                dlogits.as_mut_ptr().wrapping_add(at),
+                &mut maxima,
+            ))
         } else {
             None
         };
         let written = step.checked_sub(1);
-        let probs = match written {
-            Some(r) if live(r) => Some(Probs {
-                x: logits.as_ptr().wrapping_add(r * classes),
+        let normalize = match written {
+            Some(r) if live(r) => Some(Normalize {
                 dx: dlogits.as_mut_ptr().wrapping_add(r * classes),
-                max: k.splat(stats.max),
-                c: k.splat((scale / stats.sum) as f32),
+                maxima: &prev_maxima,
+                max: f64::from(max),
+                c: scale / sum,
             }),
             _ => None,
         };
-        let mut passes = (lse, probs);
+        let mut passes = (lse, normalize);
         // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads row r < rows of
-        // logits (and writes row r of dlogits), r * classes + classes <= logits.len().
+        // logits (and writes row r of dlogits), r * classes + classes <= logits.len(); the two
+        // passes touch different rows.
         unsafe { sweep::run(k, classes, &mut passes) };
+        let (lse, _) = passes;
         if let Some(r) = written {
             let row = &mut dlogits[r * classes..(r + 1) * classes];
             if live(r) {
                 // The target's gradient, scale * (p - 1), in f64: p close to 1 cancels.
                 let t = targets[r] as usize;
-                let e = (f64::from(logits[r * classes + t]) - f64::from(stats.max)).exp();
-                row[t] = (scale * (e / stats.sum - 1.0)) as f32;
+                let e = (f64::from(logits[r * classes + t]) - f64::from(max)).exp();
+                row[t] = (scale * (e / sum - 1.0)) as f32;
             } else {
                 row.fill(0.0);
             }
         }
-        if let Some(lse) = passes.0 {
-            stats = lse;
+        if let Some(lse) = lse {
+            (max, sum) = (lse.max, lse.sum);
         }
+        std::mem::swap(&mut maxima, &mut prev_maxima);
     }
 }
