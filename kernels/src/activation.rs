@@ -74,8 +74,8 @@ pub fn gelu(x: &[f32], y: &mut [f32], approx: Gelu, opts: &Opts) -> Result<(), E
 /// [`Error::Len`] unless `x`, `dy` and `dx` have one length; otherwise as [`gelu`].
 pub fn gelu_backward(x: &[f32], dy: &[f32], dx: &mut [f32], approx: Gelu, opts: &Opts) -> Result<(), Error> {
     match approx {
-        Gelu::Erf => backward("gelu_backward", ops::GeluErfGrad, x, dy, dx, opts),
-        Gelu::Tanh => backward("gelu_backward", ops::GeluTanhGrad, x, dy, dx, opts),
+        Gelu::Erf => backward("gelu_backward", ops::Grad(ops::GeluErf), x, dy, dx, opts),
+        Gelu::Tanh => backward("gelu_backward", ops::Grad(ops::GeluTanh), x, dy, dx, opts),
     }
 }
 
@@ -92,7 +92,7 @@ pub fn silu(x: &[f32], y: &mut [f32], opts: &Opts) -> Result<(), Error> {
 /// # Errors
 /// As [`gelu_backward`].
 pub fn silu_backward(x: &[f32], dy: &[f32], dx: &mut [f32], opts: &Opts) -> Result<(), Error> {
-    backward("silu_backward", ops::SiluGrad, x, dy, dx, opts)
+    backward("silu_backward", ops::Grad(ops::Silu), x, dy, dx, opts)
 }
 
 /// SwiGLU's gating: `y = silu(gate) * up`, element by element.

@@ -26,7 +26,8 @@
 
 use rayon::prelude::*;
 
-use crate::arch::{self, generic::loss};
+use crate::arch;
+use crate::arch::generic::loss::{self, Batch};
 use crate::rows::{check_len, rows_per_task};
 use crate::{Error, Opts, parallel};
 
@@ -60,19 +61,13 @@ pub fn cross_entropy(
     let live = check(OP, logits, targets, classes, ignore_index)?;
     check_len(OP, "losses", losses.len(), targets.len(), "one per row, as targets")?;
     let isa = opts.resolve_isa(OP)?;
-    let task = loss::Forward { logits, targets, classes, ignore_index, losses };
+    let batch = Batch { logits, targets, classes, ignore_index };
     match rows_per_task(targets.len(), classes, opts.thread_count()) {
-        None => arch::dispatch(isa, task),
+        None => arch::dispatch(isa, loss::Forward { batch, losses }),
         Some(rows) => {
-            let loss::Forward { logits, targets, losses, .. } = task;
-            let chunks = logits
-                .par_chunks(rows * classes)
-                .zip(targets.par_chunks(rows))
-                .zip(losses.par_chunks_mut(rows));
+            let chunks = chunks(batch, rows).zip(losses.par_chunks_mut(rows));
             parallel::install(opts.threads, || {
-                chunks.for_each(|((logits, targets), losses)| {
-                    arch::dispatch(isa, loss::Forward { logits, targets, classes, ignore_index, losses });
-                });
+                chunks.for_each(|(batch, losses)| arch::dispatch(isa, loss::Forward { batch, losses }));
             });
         }
     }
@@ -103,25 +98,30 @@ pub fn cross_entropy_backward(
     check_len(OP, "dlogits", dlogits.len(), logits.len(), "as many as logits")?;
     let isa = opts.resolve_isa(OP)?;
     let scale = if live == 0 { 0.0 } else { f64::from(dloss) / live as f64 };
-    let task = loss::Backward { logits, targets, classes, ignore_index, scale, dlogits };
+    let batch = Batch { logits, targets, classes, ignore_index };
     match rows_per_task(targets.len(), classes, opts.thread_count()) {
-        None => arch::dispatch(isa, task),
+        None => arch::dispatch(isa, loss::Backward { batch, scale, dlogits }),
         Some(rows) => {
-            let chunks = logits
-                .par_chunks(rows * classes)
-                .zip(targets.par_chunks(rows))
-                .zip(dlogits.par_chunks_mut(rows * classes));
+            let chunks = chunks(batch, rows).zip(dlogits.par_chunks_mut(rows * classes));
             parallel::install(opts.threads, || {
-                chunks.for_each(|((logits, targets), dlogits)| {
-                    arch::dispatch(
-                        isa,
-                        loss::Backward { logits, targets, classes, ignore_index, scale, dlogits },
-                    );
+                chunks.for_each(|(batch, dlogits)| {
+                    arch::dispatch(isa, loss::Backward { batch, scale, dlogits })
                 });
             });
         }
     }
     Ok(())
+}
+
+/// The batch in pieces of `rows` rows (the last may be shorter).
+fn chunks(batch: Batch<'_>, rows: usize) -> impl IndexedParallelIterator<Item = Batch<'_>> {
+    let Batch { logits, targets, classes, ignore_index } = batch;
+    logits.par_chunks(rows * classes).zip(targets.par_chunks(rows)).map(move |(logits, targets)| Batch {
+        logits,
+        targets,
+        classes,
+        ignore_index,
+    })
 }
 
 /// Checks the logits' length and every target; returns the number of rows not ignored.

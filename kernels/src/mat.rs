@@ -28,6 +28,43 @@ pub struct MatMut<'a> {
     col_stride: usize,
 }
 
+/// The transpose and the shape accessors, which both views define alike.
+macro_rules! shape_accessors {
+    ($view:ident) => {
+        impl<'a> $view<'a> {
+            /// The transposed view, sharing the same data.
+            pub fn t(self) -> $view<'a> {
+                let (rows, cols, row_stride, col_stride) =
+                    (self.cols, self.rows, self.col_stride, self.row_stride);
+                $view { rows, cols, row_stride, col_stride, ..self }
+            }
+
+            /// Number of rows.
+            pub fn rows(&self) -> usize {
+                self.rows
+            }
+
+            /// Number of columns.
+            pub fn cols(&self) -> usize {
+                self.cols
+            }
+
+            /// Distance in elements between `(i, j)` and `(i + 1, j)`.
+            pub fn row_stride(&self) -> usize {
+                self.row_stride
+            }
+
+            /// Distance in elements between `(i, j)` and `(i, j + 1)`.
+            pub fn col_stride(&self) -> usize {
+                self.col_stride
+            }
+        }
+    };
+}
+
+shape_accessors!(MatRef);
+shape_accessors!(MatMut);
+
 /// Checks that every element of the view lies inside a slice of `len` elements.
 fn check_bounds(
     op: &'static str,
@@ -101,37 +138,6 @@ impl<'a> MatRef<'a> {
         Ok(MatRef { data, rows, cols, row_stride, col_stride })
     }
 
-    /// The transposed view, sharing the same data.
-    pub fn t(self) -> MatRef<'a> {
-        MatRef {
-            data: self.data,
-            rows: self.cols,
-            cols: self.rows,
-            row_stride: self.col_stride,
-            col_stride: self.row_stride,
-        }
-    }
-
-    /// Number of rows.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// Number of columns.
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-
-    /// Distance in elements between `(i, j)` and `(i + 1, j)`.
-    pub fn row_stride(&self) -> usize {
-        self.row_stride
-    }
-
-    /// Distance in elements between `(i, j)` and `(i, j + 1)`.
-    pub fn col_stride(&self) -> usize {
-        self.col_stride
-    }
-
     /// The element at `(i, j)`, or `None` outside the shape.
     pub fn get(&self, i: usize, j: usize) -> Option<f32> {
         (i < self.rows && j < self.cols).then(|| self.data[i * self.row_stride + j * self.col_stride])
@@ -179,10 +185,11 @@ impl<'a> MatMut<'a> {
         row_stride: usize,
         col_stride: usize,
     ) -> Result<Self, Error> {
-        check_bounds("MatMut::with_strides", data.len(), rows, cols, row_stride, col_stride)?;
+        const OP: &str = "MatMut::with_strides";
+        check_bounds(OP, data.len(), rows, cols, row_stride, col_stride)?;
         if aliases(rows, cols, row_stride, col_stride) {
             return Err(Error::aliasing(
-                "MatMut::with_strides",
+                OP,
                 format!(
                     "a mutable {rows}x{cols} view with strides ({row_stride}, {col_stride}) maps \
                      two distinct elements to the same slot"
@@ -190,17 +197,6 @@ impl<'a> MatMut<'a> {
             ));
         }
         Ok(MatMut { data, rows, cols, row_stride, col_stride })
-    }
-
-    /// The transposed view, sharing the same data.
-    pub fn t(self) -> MatMut<'a> {
-        MatMut {
-            data: self.data,
-            rows: self.cols,
-            cols: self.rows,
-            row_stride: self.col_stride,
-            col_stride: self.row_stride,
-        }
     }
 
     /// A read-only view of the same elements.
@@ -216,33 +212,7 @@ impl<'a> MatMut<'a> {
 
     /// A shorter-lived mutable view of the same elements.
     pub fn rb_mut(&mut self) -> MatMut<'_> {
-        MatMut {
-            data: self.data,
-            rows: self.rows,
-            cols: self.cols,
-            row_stride: self.row_stride,
-            col_stride: self.col_stride,
-        }
-    }
-
-    /// Number of rows.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// Number of columns.
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-
-    /// Distance in elements between `(i, j)` and `(i + 1, j)`.
-    pub fn row_stride(&self) -> usize {
-        self.row_stride
-    }
-
-    /// Distance in elements between `(i, j)` and `(i, j + 1)`.
-    pub fn col_stride(&self) -> usize {
-        self.col_stride
+        MatMut { data: self.data, ..*self }
     }
 
     /// The element at `(i, j)`, or `None` outside the shape.

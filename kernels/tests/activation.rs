@@ -13,10 +13,7 @@ use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::ACTIVATION) {
-        let context = format!("{isa} {}", case.name());
-        spec::compare_golden(&case, &Opts::single(isa), assert_within(&context));
-    }
+    common::golden_cases(isa, &golden::ACTIVATION, |case, opts, sink| spec::compare_golden(case, opts, sink));
 }
 
 fn matches_reference(isa: Isa) {
@@ -153,12 +150,7 @@ fn values() -> impl Strategy<Value = f32> {
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same inputs, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 64,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0AC7_1AE5),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(64, 0x0AC7_1AE5))]
 
     /// Random lengths (tails of every width) and values on every ISA: within the bounds of
     /// the reference, and 1 and 2 threads bitwise equal.

@@ -6,7 +6,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_within, bits_eq, within};
+use common::{bits_eq, within};
 use kernels::embedding::{embedding, embedding_backward};
 use kernels::reference::embedding::{self as spec, Case};
 use kernels::reference::golden;
@@ -14,10 +14,7 @@ use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::EMBEDDING) {
-        let context = format!("{isa} {}", case.name());
-        spec::compare_golden(&case, &Opts::single(isa), assert_within(&context));
-    }
+    common::golden_cases(isa, &golden::EMBEDDING, |case, opts, sink| spec::compare_golden(case, opts, sink));
 }
 
 /// Every row width around the lane widths, few tokens and many, few ids and many.
@@ -129,23 +126,14 @@ fn bad_arguments_are_errors_that_write_nothing() {
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same inputs, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 64,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0E3B_EDD1),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(64, 0x0E3B_EDD1))]
 
     /// Random shapes and ids on every ISA: within the bounds of the reference, and 1 and 2
     /// threads bitwise equal.
     #[test]
     fn random_cases_on_every_isa(vocab in 1usize..20, dim in 1usize..40, tokens in 0usize..50, seed: u64) {
         let case = Case::random(vocab, dim, tokens, seed);
-        for isa in Isa::available() {
-            case.compare(&Opts::single(isa), assert_within(&format!("{isa} {}", case.describe())));
-            let (a, b) = (case.run(&Opts::single(isa)), case.run(&Opts { isa: Some(isa), threads: 2 }));
-            prop_assert!(bits_eq(&a.0, &b.0) && bits_eq(&a.1, &b.1), "{isa}: threads differ");
-        }
+        common::agrees_on_every_isa(&case.describe(), |opts, sink| case.compare(opts, sink), |opts| case.run(opts))?;
     }
 
     /// The backward pass is the derivative of the forward one: central differences of
@@ -156,15 +144,12 @@ proptest! {
         let loss = |table: &[f32]| -> f64 {
             spec::embedding(table, dim, &case.ids).iter().zip(&case.dout).map(|(o, &d)| o * f64::from(d)).sum()
         };
+        let fds = common::central_differences(&case.table, 0.5, loss);
         for isa in Isa::available() {
             let mut dtable = vec![0.0f32; case.table.len()];
             embedding_backward(&case.ids, &case.dout, dim, &mut dtable, &Opts::single(isa)).unwrap();
-            for i in 0..case.table.len() {
-                let (mut up, mut down) = (case.table.clone(), case.table.clone());
-                up[i] += 0.5;
-                down[i] -= 0.5;
-                let fd = loss(&up) - loss(&down);
-                prop_assert!((f64::from(dtable[i]) - fd).abs() <= 1e-6 * (1.0 + fd.abs()), "{isa} dtable[{i}] = {} vs {fd}", dtable[i]);
+            for (i, (&d, &fd)) in dtable.iter().zip(&fds).enumerate() {
+                prop_assert!((f64::from(d) - fd).abs() <= 1e-6 * (1.0 + fd.abs()), "{isa} dtable[{i}] = {d} vs {fd}");
             }
         }
     }

@@ -222,74 +222,87 @@ fn logits(rows: usize, cols: usize) -> Vec<f32> {
         .collect()
 }
 
-fn forward_sweep(isa: Isa, name: &str, f: ForwardFn) {
+/// What an output buffer starts as: `Fresh(len)` holds the fill of its kind of buffer (so that
+/// an element left unwritten shows), `Input(values)` an in-place entry's input.
+enum Out {
+    Fresh(usize),
+    Input(Vec<f32>),
+}
+
+/// Runs `call` (on its inputs and outputs, in the order the entry takes them, and `cols`) over
+/// every row shape with guarded inputs and outputs: `inputs` builds the named inputs of a
+/// shape, `outputs` names the outputs and what they start as.
+fn row_sweep(
+    isa: Isa,
+    entry: &str,
+    inputs: impl Fn(usize, usize) -> Vec<(&'static str, Vec<f32>)>,
+    outputs: impl Fn(usize, usize) -> Vec<(&'static str, Out)>,
+    call: impl Fn(&[&[f32]], &mut [&mut [f32]], usize, &Opts) -> Result<(), Error>,
+) {
     for (rows, cols) in row_shapes() {
-        let x = logits(rows, cols);
+        // Without columns there are no rows: x is empty whatever `rows` says.
+        let rows = if cols == 0 { 0 } else { rows };
+        let (ins, outs) = (inputs(rows, cols), outputs(rows, cols));
+        let names: Vec<&str> = outs.iter().map(|o| o.0).collect();
         for threads in THREADS {
             let opts = opts(isa, threads);
-            let case = format!("{name} {isa} threads={threads} rows={rows} cols={cols}");
+            let case = format!("{entry} {isa} threads={threads} rows={rows} cols={cols}");
             let guarded = |guard| {
-                let gx = GuardedBuf::from_slice(&x, guard, &format!("{case}: x"));
-                let mut gy = GuardedBuf::filled(x.len(), GUARDED_FILL, guard, &format!("{case}: y"));
-                f(&gx, &mut gy, cols, &opts).unwrap();
-                vec![gy.to_vec()]
+                let label = |name: &str| format!("{case}: {name}");
+                let ins: Vec<GuardedBuf> =
+                    ins.iter().map(|(n, v)| GuardedBuf::from_slice(v, guard, &label(n))).collect();
+                let mut outs: Vec<GuardedBuf> = outs
+                    .iter()
+                    .map(|(n, start)| match start {
+                        Out::Fresh(len) => GuardedBuf::filled(*len, GUARDED_FILL, guard, &label(n)),
+                        Out::Input(values) => GuardedBuf::from_slice(values, guard, &label(n)),
+                    })
+                    .collect();
+                let ins: Vec<&[f32]> = ins.iter().map(|b| &b[..]).collect();
+                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|b| &mut b[..]).collect();
+                call(&ins, &mut out_slices, cols, &opts).unwrap();
+                outs.iter().map(|b| b.to_vec()).collect()
             };
             let plain = || {
-                let mut y = vec![VEC_FILL; x.len()];
-                f(&x, &mut y, cols, &opts).unwrap();
-                vec![y]
+                let mut outs: Vec<Vec<f32>> = outs
+                    .iter()
+                    .map(|(_, start)| match start {
+                        Out::Fresh(len) => vec![VEC_FILL; *len],
+                        Out::Input(values) => values.clone(),
+                    })
+                    .collect();
+                let ins: Vec<&[f32]> = ins.iter().map(|(_, v)| &v[..]).collect();
+                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|v| &mut v[..]).collect();
+                call(&ins, &mut out_slices, cols, &opts).unwrap();
+                outs
             };
-            compare(&case, &["y"], guarded, plain);
+            compare(&case, &names, guarded, plain);
         }
     }
 }
 
+fn forward_sweep(isa: Isa, name: &str, f: ForwardFn) {
+    let inputs = |rows, cols| vec![("x", logits(rows, cols))];
+    let outputs = |rows, cols| vec![("y", Out::Fresh(rows * cols))];
+    row_sweep(isa, name, inputs, outputs, |i, o, cols, opts| f(i[0], o[0], cols, opts));
+}
+
 fn in_place_sweep(isa: Isa, name: &str, f: InPlaceFn) {
-    for (rows, cols) in row_shapes() {
-        let x = logits(rows, cols);
-        for threads in THREADS {
-            let opts = opts(isa, threads);
-            let case = format!("{name} {isa} threads={threads} rows={rows} cols={cols}");
-            let guarded = |guard| {
-                let mut gxy = GuardedBuf::from_slice(&x, guard, &format!("{case}: xy"));
-                f(&mut gxy, cols, &opts).unwrap();
-                vec![gxy.to_vec()]
-            };
-            let plain = || {
-                let mut xy = x.clone();
-                f(&mut xy, cols, &opts).unwrap();
-                vec![xy]
-            };
-            compare(&case, &["xy"], guarded, plain);
-        }
-    }
+    let outputs = |rows, cols| vec![("xy", Out::Input(logits(rows, cols)))];
+    row_sweep(isa, name, |_, _| Vec::new(), outputs, |_, o, cols, opts| f(o[0], cols, opts));
 }
 
 /// `f` on the output of `forward` (so a log-softmax gradient sees -inf where it should) and an
 /// upstream gradient in [-1, 1).
 fn backward_sweep(isa: Isa, name: &str, forward: ForwardFn, f: BackwardFn) {
-    for (rows, cols) in row_shapes() {
+    let inputs = |rows, cols| {
         let mut y = vec![0.0; rows * cols];
         forward(&logits(rows, cols), &mut y, cols, &Opts::single(isa)).unwrap();
         let dy = Rng::new((rows * 7 + cols) as u64).vec(y.len(), -1.0, 1.0);
-        for threads in THREADS {
-            let opts = opts(isa, threads);
-            let case = format!("{name} {isa} threads={threads} rows={rows} cols={cols}");
-            let guarded = |guard| {
-                let gy = GuardedBuf::from_slice(&y, guard, &format!("{case}: y"));
-                let gdy = GuardedBuf::from_slice(&dy, guard, &format!("{case}: dy"));
-                let mut gdx = GuardedBuf::filled(y.len(), GUARDED_FILL, guard, &format!("{case}: dx"));
-                f(&gy, &gdy, &mut gdx, cols, &opts).unwrap();
-                vec![gdx.to_vec()]
-            };
-            let plain = || {
-                let mut dx = vec![VEC_FILL; y.len()];
-                f(&y, &dy, &mut dx, cols, &opts).unwrap();
-                vec![dx]
-            };
-            compare(&case, &["dx"], guarded, plain);
-        }
-    }
+        vec![("y", y), ("dy", dy)]
+    };
+    let outputs = |rows, cols| vec![("dx", Out::Fresh(rows * cols))];
+    row_sweep(isa, name, inputs, outputs, |i, o, cols, opts| f(i[0], i[1], o[0], cols, opts));
 }
 
 fn softmax(isa: Isa) {
@@ -321,51 +334,6 @@ fn log_softmax_backward(isa: Isa) {
 // ---------------------------------------------------------------------------------------------
 // layer norm, RMS norm and their backward passes
 
-/// A norm entry on its inputs (by name, in the order it takes them) and outputs.
-type NormCall = fn(&[&[f32]], &mut [&mut [f32]], &Opts) -> Result<(), Error>;
-
-/// Runs `call` over every row shape with guarded inputs and outputs: `inputs` builds the named
-/// inputs of a shape, `outputs` names the outputs and their lengths.
-fn norm_sweep(
-    isa: Isa,
-    entry: &str,
-    inputs: impl Fn(usize, usize) -> Vec<(&'static str, Vec<f32>)>,
-    outputs: impl Fn(usize, usize) -> Vec<(&'static str, usize)>,
-    call: NormCall,
-) {
-    for (rows, cols) in row_shapes() {
-        // Without columns there are no rows: x is empty whatever `rows` says.
-        let rows = if cols == 0 { 0 } else { rows };
-        let (ins, outs) = (inputs(rows, cols), outputs(rows, cols));
-        let names: Vec<&str> = outs.iter().map(|o| o.0).collect();
-        for threads in THREADS {
-            let opts = opts(isa, threads);
-            let case = format!("{entry} {isa} threads={threads} rows={rows} cols={cols}");
-            let guarded = |guard| {
-                let label = |name: &str| format!("{case}: {name}");
-                let ins: Vec<GuardedBuf> =
-                    ins.iter().map(|(n, v)| GuardedBuf::from_slice(v, guard, &label(n))).collect();
-                let mut outs: Vec<GuardedBuf> = outs
-                    .iter()
-                    .map(|&(n, len)| GuardedBuf::filled(len, GUARDED_FILL, guard, &label(n)))
-                    .collect();
-                let ins: Vec<&[f32]> = ins.iter().map(|b| &b[..]).collect();
-                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|b| &mut b[..]).collect();
-                call(&ins, &mut out_slices, &opts).unwrap();
-                outs.iter().map(|b| b.to_vec()).collect()
-            };
-            let plain = || {
-                let mut outs: Vec<Vec<f32>> = outs.iter().map(|&(_, len)| vec![VEC_FILL; len]).collect();
-                let ins: Vec<&[f32]> = ins.iter().map(|(_, v)| &v[..]).collect();
-                let mut out_slices: Vec<&mut [f32]> = outs.iter_mut().map(|v| &mut v[..]).collect();
-                call(&ins, &mut out_slices, &opts).unwrap();
-                outs
-            };
-            compare(&case, &names, guarded, plain);
-        }
-    }
-}
-
 /// x with an offset, weight, bias, dy, and the statistics of the forward pass on one thread.
 fn norm_inputs(rows: usize, cols: usize) -> Vec<(&'static str, Vec<f32>)> {
     let case = NormCase::random(Norm::Layer, rows, cols, 3.0, (rows * 1009 + cols) as u64);
@@ -390,8 +358,8 @@ fn pick(all: Vec<(&'static str, Vec<f32>)>, names: &[&str]) -> Vec<(&'static str
 
 fn layer_norm(isa: Isa) {
     let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "bias"]);
-    let outputs = |r, c| vec![("y", r * c), ("mean", r), ("rstd", r)];
-    norm_sweep(isa, "layer_norm", inputs, outputs, |i, o, opts| {
+    let outputs = |r, c| vec![("y", Out::Fresh(r * c)), ("mean", Out::Fresh(r)), ("rstd", Out::Fresh(r))];
+    row_sweep(isa, "layer_norm", inputs, outputs, |i, o, _, opts| {
         let [y, mean, rstd] = o else { unreachable!() };
         kernels::norm::layer_norm(i[0], i[1], i[2], 1e-5, y, mean, rstd, opts)
     });
@@ -399,22 +367,18 @@ fn layer_norm(isa: Isa) {
 
 fn rms_norm(isa: Isa) {
     let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight"]);
-    norm_sweep(
-        isa,
-        "rms_norm",
-        inputs,
-        |r, c| vec![("y", r * c), ("rstd", r)],
-        |i, o, opts| {
-            let [y, rstd] = o else { unreachable!() };
-            kernels::norm::rms_norm(i[0], i[1], 1e-5, y, rstd, opts)
-        },
-    );
+    let outputs = |r, c| vec![("y", Out::Fresh(r * c)), ("rstd", Out::Fresh(r))];
+    row_sweep(isa, "rms_norm", inputs, outputs, |i, o, _, opts| {
+        let [y, rstd] = o else { unreachable!() };
+        kernels::norm::rms_norm(i[0], i[1], 1e-5, y, rstd, opts)
+    });
 }
 
 fn layer_norm_backward(isa: Isa) {
     let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "mean", "rstd", "dy"]);
-    let outputs = |r, c| vec![("dx", r * c), ("dweight", c), ("dbias", c)];
-    norm_sweep(isa, "layer_norm_backward", inputs, outputs, |i, o, opts| {
+    let outputs =
+        |r, c| vec![("dx", Out::Fresh(r * c)), ("dweight", Out::Fresh(c)), ("dbias", Out::Fresh(c))];
+    row_sweep(isa, "layer_norm_backward", inputs, outputs, |i, o, _, opts| {
         let [dx, dw, db] = o else { unreachable!() };
         kernels::norm::layer_norm_backward(i[0], i[1], i[2], i[3], i[4], dx, dw, db, opts)
     });
@@ -422,16 +386,11 @@ fn layer_norm_backward(isa: Isa) {
 
 fn rms_norm_backward(isa: Isa) {
     let inputs = |r, c| pick(norm_inputs(r, c), &["x", "weight", "rms rstd", "dy"]);
-    norm_sweep(
-        isa,
-        "rms_norm_backward",
-        inputs,
-        |r, c| vec![("dx", r * c), ("dweight", c)],
-        |i, o, opts| {
-            let [dx, dw] = o else { unreachable!() };
-            kernels::norm::rms_norm_backward(i[0], i[1], i[2], i[3], dx, dw, opts)
-        },
-    );
+    let outputs = |r, c| vec![("dx", Out::Fresh(r * c)), ("dweight", Out::Fresh(c))];
+    row_sweep(isa, "rms_norm_backward", inputs, outputs, |i, o, _, opts| {
+        let [dx, dw] = o else { unreachable!() };
+        kernels::norm::rms_norm_backward(i[0], i[1], i[2], i[3], dx, dw, opts)
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -758,6 +717,12 @@ impl AttnCase {
         Attention::new(self.shape, Params { causal: self.causal, scale: None, mask }).unwrap()
     }
 
+    /// q, k, v and the mask in buffers guarded on side `guard`, named after `label`.
+    fn guarded_inputs(&self, guard: Guard, label: &str) -> [GuardedBuf; 4] {
+        let guarded = |x: &[f32], name| GuardedBuf::from_slice(x, guard, &format!("{label}: {name}"));
+        [guarded(&self.q, "q"), guarded(&self.k, "k"), guarded(&self.v, "v"), guarded(&self.mask, "mask")]
+    }
+
     fn label(&self, entry: &str, isa: Isa, threads: usize) -> String {
         let Shape { batch, heads, kv_heads, q_len, kv_len, head_dim } = self.shape;
         format!(
@@ -809,9 +774,7 @@ fn attention_forward(isa: Isa) {
             let opts = opts(isa, threads);
             let label = case.label("Attention::forward", isa, threads);
             let guarded = |guard| {
-                let guarded = |x: &[f32], name| GuardedBuf::from_slice(x, guard, &format!("{label}: {name}"));
-                let (gq, gk, gv) = (guarded(&case.q, "q"), guarded(&case.k, "k"), guarded(&case.v, "v"));
-                let gmask = guarded(&case.mask, "mask");
+                let [gq, gk, gv, gmask] = case.guarded_inputs(guard, &label);
                 let mut gout = GuardedBuf::filled(q_n, GUARDED_FILL, guard, &format!("{label}: out"));
                 let mut glse = GuardedBuf::filled(lse_n, GUARDED_FILL, guard, &format!("{label}: lse"));
                 let qkv = Qkv { q: &gq, k: &gk, v: &gv };
@@ -842,9 +805,8 @@ fn attention_backward(isa: Isa) {
             let opts = opts(isa, threads);
             let label = case.label("Attention::backward", isa, threads);
             let guarded = |guard| {
+                let [gq, gk, gv, gmask] = case.guarded_inputs(guard, &label);
                 let guarded = |x: &[f32], name| GuardedBuf::from_slice(x, guard, &format!("{label}: {name}"));
-                let (gq, gk, gv) = (guarded(&case.q, "q"), guarded(&case.k, "k"), guarded(&case.v, "v"));
-                let gmask = guarded(&case.mask, "mask");
                 let (gout, glse, gdout) =
                     (guarded(&out, "out"), guarded(&lse, "lse"), guarded(&case.dout, "dout"));
                 let poisoned =

@@ -183,12 +183,7 @@ fn mean_loss(logits: &[f64], case: &Case) -> f64 {
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same shapes, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 48,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0043_4553),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(48, 0x0043_4553))]
 
     /// Random shapes (tails of every lane width), spreads and ignore indices on every ISA:
     /// within the bounds, and bitwise the same on 1 and 2 threads.

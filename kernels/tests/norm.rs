@@ -244,12 +244,7 @@ fn finite_differences(case: &Case) -> [Vec<f64>; 3] {
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same shapes, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 48,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0042_4E52),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(48, 0x0042_4E52))]
 
     /// Random shapes (tails of every lane width), offsets and eps on every ISA: within the
     /// bounds, and bitwise the same on 1 and 2 threads.

@@ -6,7 +6,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_within, bits_eq, within};
+use common::{bits_eq, within};
 use kernels::reference::golden;
 use kernels::reference::rope::{self as spec, Case};
 use kernels::rope::{rope, rope_backward};
@@ -14,10 +14,7 @@ use kernels::{Error, Isa, Opts};
 use proptest::prelude::*;
 
 fn golden_cases(isa: Isa) {
-    for case in golden::parse_all(&golden::ROPE) {
-        let context = format!("{isa} {}", case.name());
-        spec::compare_golden(&case, &Opts::single(isa), assert_within(&context));
-    }
+    common::golden_cases(isa, &golden::ROPE, |case, opts, sink| spec::compare_golden(case, opts, sink));
 }
 
 /// Pair counts around the lane widths (head_dim = 2 * pairs), one head and several, positions
@@ -106,23 +103,14 @@ fn bad_arguments_are_errors_that_write_nothing() {
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same inputs, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 64,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0120_7E5E),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(64, 0x0120_7E5E))]
 
     /// Random shapes and positions on every ISA: within the bound of the reference, and 1 and
     /// 2 threads bitwise equal.
     #[test]
     fn random_cases_on_every_isa(tokens in 0usize..12, heads in 1usize..4, pairs in 0usize..40, max_position in 1u32..3_000_000, seed: u64) {
         let case = Case::random(tokens, heads, 2 * pairs, max_position, 10_000.0, seed);
-        for isa in Isa::available() {
-            case.compare(&Opts::single(isa), assert_within(&format!("{isa} {}", case.describe())));
-            let (a, b) = (case.run(&Opts::single(isa)), case.run(&Opts { isa: Some(isa), threads: 2 }));
-            prop_assert!(bits_eq(&a.0, &b.0) && bits_eq(&a.1, &b.1), "{isa}: threads differ");
-        }
+        common::agrees_on_every_isa(&case.describe(), |opts, sink| case.compare(opts, sink), |opts| case.run(opts))?;
     }
 
     /// The backward pass is the derivative of the forward one: central differences of
@@ -134,14 +122,11 @@ proptest! {
             let y = spec::rope(x, heads, 2 * pairs, &case.positions, case.theta, false);
             y.iter().zip(&case.dy).map(|(y, &d)| y * f64::from(d)).sum()
         };
+        let fds = common::central_differences(&case.x, 0.25, loss);
         for isa in Isa::available() {
             let (_, dx) = case.run(&Opts::single(isa));
-            for i in 0..case.x.len() {
-                let (mut up, mut down) = (case.x.clone(), case.x.clone());
-                up[i] += 0.25;
-                down[i] -= 0.25;
-                let fd = (loss(&up) - loss(&down)) / 0.5;
-                prop_assert!((f64::from(dx[i]) - fd).abs() <= 1e-5 * 4.0, "{isa} dx[{i}] = {} vs {fd}", dx[i]);
+            for (i, (&d, &fd)) in dx.iter().zip(&fds).enumerate() {
+                prop_assert!((f64::from(d) - fd).abs() <= 1e-5 * 4.0, "{isa} dx[{i}] = {d} vs {fd}");
             }
         }
     }

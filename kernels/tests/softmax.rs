@@ -202,12 +202,7 @@ fn finite_difference(x: &[f32], dy: &[f32], f: impl Fn(&[f64]) -> Vec<f64>) -> V
 }
 
 proptest! {
-    // A fixed seed keeps every run on the same rows, so a failure replays exactly.
-    #![proptest_config(ProptestConfig {
-        cases: 64,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5EED_50F7),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::replayable(64, 0x5EED_50F7))]
 
     #[test]
     fn gradients_match_finite_differences(

@@ -7,6 +7,8 @@ pub mod guard;
 use kernels::reference::Sample;
 use kernels::reference::golden::{self, Golden};
 use kernels::{Isa, Opts};
+use proptest::prelude::{ProptestConfig, TestCaseError, prop_assert};
+use proptest::test_runner::RngSeed;
 
 /// Whether a test for `isa` should run on this host.
 ///
@@ -105,4 +107,38 @@ pub fn golden_cases(
         compare(&case, &Opts::single(isa), &mut within(&context, &mut worst));
         println!("{context}: worst error {worst:.3} of its bound");
     }
+}
+
+/// `(loss(x + h e_i) - loss(x - h e_i)) / 2h` for every element `i` of `x`: the central
+/// differences a backward pass is checked against.
+pub fn central_differences(x: &[f32], h: f32, loss: impl Fn(&[f32]) -> f64) -> Vec<f64> {
+    (0..x.len())
+        .map(|i| {
+            let (mut up, mut down) = (x.to_vec(), x.to_vec());
+            up[i] += h;
+            down[i] -= h;
+            (loss(&up) - loss(&down)) / (2.0 * f64::from(h))
+        })
+        .collect()
+}
+
+/// One case on every ISA this host runs: within its bounds (`compare`, failing with the case's
+/// `description`), and bitwise the same on 1 and 2 threads (both outputs of `run`).
+pub fn agrees_on_every_isa(
+    description: &str,
+    compare: impl Fn(&Opts, &mut dyn FnMut(Sample)),
+    run: impl Fn(&Opts) -> (Vec<f32>, Vec<f32>),
+) -> Result<(), TestCaseError> {
+    for isa in Isa::available() {
+        compare(&Opts::single(isa), &mut assert_within(&format!("{isa} {description}")));
+        let (a, b) = (run(&Opts::single(isa)), run(&Opts { isa: Some(isa), threads: 2 }));
+        prop_assert!(bits_eq(&a.0, &b.0) && bits_eq(&a.1, &b.1), "{isa}: threads differ");
+    }
+    Ok(())
+}
+
+/// A proptest configuration of `cases` cases from the fixed `seed`: every run draws the same
+/// inputs, so a failure replays exactly.
+pub fn replayable(cases: u32, seed: u64) -> ProptestConfig {
+    ProptestConfig { cases, rng_seed: RngSeed::Fixed(seed), ..ProptestConfig::default() }
 }

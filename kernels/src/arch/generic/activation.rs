@@ -137,6 +137,22 @@ fn tanh_exp<K: Vector>(k: K, x: K::V) -> ((K::Mask, K::V), K::V) {
     ((nonpositive(k, x, nabs), t), k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
 }
 
+/// An activation's derivative `f'(x)` on one vector: what its gradient [`Grad`] needs.
+pub(crate) trait Derivative: Copy {
+    fn derivative<K: Vector>(self, k: K, x: K::V) -> K::V;
+}
+
+/// The gradient of the activation `D`: `dx = dy f'(x)` from `[x, dy]`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Grad<D>(pub D);
+
+impl<D: Derivative> Pointwise<2, 1> for Grad<D> {
+    #[inline(always)]
+    fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
+        [k.mul(dy, self.0.derivative(k, x))]
+    }
+}
+
 /// GELU, erf form: `x Phi(x)`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluErf;
@@ -145,6 +161,16 @@ impl Unary for GeluErf {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
         k.mul(x, normal_cdf(k, x).0)
+    }
+}
+
+/// `Phi(x) + x phi(x)`.
+impl Derivative for GeluErf {
+    #[inline(always)]
+    fn derivative<K: Vector>(self, k: K, x: K::V) -> K::V {
+        let (cdf, e) = normal_cdf(k, x);
+        let x_pdf = k.mul(x, k.mul(e, k.splat(INV_SQRT_2PI)));
+        k.add(cdf, x_pdf)
     }
 }
 
@@ -159,6 +185,16 @@ impl Unary for GeluTanh {
     }
 }
 
+/// `s + x s(1 - s) 2u'`, s = s(2u).
+impl Derivative for GeluTanh {
+    #[inline(always)]
+    fn derivative<K: Vector>(self, k: K, x: K::V) -> K::V {
+        let (t, dz) = tanh_exp(k, x);
+        let (s, ds) = sigmoid_slope(k, t);
+        k.mul_add(k.mul(x, ds), dz, s)
+    }
+}
+
 /// SiLU: `x s(x)`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Silu;
@@ -170,41 +206,12 @@ impl Unary for Silu {
     }
 }
 
-/// `dx = dy (Phi(x) + x phi(x))` from `[x, dy]`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct GeluErfGrad;
-
-impl Pointwise<2, 1> for GeluErfGrad {
+/// `s + x s(1 - s)`, s = s(x).
+impl Derivative for Silu {
     #[inline(always)]
-    fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
-        let (cdf, e) = normal_cdf(k, x);
-        let x_pdf = k.mul(x, k.mul(e, k.splat(INV_SQRT_2PI)));
-        [k.mul(dy, k.add(cdf, x_pdf))]
-    }
-}
-
-/// `dx = dy (s + x s(1 - s) 2u')`, s = s(2u), from `[x, dy]`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct GeluTanhGrad;
-
-impl Pointwise<2, 1> for GeluTanhGrad {
-    #[inline(always)]
-    fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
-        let (t, dz) = tanh_exp(k, x);
-        let (s, ds) = sigmoid_slope(k, t);
-        [k.mul(dy, k.mul_add(k.mul(x, ds), dz, s))]
-    }
-}
-
-/// `dx = dy (s + x s(1 - s))`, s = s(x), from `[x, dy]`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SiluGrad;
-
-impl Pointwise<2, 1> for SiluGrad {
-    #[inline(always)]
-    fn apply<K: Vector>(self, k: K, [x, dy]: [K::V; 2]) -> [K::V; 1] {
+    fn derivative<K: Vector>(self, k: K, x: K::V) -> K::V {
         let (s, ds) = sigmoid_slope(k, exp_neg_abs(k, x));
-        [k.mul(dy, k.mul_add(x, ds, s))]
+        k.mul_add(x, ds, s)
     }
 }
 

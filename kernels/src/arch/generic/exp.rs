@@ -19,12 +19,9 @@ pub(crate) const LN2_HI_EXACT: f32 = 0.693_359_4; // = 355/512 exactly
 pub(crate) const LN2_LO_EXACT: f32 = -2.121_944_4e-4;
 /// e^r ~ 1 + r + C2 r^2 + ... + C6 r^6 on |r| <= ln2/2: a relative-error minimax fit with the
 /// first two coefficients pinned to 1 and each later one refitted after rounding the previous
-/// to f32. Its own error is 3.2e-9 relative (0.03 ULP).
-pub(crate) const C2: f32 = 0.499_999_94;
-pub(crate) const C3: f32 = 0.166_665_17;
-pub(crate) const C4: f32 = 0.041_668_102;
-pub(crate) const C5: f32 = 0.008_369_192_5;
-pub(crate) const C6: f32 = 0.001_383_881_2;
+/// to f32. Its own error is 3.2e-9 relative (0.03 ULP). `C6` down to `C2`.
+pub(crate) const EXP_POLY: [f32; 5] =
+    [0.001_383_881_2, 0.008_369_192_5, 0.041_668_102, 0.166_665_17, 0.499_999_94];
 /// Largest f32 whose e^x rounds below f32::MAX (0x42B17217); anything above overflows to inf.
 pub(crate) const EXP_HI: f32 = 88.722_83;
 /// Smallest f32 whose e^x is a normal f32 (0xC2AEAC4F, just above ln 2^-126); anything below
@@ -36,13 +33,10 @@ pub(crate) const EXP_CLAMP_HI: f32 = 89.0;
 /// 2^r ~ 1 + P1 r + ... + P6 r^6 on 0 <= r < 1, for attention's exponentials, taken as
 /// `2^(x log2 e)` (the reduction is `r = t - floor(t)`, exact): a relative-error minimax fit with the constant
 /// pinned to 1 and each coefficient refitted after rounding the previous ones to f32. Its own
-/// error is 3.3e-9 relative; evaluated by Horner in f32 the result is within 1.3 ULP.
-pub(crate) const P1: f32 = 0.693_147_06;
-pub(crate) const P2: f32 = 0.240_229_1;
-pub(crate) const P3: f32 = 0.055_485_99;
-pub(crate) const P4: f32 = 0.009_674_483;
-pub(crate) const P5: f32 = 0.001_247_249_9;
-pub(crate) const P6: f32 = 0.000_216_116_46;
+/// error is 3.3e-9 relative; evaluated by Horner in f32 the result is within 1.3 ULP. `P6` down
+/// to `P1`.
+pub(crate) const EXP2_POLY: [f32; 6] =
+    [0.000_216_116_46, 0.001_247_249_9, 0.009_674_483, 0.055_485_99, 0.240_229_1, 0.693_147_06];
 /// Smallest exponent whose 2^x is a normal f32; anything below is flushed to zero.
 pub(crate) const EXP2_LO: f32 = -126.0;
 /// Largest exponent `exp2_small` and the SIMD versions accept (their scaling step does not
@@ -67,10 +61,11 @@ pub(crate) fn reduce<K: Vector>(k: K, x: K::V) -> (K::V, K::V, K::V) {
 /// FMA the last two steps are `(p r + r) + 1`, which rounds better unfused. In [0.7, 1.42].
 #[inline(always)]
 pub(crate) fn poly_e<K: Vector>(k: K, r: K::V) -> K::V {
-    let mut p = k.mul_add(k.splat(C6), r, k.splat(C5));
-    p = k.mul_add(p, r, k.splat(C4));
-    p = k.mul_add(p, r, k.splat(C3));
-    p = k.mul_add(p, r, k.splat(C2));
+    let [c6, c5, c4, c3, c2] = EXP_POLY;
+    let mut p = k.mul_add(k.splat(c6), r, k.splat(c5));
+    p = k.mul_add(p, r, k.splat(c4));
+    p = k.mul_add(p, r, k.splat(c3));
+    p = k.mul_add(p, r, k.splat(c2));
     if K::FMA {
         p = k.mul_add(p, r, k.splat(1.0));
         k.mul_add(p, r, k.splat(1.0))
@@ -83,11 +78,12 @@ pub(crate) fn poly_e<K: Vector>(k: K, r: K::V) -> K::V {
 /// 2^r on [0, 1): `1 + r(P1 + r(P2 + ... + r P6))` by Horner. In [1, 2).
 #[inline(always)]
 pub(crate) fn poly_2<K: Vector>(k: K, r: K::V) -> K::V {
-    let mut p = k.mul_add(k.splat(P6), r, k.splat(P5));
-    p = k.mul_add(p, r, k.splat(P4));
-    p = k.mul_add(p, r, k.splat(P3));
-    p = k.mul_add(p, r, k.splat(P2));
-    p = k.mul_add(p, r, k.splat(P1));
+    let [p6, p5, p4, p3, p2, p1] = EXP2_POLY;
+    let mut p = k.mul_add(k.splat(p6), r, k.splat(p5));
+    p = k.mul_add(p, r, k.splat(p4));
+    p = k.mul_add(p, r, k.splat(p3));
+    p = k.mul_add(p, r, k.splat(p2));
+    p = k.mul_add(p, r, k.splat(p1));
     k.mul_add(p, r, k.splat(1.0))
 }
 

@@ -7,13 +7,20 @@
 use super::sweep::{self, BLOCK_VECS, Sweep, each_vector, load, store, tree_add, tree_max};
 use super::vector::Vector;
 
-/// The loss of every row of `classes` logits (0 for a row whose target is `ignore_index`).
-#[derive(Debug)]
-pub(crate) struct Forward<'a> {
+/// The rows a cross-entropy task reads: `classes` logits each, one target each, and the target
+/// that marks a row as ignored.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Batch<'a> {
     pub logits: &'a [f32],
     pub targets: &'a [u32],
     pub classes: usize,
     pub ignore_index: Option<u32>,
+}
+
+/// The loss of every row of the batch (0 for a row whose target is `ignore_index`).
+#[derive(Debug)]
+pub(crate) struct Forward<'a> {
+    pub batch: Batch<'a>,
     pub losses: &'a mut [f32],
 }
 
@@ -22,10 +29,7 @@ task!(Forward<'_> => (), |task, k| forward(k, task));
 /// `dlogits = scale * (softmax(logits) - onehot(target))` per row, zeros for an ignored row.
 #[derive(Debug)]
 pub(crate) struct Backward<'a> {
-    pub logits: &'a [f32],
-    pub targets: &'a [u32],
-    pub classes: usize,
-    pub ignore_index: Option<u32>,
+    pub batch: Batch<'a>,
     /// `dloss` over the number of rows not ignored.
     pub scale: f64,
     pub dlogits: &'a mut [f32],
@@ -131,7 +135,7 @@ impl<K: Vector> Sweep<K> for Normalize<'_> {
 
 #[inline(always)]
 fn forward<K: Vector>(k: K, task: Forward<'_>) {
-    let Forward { logits, targets, classes, ignore_index, losses } = task;
+    let Forward { batch: Batch { logits, targets, classes, ignore_index }, losses } = task;
     assert!(
         logits.len() == targets.len() * classes && losses.len() == targets.len(),
         "cross_entropy: the entry point checks the lengths"
@@ -151,7 +155,7 @@ fn forward<K: Vector>(k: K, task: Forward<'_>) {
 
 #[inline(always)]
 fn backward<K: Vector>(k: K, task: Backward<'_>) {
-    let Backward { logits, targets, classes, ignore_index, scale, dlogits } = task;
+    let Backward { batch: Batch { logits, targets, classes, ignore_index }, scale, dlogits } = task;
     let rows = targets.len();
     assert!(
         logits.len() == rows * classes && dlogits.len() == logits.len(),
