@@ -15,10 +15,11 @@ import argparse
 import json
 import os
 import subprocess
-import time
 
 import torch
 import torch.nn.functional as F
+
+from timing import best_time
 
 # (batch, heads, q_len, kv_len, head_dim, causal): the shapes `harness bench attention` runs.
 SHAPES = [
@@ -28,17 +29,6 @@ SHAPES = [
     (1, 8, 1, 4096, 128, False),
 ]
 
-
-def best_time(fn, budget=0.3):
-    """The fastest of repeated calls filling about `budget` seconds (at least 3 calls)."""
-    fn()
-    best, spent, calls = float("inf"), 0.0, 0
-    while spent < budget or calls < 3:
-        start = time.perf_counter()
-        fn()
-        took = time.perf_counter() - start
-        best, spent, calls = min(best, took), spent + took, calls + 1
-    return best
 
 
 def torch_round(threads):

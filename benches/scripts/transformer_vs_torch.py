@@ -16,10 +16,11 @@ import argparse
 import json
 import os
 import subprocess
-import time
 
 import torch
 import torch.nn.functional as F
+
+from timing import best_time
 
 # (kernel, --size for the harness, its table's title, the torch shape).
 SHAPES = [
@@ -44,17 +45,6 @@ OPS = {
     "rope": [("rope", "rope")],
 }
 
-
-def best_time(fn, budget=0.3):
-    """The fastest of repeated calls filling about `budget` seconds (at least 3 calls)."""
-    fn()
-    best, spent, calls = float("inf"), 0.0, 0
-    while spent < budget or calls < 3:
-        start = time.perf_counter()
-        fn()
-        took = time.perf_counter() - start
-        best, spent, calls = min(best, took), spent + took, calls + 1
-    return best
 
 
 def rotate_half(x):
