@@ -1,0 +1,152 @@
+//! The model's training step across thread counts, its checkpoints, its KV-cache decoding
+//! and the errors it gives for bad input.
+
+mod common;
+
+use gpt::adder::{self, Adder};
+use gpt::checkpoint::{Checkpoint, RunConfig};
+use gpt::{Acts, Error, KvCache, Model, ModelConfig, OptimConfig, Trainer};
+use kernels::Opts;
+
+/// Large enough that the matmuls and attention split their work over two threads.
+fn medium() -> ModelConfig {
+    ModelConfig {
+        vocab: 13,
+        d_model: 128,
+        layers: 2,
+        heads: 4,
+        hidden: 256,
+        max_seq: 64,
+        init_std: 0.02,
+        ..common::tiny()
+    }
+}
+
+#[test]
+fn a_training_step_is_bitwise_the_same_on_one_and_two_threads() {
+    let cfg = medium();
+    let batch = common::random_batch(&cfg, 8, 64, 5);
+    let run = |threads| {
+        let model = Model::new(cfg.clone(), 9).unwrap();
+        let mut t = Trainer::new(model, OptimConfig::default(), None, Opts { isa: None, threads }).unwrap();
+        let stats: Vec<_> = (0..2).map(|_| t.step(&batch).unwrap()).collect();
+        (stats, t.grads().to_vec(), t.model.params.clone())
+    };
+    let (s1, g1, p1) = run(1);
+    let (s2, g2, p2) = run(2);
+    assert!(s1[0].loss.is_finite() && s1[0].grad_norm > 0.0);
+    assert_eq!(
+        s1.iter().map(|s| s.loss.to_bits()).collect::<Vec<_>>(),
+        s2.iter().map(|s| s.loss.to_bits()).collect::<Vec<_>>()
+    );
+    assert!(g1.iter().zip(&g2).all(|(a, b)| a.to_bits() == b.to_bits()), "gradients differ");
+    assert!(p1.iter().zip(&p2).all(|(a, b)| a.to_bits() == b.to_bits()), "parameters differ");
+}
+
+#[test]
+fn training_lowers_the_loss() {
+    let cfg =
+        ModelConfig { vocab: 13, d_model: 32, hidden: 64, max_seq: 8, init_std: 0.02, ..common::tiny() };
+    let data = Adder::new(1);
+    let optim = OptimConfig { lr: 3e-3, warmup: 5, total_steps: 60, ..OptimConfig::default() };
+    let mut t = Trainer::new(Model::new(cfg, 1).unwrap(), optim, None, Opts::default()).unwrap();
+    let first = t.step(&data.batch(1, 0, 32)).unwrap().loss;
+    let mut last = first;
+    for step in 1..60 {
+        last = t.step(&data.batch(1, step, 32)).unwrap().loss;
+    }
+    assert!(first > 2.0, "initial loss {first} should be near ln(13) = 2.56");
+    assert!(last < 0.8 * first, "loss went from {first} to {last}");
+}
+
+#[test]
+fn a_checkpoint_round_trips_every_tensor_moment_and_setting() {
+    let cfg = common::tiny();
+    let model = Model::new(cfg.clone(), 4).unwrap();
+    let mut t = Trainer::new(model, OptimConfig::default(), None, Opts::default()).unwrap();
+    t.step(&common::random_batch(&cfg, 2, 8, 1)).unwrap();
+    let run = RunConfig {
+        task: "adder".into(),
+        vocab: adder::VOCAB.into(),
+        model: cfg.clone(),
+        optim: OptimConfig::default(),
+        seed: 4,
+        batch: 2,
+        step: 0,
+    };
+    let ckpt = Checkpoint { run, model: t.model.clone(), optimizer: Some(t.adam.clone()) };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.safetensors");
+    ckpt.save(&path).unwrap();
+    let back = Checkpoint::load(&path).unwrap();
+    assert_eq!(back.model, t.model);
+    assert_eq!(back.optimizer.as_ref(), Some(&t.adam));
+    assert_eq!(back.run.step, 1);
+    assert_eq!(back.run.model, cfg);
+
+    let weights_only = Checkpoint { optimizer: None, ..ckpt };
+    let back = Checkpoint::from_bytes(&weights_only.to_bytes().unwrap()).unwrap();
+    assert_eq!((back.model, back.optimizer), (t.model, None));
+}
+
+#[test]
+fn a_bad_checkpoint_is_an_error_naming_the_problem() {
+    let e = Checkpoint::from_bytes(b"not a file").unwrap_err();
+    assert!(matches!(e, Error::Checkpoint(_)) && e.to_string().contains("safetensors"), "{e}");
+    let cfg = common::tiny();
+    let run = RunConfig {
+        task: "adder".into(),
+        vocab: adder::VOCAB.into(),
+        model: cfg.clone(),
+        optim: OptimConfig::default(),
+        seed: 0,
+        batch: 1,
+        step: 0,
+    };
+    let mut bytes =
+        Checkpoint { run, model: Model::new(cfg, 0).unwrap(), optimizer: None }.to_bytes().unwrap();
+    // Rename a tensor in the header ("final_norm" -> "final_nurm").
+    let at = bytes.windows(10).position(|w| w == b"final_norm").unwrap();
+    bytes[at + 7] = b'u';
+    let e = Checkpoint::from_bytes(&bytes).unwrap_err();
+    assert!(e.to_string().contains("\"final_norm\" is missing"), "{e}");
+}
+
+#[test]
+fn decoding_with_the_kv_cache_matches_the_full_forward_pass() {
+    let cfg = common::tiny();
+    let model = Model::new(cfg.clone(), 6).unwrap();
+    let batch = common::random_batch(&cfg, 2, 8, 7);
+    let mut acts = Acts::default();
+    let opts = Opts::default();
+    model.forward_logits(&batch.inputs, 2, 8, &mut acts, &opts).unwrap();
+    let mut cache = KvCache::new(&model, 2);
+    let v = cfg.vocab;
+    for t in 0..8 {
+        let tokens = [batch.inputs[t], batch.inputs[8 + t]];
+        let logits = model.decode_step(&tokens, &mut cache, &opts).unwrap();
+        for b in 0..2 {
+            let full = &acts.logits[(b * 8 + t) * v..][..v];
+            let step = &logits[b * v..][..v];
+            let err = full.iter().zip(step).fold(0.0f32, |m, (a, c)| m.max((a - c).abs()));
+            assert!(err <= 1e-5, "position {t} sequence {b}: {err}");
+        }
+    }
+    let e = model.decode_step(&[0, 0], &mut cache, &opts).unwrap_err();
+    assert!(e.to_string().contains("max_seq"), "{e}");
+}
+
+#[test]
+fn bad_inputs_and_configurations_are_named() {
+    let cfg = common::tiny();
+    let model = Model::new(cfg.clone(), 0).unwrap();
+    let mut acts = Acts::default();
+    let e = model.forward_logits(&[0, 99], 1, 2, &mut acts, &Opts::default()).unwrap_err();
+    assert!(e.to_string().contains("inputs[1] = 99"), "{e}");
+    let e = model.forward_logits(&[0; 9], 1, 9, &mut acts, &Opts::default()).unwrap_err();
+    assert!(e.to_string().contains("max_seq"), "{e}");
+    let e = Model::new(ModelConfig { heads: 3, ..cfg.clone() }, 0).unwrap_err();
+    assert!(e.to_string().contains("not a multiple of heads"), "{e}");
+    let e = Model::new(ModelConfig { d_model: 6, heads: 2, ..cfg }, 0).unwrap_err();
+    assert!(e.to_string().contains("odd"), "{e}");
+}
