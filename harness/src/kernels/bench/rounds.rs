@@ -80,7 +80,7 @@ mod tests {
         // A's calls take nanoseconds: its batches are the longest. B's take 200 us or more.
         let [a, b] = *counts.borrow();
         assert_eq!(a, 1 + MIN_ROUNDS * MAX_BATCH as usize);
-        assert!(b >= 1 + 2 * MIN_ROUNDS && (b - 1) % MIN_ROUNDS == 0, "{b} calls of b");
+        assert!(b > 2 * MIN_ROUNDS && (b - 1) % MIN_ROUNDS == 0, "{b} calls of b");
         assert!(best[1] >= 200e-6 && best[0] < best[1], "{best:?}");
     }
 }
