@@ -45,6 +45,79 @@ pub enum Command {
     Hint(HintArgs),
     /// The reference solution, once your attempt passes.
     Solution(SolutionArgs),
+    /// Train the small transformer of the `gpt` crate from random weights on a task.
+    Train(TrainArgs),
+}
+
+#[derive(Debug, Parser)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    pub task: TrainTask,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainTask {
+    /// Two-digit addition: `03+07=` answered `010` (the sum's three digits, ones first); a
+    /// seeded tenth of the 10,000 pairs is held out and scored by greedy exact match.
+    Adder(TrainFlags),
+}
+
+/// The settings of a training run; the model's sizes default to the task's.
+#[derive(Clone, Debug, Parser)]
+pub struct TrainFlags {
+    /// Optimizer steps (the length of the learning-rate schedule).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Seeds the initial weights, the held-out split and the batches.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads for the kernels; 0 means one per core. Results are bitwise the same for
+    /// any count.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Save the weights, the optimizer state and the run's configuration (safetensors) here at
+    /// the end and every `--save-every` steps.
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint: Option<std::path::PathBuf>,
+    /// With `--checkpoint`: also save every N steps.
+    #[arg(long, value_name = "N")]
+    pub save_every: Option<u64>,
+    /// Continue the run saved in this checkpoint: its configuration, weights, optimizer state
+    /// and step; the batches continue where it stopped.
+    #[arg(long, value_name = "PATH")]
+    pub resume: Option<std::path::PathBuf>,
+    /// Stop after this many steps in all, as if interrupted, keeping the schedule of `--steps`
+    /// (with `--checkpoint`, to be continued by `--resume`).
+    #[arg(long, value_name = "N")]
+    pub stop_after: Option<u64>,
+    /// Write each step's batch here (`batch_<step>.safetensors`: `inputs` and `targets`, I64
+    /// `[batch, seq]`, ignored targets -100).
+    #[arg(long, value_name = "DIR")]
+    pub dump_batches: Option<std::path::PathBuf>,
+    /// Sequences per step.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Peak learning rate.
+    #[arg(long)]
+    pub lr: Option<f32>,
+    /// Width of the residual stream.
+    #[arg(long)]
+    pub d_model: Option<usize>,
+    /// Transformer blocks.
+    #[arg(long)]
+    pub layers: Option<usize>,
+    /// Attention heads.
+    #[arg(long)]
+    pub heads: Option<usize>,
+    /// Hidden width of the feed-forward.
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Evaluate on the held-out set every N steps (0: at the end only).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub eval_every: u64,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Parser)]

@@ -12,6 +12,7 @@ pub mod report;
 pub mod run;
 pub mod status;
 pub mod style;
+pub mod train;
 pub mod watch;
 pub mod workspace;
 
@@ -34,5 +35,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Practice(args) => practice::attempt::run(&args),
         Command::Hint(args) => practice::hint::run(&args),
         Command::Solution(args) => practice::solution::run(&args),
+        Command::Train(args) => train::run(&args),
     }
 }
