@@ -47,6 +47,31 @@ pub enum Command {
     Solution(SolutionArgs),
     /// Train the small transformer of the `gpt` crate from random weights on a task.
     Train(TrainArgs),
+    /// Continue a prompt with a trained checkpoint, one token at a time from a KV cache.
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Parser)]
+pub struct SampleArgs {
+    /// A checkpoint written by `harness train --checkpoint`.
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint: std::path::PathBuf,
+    /// The text to continue, e.g. `12+34=` for the adder.
+    #[arg(long)]
+    pub prompt: String,
+    /// 0 picks the likeliest token (greedy); above 0 samples from the softmax of logits / T.
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f32,
+    /// Tokens to generate (the adder's answer is 3, its default; otherwise up to the model's
+    /// context).
+    #[arg(long)]
+    pub max_tokens: Option<usize>,
+    /// Seeds the sampling when the temperature is above 0.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads; 0 means one per core.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
 }
 
 #[derive(Debug, Parser)]

@@ -10,6 +10,7 @@ pub mod new;
 pub mod practice;
 pub mod report;
 pub mod run;
+pub mod sample;
 pub mod status;
 pub mod style;
 pub mod train;
@@ -36,5 +37,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Hint(args) => practice::hint::run(&args),
         Command::Solution(args) => practice::solution::run(&args),
         Command::Train(args) => train::run(&args),
+        Command::Sample(args) => sample::run(&args),
     }
 }

@@ -78,3 +78,31 @@ fn bad_flags_and_files_are_named() {
     assert!(!out.status.success());
     assert!(text(&out).contains("not a multiple of heads"), "{}", text(&out));
 }
+
+#[test]
+fn sample_answers_an_adder_prompt_with_three_tokens_from_a_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let ckpt = dir.path().join("s.safetensors").display().to_string();
+    let out = train(&["--steps", "3", "--checkpoint", &ckpt]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = harness(&["sample", "--checkpoint", &ckpt, "--prompt", "12+34="]);
+    assert!(out.status.success(), "{}", text(&out));
+    let answer = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(answer.chars().count(), 3, "{answer:?}");
+    assert!(answer.chars().all(|c| "0123456789+=_".contains(c)), "{answer:?}");
+    let again = harness(&[
+        "sample",
+        "--checkpoint",
+        &ckpt,
+        "--prompt",
+        "12+34=",
+        "--temperature",
+        "2",
+        "--seed",
+        "1",
+    ]);
+    assert!(again.status.success(), "{}", text(&again));
+    let out = harness(&["sample", "--checkpoint", &ckpt, "--prompt", "12x34="]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("is not an adder prompt"), "{}", text(&out));
+}
