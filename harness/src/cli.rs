@@ -149,7 +149,7 @@ pub struct TrainFlags {
 pub struct RunArgs {
     /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), a kernel
     /// (`matmul`, `softmax`, `exp`, `attention`, `norm`, `cross-entropy`, `activation`,
-    /// `embedding`, `rope`), or `all`.
+    /// `embedding`, `rope`), `gpt` (the transformer built from the kernels), or `all`.
     pub target: String,
     #[command(flatten)]
     pub check: CheckArgs,

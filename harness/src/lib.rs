@@ -6,6 +6,7 @@ pub mod cli;
 pub mod info;
 pub mod kernels;
 pub mod list;
+pub mod model;
 pub mod new;
 pub mod practice;
 pub mod report;

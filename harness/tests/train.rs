@@ -106,3 +106,19 @@ fn sample_answers_an_adder_prompt_with_three_tokens_from_a_checkpoint() {
     assert!(!out.status.success());
     assert!(text(&out).contains("is not an adder prompt"), "{}", text(&out));
 }
+
+#[test]
+fn run_gpt_checks_the_model_against_its_reference_on_every_isa() {
+    let out = harness(&["run", "gpt", "--seed", "5"]);
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    for line in ["✓ forward", "✓ gradients", "✓ decode", "✓ threads", "✓ adamw", "✓ clipping", "✓ schedule"]
+    {
+        assert!(report.contains(line), "missing {line}: {report}");
+    }
+    assert!(report.contains("all 20 tensors"), "{report}");
+    assert!(report.contains("ok: 1 passed, 0 failed, 0 pending"), "{report}");
+    let out = harness(&["practice", "gpt"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not an exercise"), "{}", text(&out));
+}

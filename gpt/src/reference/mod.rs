@@ -2,9 +2,12 @@
 //! checked against (its logits and loss) and whose central finite differences check every
 //! parameter's gradient. Never used to train.
 
+pub mod checks;
 mod grad_check;
 
-pub use grad_check::{GradCheck, TensorError, finite_difference, grad_check};
+pub use grad_check::{
+    GRAD_FLOOR, GRAD_TOLERANCE, GradCheck, STEP, TensorError, finite_difference, grad_check,
+};
 
 use crate::config::ModelConfig;
 use crate::model::{Batch, IGNORE};
