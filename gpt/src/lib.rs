@@ -3,6 +3,7 @@
 //! small enough to learn in minutes on a CPU, and checked against an f64 reference of itself.
 
 pub mod adder;
+pub mod chars;
 pub mod checkpoint;
 pub mod config;
 mod error;

@@ -85,6 +85,18 @@ pub enum TrainTask {
     /// Two-digit addition: `03+07=` answered `010` (the sum's three digits, ones first); a
     /// seeded tenth of the 10,000 pairs is held out and scored by greedy exact match.
     Adder(TrainFlags),
+    /// A character-level model of a text file (by default this repository's README.md): its
+    /// last tenth is held out and scored in bits per character, and a few samples end the run.
+    Chars(CharsArgs),
+}
+
+#[derive(Clone, Debug, Parser)]
+pub struct CharsArgs {
+    /// The text to model (UTF-8); by default the workspace's README.md.
+    #[arg(long, value_name = "FILE")]
+    pub text: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub flags: TrainFlags,
 }
 
 /// The settings of a training run; the model's sizes default to the task's.

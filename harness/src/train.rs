@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail, ensure};
 use gpt::adder::{self, Adder};
+use gpt::chars::Chars;
 use gpt::checkpoint::{Checkpoint, RunConfig};
+use gpt::optim::AdamW;
 use gpt::{Batch, IGNORE, Model, ModelConfig, OptimConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use kernels::Opts;
@@ -18,10 +20,86 @@ use safetensors::tensor::TensorView;
 use serde_json::json;
 
 use crate::cli::{TrainArgs, TrainFlags, TrainTask};
+use crate::workspace::Workspace;
 
 pub fn run(args: &TrainArgs) -> Result<ExitCode> {
     match &args.task {
-        TrainTask::Adder(flags) => adder_run(flags),
+        TrainTask::Adder(flags) => {
+            let (run, model, adam) = configure(adder_defaults(), flags)?;
+            let data = Task::Adder(Adder::new(run.seed));
+            train(flags, data, run, model, adam)
+        }
+        TrainTask::Chars(args) => {
+            let path = match &args.text {
+                Some(path) => path.clone(),
+                None => Workspace::find()
+                    .context("no --text given and not inside the workspace, whose README.md is the default")?
+                    .root
+                    .join("README.md"),
+            };
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading --text {}", path.display()))?;
+            let mut defaults = chars_defaults();
+            let chars = Chars::new(&text, defaults.model.max_seq)
+                .with_context(|| format!("--text {}", path.display()))?;
+            defaults.vocab = chars.vocab.iter().collect();
+            defaults.model.vocab = chars.vocab.len();
+            let (run, model, adam) = configure(defaults, &args.flags)?;
+            ensure!(
+                run.vocab.chars().eq(chars.vocab.iter().copied()),
+                "{} does not have the characters of the resumed run's vocabulary {:?}",
+                path.display(),
+                run.vocab
+            );
+            train(&args.flags, Task::Chars(chars), run, model, adam)
+        }
+    }
+}
+
+/// The data of a task and how it is scored.
+enum Task {
+    Adder(Adder),
+    Chars(Chars),
+}
+
+/// Held-out windows scored for bits per character.
+const BPC_WINDOWS: usize = 256;
+
+impl Task {
+    fn batch(&self, run: &RunConfig, step: u64) -> Batch {
+        match self {
+            Task::Adder(data) => data.batch(run.seed, step, run.batch),
+            Task::Chars(data) => data.batch(run.seed, step, run.batch, run.model.max_seq),
+        }
+    }
+
+    fn seq(&self, run: &RunConfig) -> usize {
+        match self {
+            Task::Adder(_) => adder::SEQ,
+            Task::Chars(_) => run.model.max_seq,
+        }
+    }
+
+    /// The held-out score: exact-match accuracy, or bits per character.
+    fn score(&self, model: &Model, opts: &Opts) -> Result<f64> {
+        Ok(match self {
+            Task::Adder(data) => adder::accuracy(model, &data.held_out, opts)?,
+            Task::Chars(data) => data.bits_per_char(model, model.cfg.max_seq, BPC_WINDOWS, opts)?,
+        })
+    }
+
+    fn describe(&self, score: f64) -> String {
+        match self {
+            Task::Adder(data) => {
+                let n = data.held_out.len();
+                let right = (score * n as f64).round();
+                format!("held-out accuracy {:.2}% ({right}/{n} pairs, greedy exact match)", score * 100.0)
+            }
+            Task::Chars(data) => format!(
+                "held-out bits per character {score:.3} (the text's last tenth, {} characters)",
+                data.held_out.len()
+            ),
+        }
     }
 }
 
@@ -51,6 +129,30 @@ pub fn adder_defaults() -> RunConfig {
         },
         seed: 0,
         batch: 128,
+        step: 0,
+    }
+}
+
+/// The chars task's defaults: a model that learns a README's words and markup in a few
+/// minutes on two cores (the vocabulary is filled in from the text).
+pub fn chars_defaults() -> RunConfig {
+    RunConfig {
+        task: "chars".into(),
+        vocab: String::new(),
+        model: ModelConfig {
+            vocab: 0,
+            d_model: 128,
+            layers: 3,
+            heads: 4,
+            hidden: 384,
+            max_seq: 64,
+            norm_eps: 1e-5,
+            rope_theta: 10_000.0,
+            init_std: 0.02,
+        },
+        optim: OptimConfig { lr: 2e-3, min_lr: 2e-4, warmup: 50, total_steps: 500, ..OptimConfig::default() },
+        seed: 0,
+        batch: 32,
         step: 0,
     }
 }
@@ -157,9 +259,27 @@ fn progress_bar(start: u64, end: u64) -> ProgressBar {
     bar
 }
 
-fn adder_run(flags: &TrainFlags) -> Result<ExitCode> {
-    let (mut run, model, adam) = configure(adder_defaults(), flags)?;
-    let data = Adder::new(run.seed);
+/// A few lines of the text as the model writes it, from a newline (or its first character).
+fn samples(data: &Chars, model: &Model, seed: u64, opts: &Opts) -> Result<Vec<String>> {
+    let start = data.encode("\n").unwrap_or_else(|_| vec![0]);
+    let mut rng = gpt::rng::Rng::new(seed);
+    (0..3)
+        .map(|_| {
+            let tokens = crate::sample::generate(model, &start, model.cfg.max_seq, 0.8, &mut rng, opts)?;
+            Ok(tokens.iter().map(|&t| data.vocab[t as usize]).collect())
+        })
+        .collect()
+}
+
+/// Trains from `start` (0, or the resumed step) to the end of the schedule or `--stop-after`,
+/// then scores the held-out data and reports.
+fn train(
+    flags: &TrainFlags,
+    data: Task,
+    mut run: RunConfig,
+    model: Model,
+    adam: Option<AdamW>,
+) -> Result<ExitCode> {
     let opts = Opts { isa: None, threads: flags.threads };
     let start = adam.as_ref().map_or(0, |a| a.step);
     let mut trainer = Trainer::new(model, run.optim.clone(), adam, opts)?;
@@ -169,13 +289,13 @@ fn adder_run(flags: &TrainFlags) -> Result<ExitCode> {
     if let Some(dir) = &flags.dump_batches {
         std::fs::create_dir_all(dir).with_context(|| format!("creating --dump-batches {}", dir.display()))?;
     }
-    let tokens_per_step = (run.batch * adder::SEQ) as f64;
+    let tokens_per_step = (run.batch * data.seq(&run)) as f64;
     let bar = progress_bar(start, end);
     let began = Instant::now();
     let mut train_secs = 0.0;
     let mut final_loss = f32::NAN;
     for step in start..end {
-        let batch = data.batch(run.seed, step, run.batch);
+        let batch = data.batch(&run, step);
         if let Some(dir) = &flags.dump_batches {
             dump_batch(dir, step, &batch)?;
         }
@@ -197,16 +317,8 @@ fn adder_run(flags: &TrainFlags) -> Result<ExitCode> {
             save(path, &run, &trainer)?;
         }
         if flags.eval_every > 0 && done % flags.eval_every == 0 && done < end {
-            let acc = adder::accuracy(&trainer.model, &data.held_out, &opts)?;
-            let seen = adder::accuracy(&trainer.model, &data.train[..data.held_out.len()], &opts)?;
-            bar.suspend(|| {
-                eprintln!(
-                    "step {done}: loss {:.4}, accuracy {:.1}% held out, {:.1}% on pairs trained on",
-                    stats.loss,
-                    acc * 100.0,
-                    seen * 100.0
-                )
-            });
+            let score = data.score(&trainer.model, &opts)?;
+            bar.suspend(|| eprintln!("step {done}: loss {:.4}, {}", stats.loss, data.describe(score)));
         }
     }
     bar.finish_and_clear();
@@ -214,40 +326,48 @@ fn adder_run(flags: &TrainFlags) -> Result<ExitCode> {
     if let Some(path) = &flags.checkpoint {
         save(path, &run, &trainer)?;
     }
-    let accuracy = adder::accuracy(&trainer.model, &data.held_out, &opts)?;
+    let score = data.score(&trainer.model, &opts)?;
     let seconds = began.elapsed().as_secs_f64();
     let steps = end - start;
     let tokens_per_second = if train_secs > 0.0 { steps as f64 * tokens_per_step / train_secs } else { 0.0 };
-    let right = (accuracy * data.held_out.len() as f64).round() as usize;
     println!(
-        "adder: {steps} steps ({} to {end} of {total}) in {seconds:.1} s, {tokens_per_second:.0} tokens/s on {} thread(s)",
-        start,
+        "{}: {steps} steps ({start} to {end} of {total}) in {seconds:.1} s, {tokens_per_second:.0} tokens/s on {} thread(s)",
+        run.task,
         opts.thread_count()
     );
     println!("final loss {final_loss:.5}");
-    println!(
-        "held-out accuracy {:.2}% ({right}/{} pairs, greedy exact match)",
-        accuracy * 100.0,
-        data.held_out.len()
-    );
+    println!("{}", data.describe(score));
+    if let Task::Chars(chars) = &data {
+        for line in samples(chars, &trainer.model, run.seed, &opts)? {
+            println!("sample: {line:?}");
+        }
+    }
     if let Some(path) = &flags.checkpoint {
         println!("checkpoint {}", path.display());
     }
     if flags.json {
-        let out = json!({
-            "task": "adder",
+        let mut out = json!({
+            "task": run.task,
             "steps": steps,
             "step": end,
             "seconds": seconds,
             "final_loss": final_loss,
-            "accuracy": accuracy,
-            "held_out": data.held_out.len(),
             "tokens_per_second": tokens_per_second,
             "threads": opts.thread_count(),
             "parameters": trainer.model.layout.len,
             "checkpoint": flags.checkpoint.as_ref().map(|p| p.display().to_string()),
             "config": run,
         });
+        match &data {
+            Task::Adder(d) => {
+                out["accuracy"] = json!(score);
+                out["held_out"] = json!(d.held_out.len());
+            }
+            Task::Chars(d) => {
+                out["bpc"] = json!(score);
+                out["held_out"] = json!(d.held_out.len());
+            }
+        }
         println!("{}", serde_json::to_string(&out)?);
     }
     Ok(ExitCode::SUCCESS)

@@ -122,3 +122,32 @@ fn run_gpt_checks_the_model_against_its_reference_on_every_isa() {
     assert!(!out.status.success());
     assert!(text(&out).contains("not an exercise"), "{}", text(&out));
 }
+
+#[test]
+fn chars_trains_on_a_text_file_and_reports_bits_per_character() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.txt");
+    std::fs::write(&file, "the quick brown fox jumps over the lazy dog.\n".repeat(40)).unwrap();
+    let file = file.display().to_string();
+    let tiny = ["--d-model", "16", "--layers", "1", "--heads", "2", "--hidden", "32", "--batch", "4"];
+    let mut args = vec!["train", "chars", "--text", &file, "--steps", "4", "--json"];
+    args.extend(tiny);
+    let out = harness(&args);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(json["task"], "chars");
+    let bpc = json["bpc"].as_f64().unwrap();
+    // 28 distinct characters: an untrained model is near log2(28) = 4.8 bits.
+    assert!(bpc > 1.0 && bpc < 6.0, "{bpc}");
+    assert_eq!(stdout.matches("sample: ").count(), 3, "{stdout}");
+
+    let out = harness(&["train", "chars", "--text", "/nonexistent/file.txt"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("/nonexistent/file.txt"), "{}", text(&out));
+    std::fs::write(dir.path().join("short.txt"), "tiny").unwrap();
+    let short = dir.path().join("short.txt").display().to_string();
+    let out = harness(&["train", "chars", "--text", &short]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("at least 650"), "{}", text(&out));
+}
