@@ -152,7 +152,7 @@ pub struct TrainFlags {
     /// Evaluate on the held-out set every N steps (0: at the end only).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub eval_every: u64,
-    /// Print one JSON object as the last line of stdout.
+    /// Print one JSON object as the last line of stdout (with every step's loss in `losses`).
     #[arg(long)]
     pub json: bool,
 }

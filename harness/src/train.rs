@@ -294,6 +294,7 @@ fn train(
     let began = Instant::now();
     let mut train_secs = 0.0;
     let mut final_loss = f32::NAN;
+    let mut losses = Vec::with_capacity((end - start) as usize);
     for step in start..end {
         let batch = data.batch(&run, step);
         if let Some(dir) = &flags.dump_batches {
@@ -304,6 +305,7 @@ fn train(
         train_secs += t0.elapsed().as_secs_f64();
         ensure!(stats.loss.is_finite(), "the loss became {} at step {step}; try a lower --lr", stats.loss);
         final_loss = stats.loss;
+        losses.push(stats.loss);
         let done = step + 1;
         bar.set_position(done);
         let rate = (done - start) as f64 * tokens_per_step / train_secs.max(1e-9);
@@ -357,6 +359,7 @@ fn train(
             "parameters": trainer.model.layout.len,
             "checkpoint": flags.checkpoint.as_ref().map(|p| p.display().to_string()),
             "config": run,
+            "losses": losses,
         });
         match &data {
             Task::Adder(d) => {
