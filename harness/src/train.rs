@@ -358,7 +358,9 @@ fn train(
             "threads": opts.thread_count(),
             "parameters": trainer.model.layout.len,
             "checkpoint": flags.checkpoint.as_ref().map(|p| p.display().to_string()),
-            "config": run,
+            // Through its own JSON text, so that f32 settings print as written (0.02, not
+            // 0.019999999552965164).
+            "config": serde_json::from_str::<serde_json::Value>(&serde_json::to_string(&run)?)?,
             "losses": losses,
         });
         match &data {

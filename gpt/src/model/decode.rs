@@ -99,16 +99,9 @@ impl Model {
             activation::swiglu(&g, &u, &mut s, opts)?;
             linear(&s, self.tensor(t.w2), &mut x, bsz, hid, d, 1.0, opts)?;
         }
-        norm::rms_norm(
-            &x.clone(),
-            self.tensor(self.layout.final_norm),
-            cfg.norm_eps,
-            &mut x,
-            &mut rstd,
-            opts,
-        )?;
+        norm::rms_norm(&x, self.tensor(self.layout.final_norm), cfg.norm_eps, &mut n, &mut rstd, opts)?;
         let mut logits = vec![0.0f32; bsz * cfg.vocab];
-        linear(&x, embed, &mut logits, bsz, d, cfg.vocab, 0.0, opts)?;
+        linear(&n, embed, &mut logits, bsz, d, cfg.vocab, 0.0, opts)?;
         cache.len += 1;
         Ok(logits)
     }
