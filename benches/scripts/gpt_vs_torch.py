@@ -78,6 +78,13 @@ def rope(x, theta):
 
 
 def forward(p, cfg, inputs, targets):
+    """The mean cross-entropy over the targets that are not -100."""
+    logits = model_logits(p, cfg, inputs)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+
+
+def model_logits(p, cfg, inputs):
+    """The logits [batch, seq, vocab] of token ids [batch, seq]."""
     m = cfg["model"]
     d, heads, eps, theta = m["d_model"], m["heads"], m["norm_eps"], m["rope_theta"]
     hd = d // heads
@@ -93,8 +100,7 @@ def forward(p, cfg, inputs, targets):
         mm = rms_norm(x, w("mlp_norm"), eps)
         x = x + (F.silu(mm @ w("w1").T) * (mm @ w("w3").T)) @ w("w2").T
     x = rms_norm(x, p["final_norm"], eps)
-    logits = x @ p["embed"].T
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+    return x @ p["embed"].T
 
 
 def learning_rate(o, step):
