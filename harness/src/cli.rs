@@ -45,13 +45,123 @@ pub enum Command {
     Hint(HintArgs),
     /// The reference solution, once your attempt passes.
     Solution(SolutionArgs),
+    /// Train the small transformer of the `gpt` crate from random weights on a task.
+    Train(TrainArgs),
+    /// Continue a prompt with a trained checkpoint, one token at a time from a KV cache.
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Parser)]
+pub struct SampleArgs {
+    /// A checkpoint written by `harness train --checkpoint`.
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint: std::path::PathBuf,
+    /// The text to continue, e.g. `12+34=` for the adder.
+    #[arg(long)]
+    pub prompt: String,
+    /// 0 picks the likeliest token (greedy); above 0 samples from the softmax of logits / T.
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f32,
+    /// Tokens to generate (the adder's answer is 3, its default; otherwise up to the model's
+    /// context).
+    #[arg(long)]
+    pub max_tokens: Option<usize>,
+    /// Seeds the sampling when the temperature is above 0.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads; 0 means one per core.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Parser)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    pub task: TrainTask,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainTask {
+    /// Two-digit addition: `03+07=` answered `010` (the sum's three digits, ones first); a
+    /// seeded tenth of the 10,000 pairs is held out and scored by greedy exact match.
+    Adder(TrainFlags),
+    /// A character-level model of a text file (by default this repository's README.md): its
+    /// last tenth is held out and scored in bits per character, and a few samples end the run.
+    Chars(CharsArgs),
+}
+
+#[derive(Clone, Debug, Parser)]
+pub struct CharsArgs {
+    /// The text to model (UTF-8); by default the workspace's README.md.
+    #[arg(long, value_name = "FILE")]
+    pub text: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub flags: TrainFlags,
+}
+
+/// The settings of a training run; the model's sizes default to the task's.
+#[derive(Clone, Debug, Parser)]
+pub struct TrainFlags {
+    /// Optimizer steps (the length of the learning-rate schedule).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Seeds the initial weights, the held-out split and the batches.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads for the kernels; 0 means one per core. Results are bitwise the same for
+    /// any count.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Save the weights, the optimizer state and the run's configuration (safetensors) here at
+    /// the end and every `--save-every` steps.
+    #[arg(long, value_name = "PATH")]
+    pub checkpoint: Option<std::path::PathBuf>,
+    /// With `--checkpoint`: also save every N steps.
+    #[arg(long, value_name = "N")]
+    pub save_every: Option<u64>,
+    /// Continue the run saved in this checkpoint: its configuration, weights, optimizer state
+    /// and step; the batches continue where it stopped.
+    #[arg(long, value_name = "PATH")]
+    pub resume: Option<std::path::PathBuf>,
+    /// Stop after this many steps in all, as if interrupted, keeping the schedule of `--steps`
+    /// (with `--checkpoint`, to be continued by `--resume`).
+    #[arg(long, value_name = "N")]
+    pub stop_after: Option<u64>,
+    /// Write each step's batch here (`batch_<step>.safetensors`: `inputs` and `targets`, I64
+    /// `[batch, seq]`, ignored targets -100).
+    #[arg(long, value_name = "DIR")]
+    pub dump_batches: Option<std::path::PathBuf>,
+    /// Sequences per step.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Peak learning rate.
+    #[arg(long)]
+    pub lr: Option<f32>,
+    /// Width of the residual stream.
+    #[arg(long)]
+    pub d_model: Option<usize>,
+    /// Transformer blocks.
+    #[arg(long)]
+    pub layers: Option<usize>,
+    /// Attention heads.
+    #[arg(long)]
+    pub heads: Option<usize>,
+    /// Hidden width of the feed-forward.
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Evaluate on the held-out set every N steps (0: at the end only).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub eval_every: u64,
+    /// Print one JSON object as the last line of stdout (with every step's loss in `losses`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Parser)]
 pub struct RunArgs {
     /// What to check: a problem id (`24`, `0024`), its slug (`swap-nodes-in-pairs`), a kernel
     /// (`matmul`, `softmax`, `exp`, `attention`, `norm`, `cross-entropy`, `activation`,
-    /// `embedding`, `rope`), or `all`.
+    /// `embedding`, `rope`), `gpt` (the transformer built from the kernels), or `all`.
     pub target: String,
     #[command(flatten)]
     pub check: CheckArgs,

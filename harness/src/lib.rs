@@ -6,12 +6,15 @@ pub mod cli;
 pub mod info;
 pub mod kernels;
 pub mod list;
+pub mod model;
 pub mod new;
 pub mod practice;
 pub mod report;
 pub mod run;
+pub mod sample;
 pub mod status;
 pub mod style;
+pub mod train;
 pub mod watch;
 pub mod workspace;
 
@@ -34,5 +37,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Practice(args) => practice::attempt::run(&args),
         Command::Hint(args) => practice::hint::run(&args),
         Command::Solution(args) => practice::solution::run(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Sample(args) => sample::run(&args),
     }
 }

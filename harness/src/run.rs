@@ -25,12 +25,17 @@ pub enum Target {
     /// A section of kernels, and the one practice target named (`layer_norm` in `norm`), if one
     /// was: `None` shows the attempts at every target of the section.
     Kernel(Kernel, Option<KernelTarget>),
+    /// The transformer of the `gpt` crate.
+    Gpt,
 }
 
 /// Resolves a command-line target; an unknown one is an error naming the closest known ids.
 pub fn resolve(query: &str) -> Result<Target> {
     if query.eq_ignore_ascii_case("all") {
         return Ok(Target::All);
+    }
+    if query.trim().eq_ignore_ascii_case("gpt") {
+        return Ok(Target::Gpt);
     }
     if let Some(target) = KernelTarget::find(query) {
         return Ok(Target::Kernel(target.section(), Some(target)));
@@ -60,11 +65,14 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let every = |kernel: Kernel| (kernel, KernelTarget::in_section(kernel));
     // Each section of kernels with the practice targets whose attempts it shows.
     type Sections = Vec<(Kernel, Vec<KernelTarget>)>;
-    let (problems, kernels): (Vec<&'static dyn Entry>, Sections) = match resolve(&args.target)? {
+    let target = resolve(&args.target)?;
+    let with_model = matches!(target, Target::All | Target::Gpt);
+    let (problems, kernels): (Vec<&'static dyn Entry>, Sections) = match target {
         Target::All => (registry::PROBLEMS.to_vec(), Kernel::ALL.into_iter().map(every).collect()),
         Target::Problem(problem) => (vec![problem], vec![]),
         Target::Kernel(kernel, None) => (vec![], vec![every(kernel)]),
         Target::Kernel(kernel, Some(target)) => (vec![], vec![(kernel, vec![target])]),
+        Target::Gpt => (vec![], vec![]),
     };
     if let Some(isa) = args.isa
         && !isa.is_available()
@@ -109,6 +117,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     for (kernel, targets) in kernels {
         let targets: Vec<PracticeTarget> = targets.into_iter().map(PracticeTarget::Kernel).collect();
         let section = with_yours(kernels::section(kernel, &kernel_config), &targets)?;
+        show(&section);
+        sections.push(section);
+    }
+    if with_model {
+        let section = crate::model::section(&kernel_config);
         show(&section);
         sections.push(section);
     }

@@ -151,12 +151,12 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
 }
 
 /// What a check returns: what it covered, or what went wrong.
-type Verdict = Result<String, Box<Failure>>;
+pub(crate) type Verdict = Result<String, Box<Failure>>;
 
 /// Runs one check and times it. `Ok(detail)` passes; `Err(failure)` fails; a panic inside the
 /// kernel is a failure too, reported with its message, except `todo!()`: an attempt not
 /// written yet is pending.
-fn check(label: &str, random: bool, run: impl FnOnce() -> Verdict) -> Line {
+pub(crate) fn check(label: &str, random: bool, run: impl FnOnce() -> Verdict) -> Line {
     let start = Instant::now();
     let (status, detail, failure) = match panic::catch_unwind(AssertUnwindSafe(run)) {
         Ok(Ok(detail)) => (Status::Passed, detail, None),
@@ -286,7 +286,7 @@ pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option
     }
 }
 
-fn failure(message: String, input: String) -> Box<Failure> {
+pub(crate) fn failure(message: String, input: String) -> Box<Failure> {
     Box::new(Failure { message, input, expected: None, actual: None, diff: None, shrunk: false })
 }
 

@@ -143,6 +143,11 @@ impl Target {
                 }
             },
             run::Target::All => bail!("`all` is not one target: name a problem (e.g. 24) or a kernel"),
+            run::Target::Gpt => {
+                bail!(
+                    "`gpt` is the model built from the kernels, not an exercise: name a problem or a kernel"
+                )
+            }
         }
     }
 
