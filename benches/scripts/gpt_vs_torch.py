@@ -1,12 +1,13 @@
 """The `gpt` crate's transformer against the same model in PyTorch: step-by-step loss parity,
 then the time of one training step of each on one thread.
 
-1. `harness train adder --steps N --stop-after 0 --checkpoint init.safetensors` writes the
-   initial weights and, in the file's `config` metadata, the whole run's configuration.
+1. `harness train adder --steps 0 --checkpoint init.safetensors` writes the initial weights
+   and, in the file's `config` metadata, the model's configuration.
 2. `harness train adder --steps N --dump-batches DIR --json --threads 1` trains N steps from
-   the same seed and reports every step's loss; DIR receives the batches it trained on.
-3. This script rebuilds the model in PyTorch from init.safetensors alone (sizes, RMSNorm eps,
-   RoPE theta, AdamW settings and the warmup-cosine schedule all come from the metadata), runs
+   the same seed and reports every step's loss and its whole configuration (the schedule of N
+   steps among it); DIR receives the batches it trained on.
+3. This script rebuilds the model in PyTorch from init.safetensors (sizes, RMSNorm eps, RoPE
+   theta and AdamW settings come from its metadata, the N-step schedule from step 2), runs
    the same N steps in float32 on the same batches (AdamW, global-norm clipping, the same
    learning rate per step) and exits non-zero unless every step's loss agrees within 1e-4
    relative. Weights are not compared: Adam turns rounding-level gradient differences into
@@ -134,15 +135,24 @@ def torch_trainer(tensors, cfg):
     return step
 
 
+def trained_config(init, trained):
+    """The configuration of the initial checkpoint, with the schedule of the run that trained
+    from it; the two must describe the same model."""
+    if init["model"] != trained["model"] or init["seed"] != trained["seed"]:
+        raise SystemExit(f"the initial checkpoint's model {init['model']} differs from the trained run's {trained['model']}")
+    return {**init, "optim": trained["optim"]}
+
+
 def parity(args, work):
     init = os.path.join(work, "init.safetensors")
     batches = os.path.join(work, "batches")
     steps, seed = str(args.steps), str(args.seed)
-    harness("train", "adder", "--steps", steps, "--seed", seed, "--stop-after", "0", "--checkpoint", init)
+    harness("train", "adder", "--steps", "0", "--seed", seed, "--checkpoint", init)
     out = harness("train", "adder", "--steps", steps, "--seed", seed, "--threads", "1", "--dump-batches", batches, "--json")
-    ours = json.loads(out.strip().splitlines()[-1])["losses"]
+    run = json.loads(out.strip().splitlines()[-1])
+    ours = run["losses"]
     tensors, meta = read_safetensors(init)
-    cfg = json.loads(meta["config"])
+    cfg = trained_config(json.loads(meta["config"]), run["config"])
     step = torch_trainer(tensors, cfg)
     worst = 0.0
     for i, loss in enumerate(ours):
@@ -158,14 +168,15 @@ def parity(args, work):
 
 def timing(args, d, hidden, work):
     """Seconds per training step of ours (from its tokens/s) and of torch, on one thread."""
-    sizes = ["--d-model", str(d), "--hidden", str(hidden), "--steps", str(args.time_steps), "--seed", "1"]
+    model = ["--d-model", str(d), "--hidden", str(hidden), "--seed", "1"]
     init = os.path.join(work, f"time_{d}.safetensors")
-    harness("train", "adder", *sizes, "--stop-after", "0", "--checkpoint", init)
-    out = json.loads(harness("train", "adder", *sizes, "--threads", "1", "--json").strip().splitlines()[-1])
+    harness("train", "adder", *model, "--steps", "0", "--checkpoint", init)
+    out = harness("train", "adder", *model, "--steps", str(args.time_steps), "--threads", "1", "--json")
+    out = json.loads(out.strip().splitlines()[-1])
     tokens = out["config"]["batch"] * 8
     ours = tokens / out["tokens_per_second"]
     tensors, meta = read_safetensors(init)
-    cfg = json.loads(meta["config"])
+    cfg = trained_config(json.loads(meta["config"]), out["config"])
     step = torch_trainer(tensors, cfg)
     gen = torch.Generator().manual_seed(0)
     inputs = torch.randint(0, cfg["model"]["vocab"], (cfg["batch"], 8), generator=gen)
