@@ -157,6 +157,8 @@ fn bench_of_one_target_of_a_section_measures_that_op_alone() {
         let output = harness(&["bench", target, "--size", "4096", "--budget-ms", "1", "--json"]);
         assert!(output.status.success(), "{target}: {}", stderr(&output));
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let focus = if target == "activation" { serde_json::Value::Null } else { target.into() };
+        assert_eq!(json["focus"], focus, "{target}");
         let rows = json["tables"][0]["rows"].as_array().unwrap().clone();
         // The learner's attempt, if this checkout holds one, is not a reference.
         rows.iter()

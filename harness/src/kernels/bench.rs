@@ -110,6 +110,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
     if json_out {
         let out = json!({
             "kernel": kernel.name(),
+            "focus": config.focus,
             "threads": config.threads,
             "unit": unit(kernel),
             "roofline": if compute_bound(kernel) { "measured FMA peak" } else { "copy of as many elements" },
@@ -131,7 +132,7 @@ pub fn run(kernel: Kernel, config: &BenchConfig, json_out: bool, yours: Option<Y
         );
         return Ok(());
     }
-    print_tables(kernel, config.threads, peak_one, best, &tables);
+    print_tables(kernel, config, peak_one, best, &tables);
     Ok(())
 }
 
@@ -255,9 +256,13 @@ fn table_json(kernel: Kernel, table: &Table) -> Value {
     json!({ "shape": table.title, "size": table.x, "unit": unit(kernel), "rows": rows })
 }
 
-fn print_tables(kernel: Kernel, threads: usize, peak_one: f64, best: Isa, tables: &[Table]) {
+fn print_tables(kernel: Kernel, config: &BenchConfig, peak_one: f64, best: Isa, tables: &[Table]) {
     let compute = compute_bound(kernel);
-    let mut heading = format!("{}: {threads} thread(s)", kernel.name());
+    let name = match &config.focus {
+        Some(op) => format!("{op} (of {})", kernel.name()),
+        None => kernel.name().to_string(),
+    };
+    let mut heading = format!("{name}: {} thread(s)", config.threads);
     if compute {
         heading.push_str(&format!("; measured FMA peak {peak_one:.1} GFLOP/s per core on {best}"));
     } else {
