@@ -69,26 +69,24 @@ pub struct Heads {
 impl Heads {
     /// `[batch, seq, heads, head_dim]` (token-major) into `[batch, heads, seq, head_dim]`.
     pub fn split(&self, src: &[f32], dst: &mut [f32]) {
-        let Heads { batch, seq, heads, head_dim: hd } = *self;
-        for b in 0..batch {
-            for t in 0..seq {
-                for h in 0..heads {
-                    let s = ((b * seq + t) * heads + h) * hd;
-                    let d = ((b * heads + h) * seq + t) * hd;
-                    dst[d..d + hd].copy_from_slice(&src[s..s + hd]);
-                }
-            }
-        }
+        self.permute(src, dst, true);
     }
 
     /// The inverse of [`Heads::split`].
     pub fn merge(&self, src: &[f32], dst: &mut [f32]) {
+        self.permute(src, dst, false);
+    }
+
+    /// Copies each head's row between the token-major and the head-major layout: into the
+    /// head-major one with `to_heads`, back otherwise.
+    fn permute(&self, src: &[f32], dst: &mut [f32], to_heads: bool) {
         let Heads { batch, seq, heads, head_dim: hd } = *self;
         for b in 0..batch {
             for t in 0..seq {
                 for h in 0..heads {
-                    let d = ((b * seq + t) * heads + h) * hd;
-                    let s = ((b * heads + h) * seq + t) * hd;
+                    let token_major = ((b * seq + t) * heads + h) * hd;
+                    let head_major = ((b * heads + h) * seq + t) * hd;
+                    let (s, d) = if to_heads { (token_major, head_major) } else { (head_major, token_major) };
                     dst[d..d + hd].copy_from_slice(&src[s..s + hd]);
                 }
             }
