@@ -11,10 +11,9 @@ use gpt::reference::checks::{self, ADAMW_TOLERANCE};
 use gpt::reference::{GRAD_TOLERANCE, GradCheck, grad_check};
 use gpt::{Model, OptimConfig};
 use kernels::{Isa, Opts};
-use problems::check::Status;
 use serde_json::json;
 
-use crate::kernels::{KernelConfig, Verdict, check, failure};
+use crate::kernels::{KernelConfig, Verdict, check, failure, host_lacks};
 use crate::report::{Group, Line, Section};
 
 /// Logits within this fraction of their largest magnitude, the loss within this fraction of
@@ -159,18 +158,7 @@ pub fn section(config: &KernelConfig) -> Section {
         .into_iter()
         .filter(|&isa| config.isa.is_none_or(|only| only == isa))
         .map(|isa| {
-            let lines = if isa.is_available() {
-                isa_lines(isa, config.seed)
-            } else {
-                vec![Line {
-                    label: "all".into(),
-                    status: Status::Skipped,
-                    detail: format!("host lacks {}", isa.missing_features().join("+")),
-                    elapsed: Default::default(),
-                    failure: None,
-                    random: false,
-                }]
-            };
+            let lines = if isa.is_available() { isa_lines(isa, config.seed) } else { vec![host_lacks(isa)] };
             Group { name: isa.name().to_string(), yours: false, summary: "kernels on this ISA".into(), lines }
         })
         .collect();

@@ -119,14 +119,7 @@ pub fn section(kernel: Kernel, config: &KernelConfig) -> Section {
                     Kernel::Rope => rope::checks(isa, config),
                 }
             } else {
-                vec![Line {
-                    label: "all".into(),
-                    status: Status::Skipped,
-                    detail: format!("host lacks {}", isa.missing_features().join("+")),
-                    elapsed: Default::default(),
-                    failure: None,
-                    random: false,
-                }]
+                vec![host_lacks(isa)]
             };
             let summary = match isa {
                 Isa::Scalar => "portable fallback",
@@ -342,5 +335,17 @@ impl Worst {
             })),
             _ => Ok(format!("{what}; worst error {:.2} of its bound", self.ratio)),
         }
+    }
+}
+
+/// The one line of an ISA this CPU cannot run: skipped, naming the missing features.
+pub(crate) fn host_lacks(isa: Isa) -> Line {
+    Line {
+        label: "all".into(),
+        status: Status::Skipped,
+        detail: format!("host lacks {}", isa.missing_features().join("+")),
+        elapsed: Default::default(),
+        failure: None,
+        random: false,
     }
 }
