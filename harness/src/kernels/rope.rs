@@ -100,14 +100,7 @@ pub(super) fn attempt_check(attempt: Plain, label: &str, config: &KernelConfig) 
         "golden" => check(label, false, || {
             let mut worst = Worst::default();
             for golden in golden::parse_all(&golden::ROPE) {
-                let case = Case {
-                    heads: golden.dim("heads"),
-                    head_dim: golden.dim("head_dim"),
-                    positions: golden["positions"].iter().map(|&p| p as u32).collect(),
-                    theta: golden["theta"][0] as f32,
-                    x: golden.f32s("x"),
-                    dy: Vec::new(),
-                };
+                let case = Case::from_golden(&golden);
                 compare(&case, &golden["y"], &format!("golden case {}", golden.name()), &mut worst);
             }
             worst.verdict("PyTorch float64: theta 1e4 and 5e5, positions up to 3177".into())

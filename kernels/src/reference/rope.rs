@@ -53,6 +53,18 @@ pub struct Case {
 }
 
 impl Case {
+    /// A golden case's inputs: `x` and `dy` with their sizes, positions and theta.
+    pub fn from_golden(golden: &Golden) -> Case {
+        Case {
+            heads: golden.dim("heads"),
+            head_dim: golden.dim("head_dim"),
+            positions: golden["positions"].iter().map(|&p| p as u32).collect(),
+            theta: golden["theta"][0] as f32,
+            x: golden.f32s("x"),
+            dy: golden.f32s("dy"),
+        }
+    }
+
     /// Values in [-2, 2) and positions below `max_position` from `seed`.
     pub fn random(
         tokens: usize,
@@ -114,14 +126,7 @@ fn samples(
 
 /// A golden case against PyTorch's `y` and `dx`.
 pub fn compare_golden(golden: &Golden, opts: &Opts, sink: impl FnMut(Sample)) {
-    let case = Case {
-        heads: golden.dim("heads"),
-        head_dim: golden.dim("head_dim"),
-        positions: golden["positions"].iter().map(|&p| p as u32).collect(),
-        theta: golden["theta"][0] as f32,
-        x: golden.f32s("x"),
-        dy: golden.f32s("dy"),
-    };
+    let case = Case::from_golden(golden);
     assert_eq!(case.positions.len(), golden.dim("tokens"), "golden case {}: positions", golden.name());
     samples(case.head_dim, &case.run(opts), (&golden["y"], &golden["dx"]), sink);
 }
