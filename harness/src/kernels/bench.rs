@@ -212,11 +212,13 @@ fn measure(
         None => 100.0 * rate / 1e9 / peak,
     };
     let mut rows = Vec::new();
-    for (name, shape, bytes) in yours.map(|y| attempt_rows(y.target, shape)).unwrap_or_default() {
-        let rate = (yours.expect("rows only for an attempt").measure)(&shape);
-        let gbs = rate.as_ref().ok().filter(|_| !compute).map(|r| r * bytes / 1e9);
-        let percent = rate.as_ref().ok().map(|&r| percent(r, gbs));
-        rows.push(Row { name, rate, gbs, percent, over_forward: None });
+    if let Some(yours) = yours {
+        for (name, shape, bytes) in attempt_rows(yours.target, shape) {
+            let rate = (yours.measure)(&shape);
+            let gbs = rate.as_ref().ok().filter(|_| !compute).map(|r| r * bytes / 1e9);
+            let percent = rate.as_ref().ok().map(|&r| percent(r, gbs));
+            rows.push(Row { name, rate, gbs, percent, over_forward: None });
+        }
     }
     let time_of = |name: &str| impls.iter().position(|i| i.name == name).map(|i| times[i]);
     for (i, &t) in impls.iter().zip(&times) {
