@@ -1,14 +1,10 @@
 //! The built `harness` binary, run end to end as a person would run it.
 
+mod common;
+
 use std::process::{Command, Output};
 
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the harness binary runs")
-}
+use common::harness;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -1,19 +1,11 @@
 //! `harness train`, run end to end on a model small enough to train a few steps in a second.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the harness binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
+use common::{harness, text};
 
 /// A tiny adder model: a few steps take well under a second.
 const TINY: [&str; 12] =

@@ -16,6 +16,11 @@ pub fn harness_in(dir: &Path, args: &[&str]) -> Output {
         .expect("the harness binary runs")
 }
 
+/// Runs the built `harness` in this crate's directory, as `cargo test` does, without colours.
+pub fn harness(args: &[&str]) -> Output {
+    harness_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
 /// This workspace's root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
