@@ -11,12 +11,15 @@
 #![no_main]
 
 use kernels::reference::softmax as oracle;
-use kernels::reference::softmax::spec::row_extent;
+use kernels::reference::softmax::spec::{
+    log_softmax_backward_bound, log_softmax_backward_units, log_softmax_bound, row_extent,
+    softmax_backward_bound, softmax_backward_units, softmax_bound,
+};
 use kernels::softmax::{
     log_softmax, log_softmax_backward, log_softmax_in_place, softmax, softmax_backward, softmax_in_place,
 };
 use kernels::{Error, Isa, Opts};
-use kernels_fuzz::{Result, Source, THREADS, U, Unstructured, bits, isas, opts, padded};
+use kernels_fuzz::{Result, Source, THREADS, Unstructured, bits, isas, opts, padded};
 use libfuzzer_sys::fuzz_target;
 
 /// The size from which the softmax family splits rows over threads: big inputs are just past it.
@@ -221,14 +224,6 @@ fn run_all(
     (y, log, out)
 }
 
-/// Allowed relative error of a softmax output in units of U, from `tests/softmax.rs`: ~4 U for
-/// the exp and the multiplies, |x - max| U and (max - min) U for rounding `x - m_block` and
-/// `m_block - max`, and 4 log2(cols) U for the running sums.
-fn softmax_tol_units(x: f64, max: f64, min: f64, cols: usize) -> f64 {
-    let x = if x.is_finite() { x } else { max };
-    8.0 + (max - x) + (max - min) + 4.0 * (cols as f64).log2()
-}
-
 /// Every `got` within `tol(i)` of `want`; a NaN wanted must be NaN, and an infinity wanted (or
 /// a value beyond the f32 range, which rounds to one) must be that infinity.
 fn assert_close(
@@ -271,12 +266,9 @@ fn check_against_oracle(
     got: &Outputs,
 ) {
     let extent = row_extent(x, cols);
-    let log_cols = (cols as f64).log2();
-
     let want = oracle::softmax(x, cols);
     assert_close(&format!("{what} softmax"), (x, cols), &got.y, &want, |i| {
-        let (max, min) = extent[i / cols];
-        want[i].abs() * softmax_tol_units(f64::from(x[i]), max, min, cols) * U + 1e-37
+        softmax_bound(want[i], x[i], extent[i / cols], cols)
     });
     // (x - max) and the subtraction of ln(sum) round relative to |result|; ln(sum) inherits
     // the sum's relative error as an absolute one. The oracle itself forms `x - (max +
@@ -286,7 +278,7 @@ fn check_against_oracle(
     let want = oracle::log_softmax(x, cols);
     assert_close(&format!("{what} log_softmax"), (x, cols), &got.log, &want, |i| {
         let oracle_rounding = (f64::from(x[i]).abs() + want[i].abs()) * f64::EPSILON;
-        (2.0 * want[i].abs() + 8.0 + 4.0 * log_cols) * U + oracle_rounding
+        log_softmax_bound(want[i], cols) + oracle_rounding
     });
 
     // dx = y (dy - dot): the dot's error is about log2(cols) U * sum|y dy|, then two roundings.
@@ -297,15 +289,13 @@ fn check_against_oracle(
         .map(|(y, d)| y.iter().zip(d).map(|(&a, &b)| f64::from(a * b).abs()).sum())
         .collect();
     assert_close(&format!("{what} softmax_backward"), (x, cols), &got.dx, &want, |i| {
-        let (yi, di) = (f64::from(y[i]).abs(), f64::from(dy[i]).abs());
-        yi * (di + scale[i / cols]) * (4.0 + 4.0 * log_cols) * U + 1e-37
+        softmax_backward_bound(y[i], dy[i], scale[i / cols], softmax_backward_units(cols))
     });
     // dx = dy - e^y sum(dy): exp is within 2 ULP, the sum within log2(cols) U * sum|dy|.
     let want = oracle::log_softmax_backward(log, dy, cols);
     let abs_sum: Vec<f64> = dy.chunks(cols).map(|d| d.iter().map(|&v| f64::from(v).abs()).sum()).collect();
     assert_close(&format!("{what} log_softmax_backward"), (x, cols), &got.dx_log, &want, |i| {
-        let e = f64::from(log[i]).exp();
-        (f64::from(dy[i]).abs() + e * abs_sum[i / cols]) * (8.0 + 4.0 * log_cols) * U + 1e-37
+        log_softmax_backward_bound(dy[i], log[i], abs_sum[i / cols], log_softmax_backward_units(cols))
     });
 }
 

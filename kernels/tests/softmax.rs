@@ -105,9 +105,9 @@ fn masks_and_nan(isa: Isa) {
     }
 }
 
-/// The running max rises (or falls) from block to block, so every block rescales the sum;
-/// jumps of 2e4 make the rescale factor underflow to exactly 0.
-fn rescaling_across_blocks(isa: Isa) {
+/// Rows that rise (or fall) from block to block, one by steps of 2e4, so that most of the
+/// row's exponentials underflow to exactly 0 and the max sits at either end.
+fn rising_and_falling_rows(isa: Isa) {
     let cols = 1000;
     let ramp_up: Vec<f32> = (0..cols).map(|i| i as f32 * 0.05).collect();
     let ramp_down: Vec<f32> = ramp_up.iter().rev().copied().collect();
@@ -172,7 +172,7 @@ test_each_isa!(
     matches_reference,
     large_offsets_and_spreads,
     masks_and_nan,
-    rescaling_across_blocks,
+    rising_and_falling_rows,
     tails_stay_inside,
     threads_agree,
     golden_cases,

@@ -4,7 +4,7 @@
 //! passes of consecutive rows run in lockstep (`generic::sweep`). [`Forward`] and [`Backward`]
 //! are the tasks the entry points dispatch for each chunk of rows.
 
-use super::sweep::{self, Sweep, each_vector, load, store};
+use super::sweep::{self, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
 /// Layer norm (`center`) or RMS norm of every row of `weight.len()` elements.
@@ -171,12 +171,6 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
             }
         });
     }
-}
-
-/// Row `step` of the pipeline's stage that runs `lag` steps behind its first, if that row
-/// exists.
-fn row_at(step: usize, lag: usize, rows: usize) -> Option<usize> {
-    step.checked_sub(lag).filter(|&r| r < rows)
 }
 
 #[inline(always)]

@@ -6,6 +6,7 @@
 //! compiles the whole routine, vector operations included, for that ISA. Rows are raw pointers
 //! inside because the forward passes may run in place (`y == x`).
 
+use super::sweep::{self, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
 /// The rows a forward pass reads and writes: two slices of equal length, or one in place.
@@ -44,9 +45,9 @@ fn forward<K: Vector>(k: K, task: Forward<'_>) {
     // the routines allow.
     unsafe {
         if log {
-            log_softmax_rows(k, x, y, len / cols, cols);
+            forward_rows::<K, true>(k, x, y, len / cols, cols);
         } else {
-            softmax_rows(k, x, y, len / cols, cols);
+            forward_rows::<K, false>(k, x, y, len / cols, cols);
         }
     }
 }
@@ -85,284 +86,154 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
     }
 }
 
-/// Vectors per block of the online pass: one rescale of the running sums per block, so the
-/// rescaling exp costs an eighth of a vector exp per element.
-const BLOCK_VECS: usize = 8;
+/// Pass 1 of a row: its lane-wise max.
+struct Max<K: Vector> {
+    x: *const f32,
+    m: K::V,
+}
 
-/// One block of the online pass over `len` (<= a block) elements at `x`: updates the per-lane
-/// running max `m` and sum `s`; with `STORE`, writes e^(x - m_new) to `y`. Returns m_new.
-///
-/// # Safety
-/// `x` valid for `len` reads, `y` for `len` writes when `STORE` (may equal `x`).
-#[inline(always)]
-unsafe fn online_block<K: Vector, const STORE: bool, const FIRST: bool>(
-    k: K,
+impl<K: Vector> Sweep<K> for Max<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+            // length; a tail is masked, its other lanes -inf.
+            self.m = k.max(self.m, unsafe { load(k, self.x, i, left, neg_inf) });
+        });
+    }
+}
+
+/// Pass 2 of a row: `e^(x - shift)` per element, summed per lane (in f32 within a block, the
+/// block's sum then added to the row's), and written to `y` unless `LOG` (log_softmax needs
+/// only the sum).
+struct Exp<K: Vector, const LOG: bool> {
     x: *const f32,
     y: *mut f32,
-    len: usize,
-    m: &mut K::V,
-    s: &mut K::V,
-) -> K::V {
-    let lanes = K::LANES;
-    let (full, rem) = (len / lanes, len % lanes);
-    let neg_inf = k.splat(f32::NEG_INFINITY);
-    let mut bm = neg_inf;
-    // SAFETY: CPU feature: `k` is the proof. Bounds: full vectors end at v * lanes + lanes
-    // <= len; the rem-lane tail is masked, masked-off lanes are not accessed.
-    let tail = unsafe {
-        for v in 0..full {
-            bm = k.max(bm, k.load(x.add(v * lanes)));
-        }
-        if rem > 0 { k.load_tail(x.add(full * lanes), rem, neg_inf) } else { neg_inf }
-    };
-    bm = k.max(bm, tail);
-    let m_new = k.max(*m, bm);
-    // Lanes that have seen only -inf subtract 0, so -inf - -inf never makes a NaN.
-    let m_safe = k.select(k.eq(m_new, neg_inf), k.splat(0.0), m_new);
-    let mut acc = k.splat(0.0);
-    // SAFETY: CPU feature: `k` is the proof. Bounds: as above, over the same vectors of x
-    // and, when STORE, of y.
-    unsafe {
-        for v in 0..full {
-            let e = k.exp_small(k.sub(k.load(x.add(v * lanes)), m_safe));
-            if STORE {
-                k.store(y.add(v * lanes), e);
+    shift: K::V,
+    sum: K::V,
+}
+
+impl<K: Vector, const LOG: bool> Sweep<K> for Exp<K, LOG> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        let mut acc = k.splat(0.0);
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+            // length; a tail is masked (its other lanes -inf, whose e^ is 0) and not stored
+            // past the row.
+            unsafe {
+                let e = k.exp_small(k.sub(load(k, self.x, i, left, neg_inf), self.shift));
+                if !LOG {
+                    store(k, self.y, i, left, e);
+                }
+                acc = k.add(acc, e);
             }
-            acc = k.add(acc, e);
-        }
-        if rem > 0 {
-            let e = k.exp_small(k.sub(tail, m_safe));
-            if STORE {
-                k.store_tail(y.add(full * lanes), rem, e);
-            }
-            acc = k.add(acc, e);
-        }
-    }
-    // The first block of a row starts from s = 0: no rescale (and no exp) needed.
-    *s = if FIRST { acc } else { k.mul_add(*s, k.exp_nonpositive(k.sub(*m, m_safe)), acc) };
-    *m = m_new;
-    m_new
-}
-
-/// [`online_block`] for a whole block of 8 vectors, with the max and the sum taken as trees
-/// so the block's dependency chain is short (the loop over blocks is latency-bound otherwise).
-///
-/// # Safety
-/// `x` valid for `8 * LANES` reads, `y` for as many writes when `STORE` (may equal `x`).
-#[inline(always)]
-unsafe fn online_full_block<K: Vector, const STORE: bool, const FIRST: bool>(
-    k: K,
-    x: *const f32,
-    y: *mut f32,
-    m: &mut K::V,
-    s: &mut K::V,
-) -> K::V {
-    let zero = k.splat(0.0);
-    // Plain loops, not array::from_fn: a closure would not inherit the target feature.
-    let mut v = [zero; BLOCK_VECS];
-    for (j, v) in v.iter_mut().enumerate() {
-        // SAFETY: CPU feature: `k` is the proof. Bounds: vector j < 8 reads
-        // [j * LANES, j * LANES + LANES), inside the block the caller vouches for.
-        *v = unsafe { k.load(x.add(j * K::LANES)) };
-    }
-    let bm = k.max(k.max(k.max(v[0], v[1]), k.max(v[2], v[3])), k.max(k.max(v[4], v[5]), k.max(v[6], v[7])));
-    let m_new = k.max(*m, bm);
-    // Lanes that have seen only -inf subtract 0, so -inf - -inf never makes a NaN.
-    let m_safe = k.select(k.eq(m_new, k.splat(f32::NEG_INFINITY)), zero, m_new);
-    let mut e = [zero; BLOCK_VECS];
-    for (j, e) in e.iter_mut().enumerate() {
-        *e = k.exp_small(k.sub(v[j], m_safe));
-        if STORE {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: as the load of vector j, in y.
-            unsafe { k.store(y.add(j * K::LANES), *e) };
-        }
-    }
-    let acc = k.add(k.add(k.add(e[0], e[1]), k.add(e[2], e[3])), k.add(k.add(e[4], e[5]), k.add(e[6], e[7])));
-    // The first block of a row starts from s = 0: no rescale (and no exp) needed.
-    *s = if FIRST { acc } else { k.mul_add(*s, k.exp_nonpositive(k.sub(*m, m_safe)), acc) };
-    *m = m_new;
-    m_new
-}
-
-/// The online pass over one row of `cols` elements; pushes every block's running max onto
-/// `refs` (if given) and returns the per-lane (max, sum).
-///
-/// # Safety
-/// `x` valid for `cols` reads, `y` for `cols` writes when `STORE` (may equal `x`).
-#[inline(always)]
-unsafe fn online_row<K: Vector, const STORE: bool>(
-    k: K,
-    x: *const f32,
-    y: *mut f32,
-    cols: usize,
-    mut refs: Option<&mut Vec<K::V>>,
-) -> (K::V, K::V) {
-    let block = BLOCK_VECS * K::LANES;
-    let mut m = k.splat(f32::NEG_INFINITY);
-    let mut s = k.splat(0.0);
-    let mut i = 0;
-    while i < cols {
-        let len = block.min(cols - i);
-        let (x, y) = (x.wrapping_add(i), y.wrapping_add(i));
-        // SAFETY: CPU feature: `k` is the proof. Bounds: this block covers [i, i + len) with
-        // i + len <= cols.
-        let m_b = unsafe {
-            match (len == block, i == 0) {
-                (true, true) => online_full_block::<K, STORE, true>(k, x, y, &mut m, &mut s),
-                (true, false) => online_full_block::<K, STORE, false>(k, x, y, &mut m, &mut s),
-                (false, true) => online_block::<K, STORE, true>(k, x, y, len, &mut m, &mut s),
-                (false, false) => online_block::<K, STORE, false>(k, x, y, len, &mut m, &mut s),
-            }
-        };
-        if let Some(refs) = refs.as_deref_mut() {
-            refs.push(m_b);
-        }
-        i += len;
-    }
-    (m, s)
-}
-
-/// Folds the per-lane (max, sum) into the row's (max, sum of e^(x - max)).
-#[inline(always)]
-fn reduce<K: Vector>(k: K, (m, s): (K::V, K::V)) -> (f32, f32) {
-    let max = k.reduce_max(m);
-    // An all -inf row has max -inf; subtract 0 there so no lane computes -inf - -inf.
-    let shift = if max == f32::NEG_INFINITY { 0.0 } else { max };
-    let rescaled = k.mul(s, k.exp_nonpositive(k.sub(m, k.splat(shift))));
-    (max, k.reduce_add(rescaled))
-}
-
-/// Fills `len` elements at `y` with `v`.
-///
-/// # Safety
-/// `y` valid for `len` writes.
-#[inline(always)]
-unsafe fn fill<K: Vector>(k: K, y: *mut f32, len: usize, v: f32) {
-    let v = k.splat(v);
-    let mut i = 0;
-    // SAFETY: CPU feature: `k` is the proof. Bounds: i + LANES <= len for full stores, the
-    // tail store is masked to the remaining lanes.
-    unsafe {
-        while i + K::LANES <= len {
-            k.store(y.add(i), v);
-            i += K::LANES;
-        }
-        if i < len {
-            k.store_tail(y.add(i), len - i, v);
-        }
+        });
+        self.sum = k.add(self.sum, acc);
     }
 }
 
-/// Pass 2 of softmax over one row: scales each block of `y` by e^(m_block - max) / sum, or
-/// writes the NaN / all -inf row.
-///
-/// # Safety
-/// `y` valid for `cols` reads and writes; `refs` the block maxima pass 1 left for it.
-#[inline(always)]
-unsafe fn softmax_pass2<K: Vector>(k: K, y: *mut f32, cols: usize, refs: &[K::V], (max, sum): (f32, f32)) {
-    // SAFETY: CPU feature: `k` is the proof. Bounds: the blocks partition [0, cols) exactly
-    // as pass 1 did; full vectors end at i + LANES <= end <= cols, tails are masked.
-    unsafe {
+/// Pass 3 of a row, which writes its output.
+enum Finish<K: Vector> {
+    /// softmax: `y *= factor`, the stored exponentials over their sum.
+    Scale { y: *mut f32, factor: K::V },
+    /// log_softmax: `y = (x - max) - ln(sum)`.
+    Shift { x: *const f32, y: *mut f32, max: K::V, ln_sum: K::V },
+    /// A row with a NaN (all NaN) or of -inf alone (softmax 0, log_softmax -inf).
+    Fill { y: *mut f32, value: K::V },
+}
+
+impl<K: Vector> Finish<K> {
+    /// The last pass of the row at `x` and `y` whose max and sum of `e^(x - max)` are known.
+    fn new(k: K, log: bool, x: *const f32, y: *mut f32, max: f32, sum: f32) -> Self {
         // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
         if max.is_nan() || sum.is_nan() {
-            fill(k, y, cols, f32::NAN);
-            return;
-        }
-        if max == f32::NEG_INFINITY {
-            fill(k, y, cols, 0.0);
-            return;
-        }
-        let inv = k.splat(1.0 / sum);
-        let max = k.splat(max);
-        let mut i = 0;
-        for &m_b in refs {
-            // e was taken relative to m_b; rescale it to the row max and normalise.
-            let scale = k.mul(k.exp_nonpositive(k.sub(m_b, max)), inv);
-            let end = (i + BLOCK_VECS * K::LANES).min(cols);
-            while i + K::LANES <= end {
-                let p = y.add(i);
-                k.store(p, k.mul(k.load(p), scale));
-                i += K::LANES;
-            }
-            if i < end {
-                let p = y.add(i);
-                let v = k.load_tail(p, end - i, k.splat(0.0));
-                k.store_tail(p, end - i, k.mul(v, scale));
-                i = end;
-            }
+            Finish::Fill { y, value: k.splat(f32::NAN) }
+        } else if max == f32::NEG_INFINITY {
+            Finish::Fill { y, value: k.splat(if log { f32::NEG_INFINITY } else { 0.0 }) }
+        } else if log {
+            Finish::Shift { x, y, max: k.splat(max), ln_sum: k.splat(sum.ln()) }
+        } else {
+            Finish::Scale { y, factor: k.splat(1.0 / sum) }
         }
     }
 }
 
-/// Softmax of `rows` rows of `cols` elements from `x` into `y`.
+impl<K: Vector> Sweep<K> for Finish<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let zero = k.splat(0.0);
+        match *self {
+            Finish::Scale { y, factor } => each_vector!(K::LANES, at, len, |i, left| {
+                // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+                // length; a tail's other lanes are neither read nor stored.
+                unsafe { store(k, y, i, left, k.mul(load(k, y, i, left, zero), factor)) };
+            }),
+            Finish::Shift { x, y, max, ln_sum } => each_vector!(K::LANES, at, len, |i, left| {
+                // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+                // length; a tail's other lanes are neither read nor stored.
+                unsafe { store(k, y, i, left, k.sub(k.sub(load(k, x, i, left, zero), max), ln_sum)) };
+            }),
+            Finish::Fill { y, value } => each_vector!(K::LANES, at, len, |i, left| {
+                // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+                // length; a tail's other lanes are neither read nor stored.
+                unsafe { store(k, y, i, left, value) };
+            }),
+        }
+    }
+}
+
+/// softmax (or, with `LOG`, log_softmax) of `rows` rows of `cols` elements from `x` into `y`.
 ///
-/// Pass 2 of a row runs after pass 1 of the next, so the row's serial tail (fold the lanes,
-/// divide, rescale) overlaps independent work instead of stalling short rows.
+/// The three passes of a row run at three successive steps, each step running the max of one
+/// row, the exponentials of the row before and the output of the row before that in
+/// lockstep: a row is read from memory once, by its max pass, and the other two find it in
+/// cache, while the folds between passes overlap independent work.
 ///
 /// # Safety
 /// `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in place)
 /// but must not otherwise overlap it.
 #[inline(always)]
-unsafe fn softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    let blocks = cols.div_ceil(BLOCK_VECS * K::LANES);
-    let mut refs: Vec<K::V> = Vec::with_capacity(blocks);
-    let mut prev_refs: Vec<K::V> = Vec::with_capacity(blocks);
-    let mut prev: Option<(usize, (f32, f32))> = None;
-    for r in 0..rows {
-        refs.clear();
-        // SAFETY: CPU feature: `k` is the proof. Bounds: rows r and r - 1 span
-        // [r * cols, r * cols + cols) <= rows * cols; pass 2 touches row r - 1 only, which
-        // pass 1 of row r does not.
-        unsafe {
-            let lanes = online_row::<K, true>(k, x.add(r * cols), y.add(r * cols), cols, Some(&mut refs));
-            let stats = reduce(k, lanes);
-            if let Some((p, prev_stats)) = prev {
-                softmax_pass2(k, y.add(p * cols), cols, &prev_refs, prev_stats);
-            }
-            prev = Some((r, stats));
+unsafe fn forward_rows<K: Vector, const LOG: bool>(
+    k: K,
+    x: *const f32,
+    y: *mut f32,
+    rows: usize,
+    cols: usize,
+) {
+    let (neg_inf, zero) = (k.splat(f32::NEG_INFINITY), k.splat(0.0));
+    // The max of the row whose exponentials the step takes.
+    let mut exp_max = f32::NEG_INFINITY;
+    let mut finish = None;
+    for step in 0..rows + 2 {
+        // (`if let`, not closures: a closure would not inherit the ISA's target features.)
+        let max = if let Some(r) = row_at(step, 0, rows) {
+            Some(Max::<K> { x: x.wrapping_add(r * cols), m: neg_inf })
+        } else {
+            None
+        };
+        let exp = if let Some(r) = row_at(step, 1, rows) {
+            // An all -inf row shifts by 0, so that no lane computes -inf - -inf.
+            let shift = k.splat(if exp_max == f32::NEG_INFINITY { 0.0 } else { exp_max });
+            Some(Exp::<K, LOG> { x: x.wrapping_add(r * cols), y: y.wrapping_add(r * cols), shift, sum: zero })
+        } else {
+            None
+        };
+        let mut passes = ((max, exp), finish.take());
+        // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads (and writes) row
+        // r < rows, r * cols + cols <= rows * cols; in place, the rows of the three passes
+        // differ, and the one pass that writes the row it reads reads each vector first.
+        unsafe { sweep::run(k, cols, &mut passes) };
+        let ((max, exp), _) = passes;
+        if let Some(exp) = exp {
+            let at = (step - 1) * cols;
+            let sum = k.reduce_add(exp.sum);
+            finish = Some(Finish::new(k, LOG, x.wrapping_add(at), y.wrapping_add(at), exp_max, sum));
         }
-        std::mem::swap(&mut refs, &mut prev_refs);
-    }
-    if let Some((p, stats)) = prev {
-        // SAFETY: CPU feature: `k` is the proof. Bounds: row p < rows lies inside y.
-        unsafe { softmax_pass2(k, y.add(p * cols), cols, &prev_refs, stats) };
-    }
-}
-
-/// log_softmax of `rows` rows of `cols` elements from `x` into `y`.
-///
-/// # Safety
-/// Same as [`softmax_rows`].
-#[inline(always)]
-unsafe fn log_softmax_rows<K: Vector>(k: K, x: *const f32, y: *mut f32, rows: usize, cols: usize) {
-    let lanes = K::LANES;
-    for r in 0..rows {
-        // SAFETY: CPU feature: `k` is the proof. Bounds: row r spans [r * cols, r * cols + cols)
-        // <= rows * cols; blocks and vectors stay inside it, tails are masked.
-        unsafe {
-            let (x, y) = (x.add(r * cols), y.add(r * cols));
-            let (max, sum) = reduce(k, online_row::<K, false>(k, x, y, cols, None));
-            // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
-            if max.is_nan() || sum.is_nan() {
-                fill(k, y, cols, f32::NAN);
-                continue;
-            }
-            if max == f32::NEG_INFINITY {
-                fill(k, y, cols, f32::NEG_INFINITY);
-                continue;
-            }
-            let ls = k.splat(sum.ln());
-            let max = k.splat(max);
-            let mut i = 0;
-            while i + lanes <= cols {
-                let v = k.load(x.add(i));
-                k.store(y.add(i), k.sub(k.sub(v, max), ls));
-                i += lanes;
-            }
-            if i < cols {
-                let v = k.load_tail(x.add(i), cols - i, k.splat(0.0));
-                k.store_tail(y.add(i), cols - i, k.sub(k.sub(v, max), ls));
-            }
+        if let Some(max) = max {
+            exp_max = k.reduce_max(max.m);
         }
     }
 }
@@ -439,7 +310,7 @@ unsafe fn log_softmax_backward_row<K: Vector>(
         }
         // An all -inf row came from a fully masked input: its gradient is zero.
         if !k.any(live) {
-            fill(k, dx, cols, 0.0);
+            sweep::run(k, cols, &mut Finish::Fill { y: dx, value: zero });
             return;
         }
         let sum = k.splat(k.reduce_add(sum));

@@ -76,6 +76,12 @@ pub(crate) unsafe fn run<K: Vector, S: Sweep<K>>(k: K, cols: usize, sweep: &mut 
     }
 }
 
+/// Row `step` of the pipeline's stage that runs `lag` steps behind its first, if that row
+/// exists.
+pub(crate) fn row_at(step: usize, lag: usize, rows: usize) -> Option<usize> {
+    step.checked_sub(lag).filter(|&r| r < rows)
+}
+
 /// The vector at `p + i` when `left = end - i` (`> 0`) elements remain: a full load, or the
 /// last `left < LANES` elements with the other lanes set to `fill`.
 ///

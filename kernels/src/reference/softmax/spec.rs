@@ -25,11 +25,12 @@ pub fn row_extent(x: &[f32], cols: usize) -> Vec<(f64, f64)> {
 /// Allowed error of a softmax output `want` (input `x`, row extent `(max, min)`), relative to
 /// `|want|`, in units of `u = 2^-24`: `8 + (max - x) + (max - min) + 4 log2(cols)`.
 ///
-/// About 2 ULP (4 u) for the exp and the final multiply; rounding `x - m_block` and
-/// `m_block - max` in f32 perturbs the exponent by up to `|x - max| u` and `(max - min) u`; the
-/// per-lane running sums add one rounding per term, which for random rows stays within a few
-/// times `log2(cols) u` (a random walk, not the `cols u` worst case). A masked (-inf) input has
-/// an exact 0 and needs no slack.
+/// About 2 ULP (4 u) for the exp and the final multiply; rounding `x - max` in f32 perturbs
+/// the exponent by up to `|x - max| u`; an online softmax, which takes its exponentials against
+/// a running max and rescales them (a learner's attempt may), also rounds `m_block - max`, up
+/// to `(max - min) u`; the per-lane running sums add one rounding per term, which for random
+/// rows stays within a few times `log2(cols) u` (a random walk, not the `cols u` worst case). A
+/// masked (-inf) input has an exact 0 and needs no slack.
 pub fn softmax_bound(want: f64, x: f32, (max, min): (f64, f64), cols: usize) -> f64 {
     let x = if x.is_finite() { f64::from(x) } else { max };
     let units = 8.0 + (max - x) + (max - min) + 4.0 * log2(cols);
