@@ -31,13 +31,10 @@ const INV_SQRT_2PI: f32 = 0.398_942_3;
 /// GELU-tanh's `2u = x (TANH_C1 + TANH_C3 x^2)`, u = sqrt(2/pi) (x + 0.044715 x^3).
 const TANH_C1: f32 = 1.595_769_2;
 const TANH_C3: f32 = 0.071_354_814;
-
-/// `-|x|` as -max(x, -x) (NaN stays NaN).
-#[inline(always)]
-fn neg_abs<K: Vector>(k: K, x: K::V) -> K::V {
-    let zero = k.splat(0.0);
-    k.sub(zero, k.max(x, k.sub(zero, x)))
-}
+/// The same in base 2, `2u log2(e) = x (TANH_A1 + TANH_A3 x^2)`: `TANH_C1 log2(e)` and
+/// `TANH_C3 log2(e)`, each rounded once from the exact product.
+const TANH_A1: f32 = 2.302_208_2;
+const TANH_A3: f32 = 0.102_943_24;
 
 /// Lanes where `x <= 0`, given `nabs = -|x|`: there and only there x equals it (NaN does not).
 #[inline(always)]
@@ -67,22 +64,23 @@ fn product_rounding<K: Vector>(k: K, a: K::V, b: K::V, p: K::V) -> K::V {
 /// overflows: this gives `t` and the lanes where z <= 0, for [`sigmoid`] or [`sigmoid_slope`].
 #[inline(always)]
 fn exp_neg_abs<K: Vector>(k: K, z: K::V) -> (K::Mask, K::V) {
-    let nabs = neg_abs(k, z);
+    let nabs = k.neg_abs(z);
     (nonpositive(k, z, nabs), k.exp_nonpositive(nabs))
 }
 
-/// s(z) from `t = e^-|z|`: `1 / (1 + t)` for z > 0, `t / (1 + t)` otherwise, one division.
+/// s(z) from `t = e^-|z|`: with `d = 1 / (1 + t)` (1 + t is in [1, 2]), s = d for z > 0,
+/// t d otherwise.
 #[inline(always)]
 fn sigmoid<K: Vector>(k: K, (nonpos, t): (K::Mask, K::V)) -> K::V {
-    let one = k.splat(1.0);
-    k.div(k.select(nonpos, t, one), k.add(one, t))
+    let d = k.recip(k.add(k.splat(1.0), t));
+    k.select(nonpos, k.mul(t, d), d)
 }
 
 /// `(s, s(1 - s))` from `t = e^-|z|`: with `d = 1 / (1 + t)`, s = d for z > 0, t d otherwise,
 /// and s(1 - s) = t d^2 on both sides, with no cancellation in 1 - s.
 #[inline(always)]
 fn sigmoid_slope<K: Vector>(k: K, (nonpos, t): (K::Mask, K::V)) -> (K::V, K::V) {
-    let d = k.div(k.splat(1.0), k.add(k.splat(1.0), t));
+    let d = k.recip(k.add(k.splat(1.0), t));
     let td = k.mul(t, d);
     (k.select(nonpos, td, d), k.mul(td, d))
 }
@@ -93,7 +91,7 @@ fn sigmoid_slope<K: Vector>(k: K, (nonpos, t): (K::Mask, K::V)) -> (K::V, K::V) 
 #[inline(always)]
 fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
     let e = k.exp_nonpositive(k.mul(k.mul(x, x), k.splat(-0.5)));
-    let nabs = neg_abs(k, x);
+    let nabs = k.neg_abs(x);
     let t = k.div(k.splat(1.0), k.neg_mul_add(nabs, k.splat(Q_P), k.splat(1.0)));
     // Q / 2, the halving folded into the coefficients (exact).
     let mut q = k.splat(Q_C[7] * 0.5);
@@ -108,33 +106,41 @@ fn normal_cdf<K: Vector>(k: K, x: K::V) -> (K::V, K::V) {
 /// formed from |x| clamped here, which keeps every intermediate finite.
 const TANH_CLAMP: f32 = 20.0;
 
-/// GELU-tanh's `((2u <= 0, e^-|2u|), 2u')` for `2u = x (TANH_C1 + TANH_C3 x^2)`, for
-/// [`sigmoid`] and [`sigmoid_slope`].
+/// What GELU-tanh and its derivative are made of, for `2u = x (TANH_C1 + TANH_C3 x^2)`.
+struct TanhParts<K: Vector> {
+    /// `-min(|x|, TANH_CLAMP)`.
+    nax: K::V,
+    /// The lanes where `2u <= 0` and `e^-|2u|`, for [`sigmoid_slope`].
+    exp: (K::Mask, K::V),
+    /// `2u'`.
+    slope: K::V,
+}
+
+/// GELU-tanh's [`TanhParts`].
 ///
-/// The exponential turns an absolute error in `2u` into a relative one in the result, and
-/// |2u| reaches 80 where the results still matter, so `|2u|` is formed as `hi + lo` with the
-/// roundings of `x^2` and of the last product carried in `lo`: what is left is the rounding
-/// of the multiply-add and of the constants, about 1.6 * 2^-24 |2u|. `2u` has the sign of `x`
-/// (the factor in parentheses is positive), so all of it is taken on |x|.
+/// The exponential turns an absolute error in its exponent into a relative one in the result,
+/// and |2u| reaches 70 where the results still matter (below 1e-30 the bound's absolute floor
+/// takes over), so the exponent, taken in base 2 as `-|2u| log2(e)` (which the hardware
+/// reduces exactly), is formed as `hi - lo` with the rounding of the last product carried in
+/// `lo`: what is left is the rounding of `x^2`, of the multiply-add and of the constants,
+/// about 2 * 2^-24 |2u|, 8.5e-6 relative at most and within the 1e-5 asked. `2u` has the sign
+/// of `x` (the factor in parentheses is positive), so all of it is taken on |x|.
 #[inline(always)]
-fn tanh_exp<K: Vector>(k: K, x: K::V) -> ((K::Mask, K::V), K::V) {
-    let nabs = neg_abs(k, x);
-    // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller's `x s(2u)` stays NaN.
+fn tanh_parts<K: Vector>(k: K, x: K::V) -> TanhParts<K> {
+    let nabs = k.neg_abs(x);
+    // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller keeps NaN its own way.
     let nax = k.max(nabs, k.splat(-TANH_CLAMP));
     let xx = k.mul(nax, nax);
-    let w = k.mul_add(xx, k.splat(TANH_C3), k.splat(TANH_C1));
+    let w = k.mul_add(xx, k.splat(TANH_A3), k.splat(TANH_A1));
     let hi = k.mul(nax, w);
-    // -|2u| = hi - lo: the exact square adds nax TANH_C3 (x^2 - xx), the exact product
-    // nax w - hi.
-    let lo = k.mul_add(
-        k.mul(nax, product_rounding(k, nax, nax, xx)),
-        k.splat(TANH_C3),
-        product_rounding(k, nax, w, hi),
-    );
-    // e^(hi - lo) = e^hi (1 - lo), within (2^-24 |2u|)^2.
-    let t = k.exp_nonpositive(hi);
-    let t = k.neg_mul_add(t, lo, t);
-    ((nonpositive(k, x, nabs), t), k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1)))
+    // -|2u| log2(e) = hi - lo to within the roundings of xx and w, with lo the rounding of
+    // the last product.
+    let lo = product_rounding(k, nax, w, hi);
+    // 2^(hi - lo) = 2^hi (1 - lo ln 2), within (2^-24 |2u|)^2.
+    let t = k.exp2(hi);
+    let t = k.neg_mul_add(k.mul(t, lo), k.splat(std::f32::consts::LN_2), t);
+    let slope = k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1));
+    TanhParts { nax, exp: (nonpositive(k, x, nabs), t), slope }
 }
 
 /// An activation's derivative `f'(x)` on one vector: what its gradient [`Grad`] needs.
@@ -178,10 +184,15 @@ impl Derivative for GeluErf {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluTanh;
 
+/// `x s(2u) = max(x, 0) - |x| t d` for `t = e^-|2u|`, `d = 1 / (1 + t)`: `x t d` for x <= 0
+/// and `x (1 - t d) = x d` otherwise, with no comparison (past the clamp, t is 0). NaN stays
+/// NaN through the max.
 impl Unary for GeluTanh {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
-        k.mul(x, sigmoid(k, tanh_exp(k, x).0))
+        let TanhParts { nax, exp: (_, t), .. } = tanh_parts(k, x);
+        let d = k.recip(k.add(k.splat(1.0), t));
+        k.mul_add(nax, k.mul(t, d), k.max(k.splat(0.0), x))
     }
 }
 
@@ -189,9 +200,9 @@ impl Unary for GeluTanh {
 impl Derivative for GeluTanh {
     #[inline(always)]
     fn derivative<K: Vector>(self, k: K, x: K::V) -> K::V {
-        let (t, dz) = tanh_exp(k, x);
-        let (s, ds) = sigmoid_slope(k, t);
-        k.mul_add(k.mul(x, ds), dz, s)
+        let TanhParts { exp, slope, .. } = tanh_parts(k, x);
+        let (s, ds) = sigmoid_slope(k, exp);
+        k.mul_add(k.mul(x, ds), slope, s)
     }
 }
 

@@ -22,6 +22,11 @@ pub(crate) trait Vector: Copy + Send + Sync {
     /// `a / b`, correctly rounded.
     fn div(self, a: Self::V, b: Self::V) -> Self::V;
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `-|x|`: the sign bit set (NaN stays NaN).
+    fn neg_abs(self, x: Self::V) -> Self::V;
+    /// `1 / v` within 2^-21 relative, for `v` in [1, 2] (NaN gives NaN): a hardware estimate
+    /// refined by one Newton step where the ISA has one, which costs a fraction of a division.
+    fn recip(self, v: Self::V) -> Self::V;
     /// `a * b + c`, one rounding where [`FMA`](Self::FMA) (else two).
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// `c - a * b`, one rounding where [`FMA`](Self::FMA) (else two).
@@ -44,8 +49,17 @@ pub(crate) trait Vector: Copy + Send + Sync {
     fn exp(self, v: Self::V) -> Self::V;
     /// [`exp`](Self::exp) for lanes `<= 0` or NaN, without the overflow fix-up.
     fn exp_nonpositive(self, v: Self::V) -> Self::V;
-    /// e^x as 2^(x log2 e), for lanes `<= EXP2_HI ln 2` or NaN (`generic::exp::exp_small`).
-    fn exp_small(self, v: Self::V) -> Self::V;
+    /// 2^t for lanes `<= exp::EXP2_HI` or NaN: `exp::poly_2` of `t - floor(t)` scaled by
+    /// 2^floor(t), within 1.3 ULP; +0 below `exp::EXP2_LO`, NaN for NaN; no overflow handling.
+    fn exp2(self, t: Self::V) -> Self::V;
+    /// e^x as `2^(x log2 e)`, for lanes `<= EXP2_HI ln 2` or NaN (attention's scores and
+    /// softmax's logits minus their max): the product's rounding makes the relative error grow
+    /// with |x|, to about (1.3 + |x|) ULP, which only matters for terms already small against
+    /// the largest.
+    #[inline(always)]
+    fn exp_small(self, x: Self::V) -> Self::V {
+        self.exp2(self.mul(x, self.splat(super::exp::LOG2E)))
+    }
 
     /// # Safety
     /// `p` valid for `LANES` reads.

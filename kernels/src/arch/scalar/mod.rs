@@ -48,6 +48,14 @@ impl Vector for Scalar {
     fn div(self, a: f32, b: f32) -> f32 {
         a / b
     }
+    #[inline(always)]
+    fn neg_abs(self, x: f32) -> f32 {
+        -x.abs()
+    }
+    #[inline(always)]
+    fn recip(self, v: f32) -> f32 {
+        1.0 / v
+    }
     /// `b` when either is NaN, as x86's `maxps`.
     #[inline(always)]
     fn max(self, a: f32, b: f32) -> f32 {
@@ -102,8 +110,8 @@ impl Vector for Scalar {
         exp(x)
     }
     #[inline(always)]
-    fn exp_small(self, x: f32) -> f32 {
-        exp_small(x)
+    fn exp2(self, t: f32) -> f32 {
+        exp2_small(t)
     }
 
     #[inline(always)]

@@ -91,8 +91,8 @@ macro_rules! arithmetic {
             exp_nonpositive(self, v)
         }
         #[inline(always)]
-        fn exp_small(self, v: $v) -> $v {
-            exp_small(self, v)
+        fn exp2(self, t: $v) -> $v {
+            exp2(self, t)
         }
     };
 }

@@ -5,7 +5,7 @@
 use core::arch::x86_64::*;
 
 use super::Avx2;
-use crate::arch::generic::exp::{EXP_HI, EXP_LO, EXP2_LO, LOG2E, poly_2, poly_e, reduce};
+use crate::arch::generic::exp::{EXP_HI, EXP_LO, EXP2_LO, poly_2, poly_e, reduce};
 
 /// p * 2^n per lane where the result is a normal f32, garbage elsewhere (x > EXP_HI,
 /// x < EXP_LO, NaN); the callers blend those lanes.
@@ -45,14 +45,11 @@ pub(super) fn exp_nonpositive(k: Avx2, x: __m256) -> __m256 {
     })
 }
 
-/// e^x per lane as 2^t, t = x log2(e), for x <= `EXP2_HI` ln 2 or NaN (attention's scores
-/// minus their running max; the error grows with |x| as in `scalar::exp_small`): the shared
-/// polynomial of 2^r on r = t - floor(t), then floor(t) added into the exponent field. +0
-/// below 2^-126, NaN for NaN (its bits pass the exponent addition unchanged); no overflow
-/// handling.
+/// 2^t per lane for t <= `EXP2_HI` or NaN: the shared polynomial of 2^r on r = t - floor(t),
+/// then floor(t) added into the exponent field. +0 below 2^-126, NaN for NaN (its bits pass
+/// the exponent addition unchanged); no overflow handling.
 #[inline(always)]
-pub(super) fn exp_small(k: Avx2, x: __m256) -> __m256 {
-    let t = x86!(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)));
+pub(super) fn exp2(k: Avx2, t: __m256) -> __m256 {
     let n = x86!(_mm256_floor_ps(t));
     let p = poly_2(k, x86!(_mm256_sub_ps(t, n)));
     x86!({

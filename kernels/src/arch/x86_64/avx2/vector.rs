@@ -4,7 +4,7 @@
 use core::arch::x86_64::*;
 
 use super::Avx2;
-use super::exp::{exp, exp_nonpositive, exp_small, tail_mask};
+use super::exp::{exp, exp_nonpositive, exp2, tail_mask};
 use crate::arch::Vector;
 
 impl Vector for Avx2 {
@@ -22,6 +22,17 @@ impl Vector for Avx2 {
         ternary: [mul_add _mm256_fmadd_ps, neg_mul_add _mm256_fnmadd_ps]
     );
 
+    #[inline(always)]
+    fn neg_abs(self, x: __m256) -> __m256 {
+        x86!(_mm256_or_ps(x, _mm256_set1_ps(-0.0)))
+    }
+    #[inline(always)]
+    fn recip(self, v: __m256) -> __m256 {
+        // The estimate r errs by e = 1 - v r, |e| < 2^-11; r + r e errs by about e^2.
+        let r = x86!(_mm256_rcp_ps(v));
+        let e = x86!(_mm256_fnmadd_ps(v, r, _mm256_set1_ps(1.0)));
+        x86!(_mm256_fmadd_ps(r, e, r))
+    }
     #[inline(always)]
     fn select(self, mask: __m256, a: __m256, b: __m256) -> __m256 {
         x86!(_mm256_blendv_ps(b, a, mask))

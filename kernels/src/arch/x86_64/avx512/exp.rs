@@ -1,11 +1,11 @@
 //! AVX-512 scaling for the shared exponentials (`generic::exp`): `vscalefps` multiplies by 2^n
 //! and produces overflow to inf itself; its zeroing mask flushes results below the normal
-//! range, and `vreduceps` (AVX-512DQ) takes `t - floor(t)` in one instruction for exp_small.
+//! range, and `vreduceps` (AVX-512DQ) takes `t - floor(t)` in one instruction for exp2.
 
 use core::arch::x86_64::*;
 
 use super::Avx512;
-use crate::arch::generic::exp::{EXP_CLAMP_HI, EXP_LO, EXP2_LO, LOG2E, poly_2, poly_e, reduce};
+use crate::arch::generic::exp::{EXP_CLAMP_HI, EXP_LO, EXP2_LO, poly_2, poly_e, reduce};
 
 /// e^x per lane for x <= EXP_CLAMP_HI or NaN, and +0 in the lanes outside `keep` (which
 /// must hold every lane below EXP_LO: their reduction may overflow into inf or NaN).
@@ -39,14 +39,11 @@ pub(super) fn exp_nonpositive(k: Avx512, x: __m512) -> __m512 {
     exp_clamped(k, x, keep)
 }
 
-/// e^x per lane as 2^t, t = x log2(e), for x <= `EXP2_HI` ln 2 or NaN (attention's scores
-/// minus their running max; the error grows with |x| as in `scalar::exp_small`):
-/// `vreduceps` gives t - floor(t), the shared polynomial takes 2^ of that on [0, 1), and
-/// `vscalefps` multiplies by 2^floor(t). +0 below 2^-126 (where the result is no longer a
-/// normal f32), NaN for NaN; no overflow handling.
+/// 2^t per lane for t <= `EXP2_HI` or NaN: `vreduceps` gives t - floor(t), the shared
+/// polynomial takes 2^ of that on [0, 1), and `vscalefps` multiplies by 2^floor(t). +0 below
+/// 2^-126 (where the result is no longer a normal f32), NaN for NaN; no overflow handling.
 #[inline(always)]
-pub(super) fn exp_small(k: Avx512, x: __m512) -> __m512 {
-    let t = x86!(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)));
+pub(super) fn exp2(k: Avx512, t: __m512) -> __m512 {
     // Not-less-than, unordered: true for NaN, so NaN lanes are kept (and propagate).
     let keep = x86!(_mm512_cmp_ps_mask::<_CMP_NLT_UQ>(t, _mm512_set1_ps(EXP2_LO)));
     // imm8 0x09: keep 0 fraction bits, round down, suppress the precision exception.

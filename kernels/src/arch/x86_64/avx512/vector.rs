@@ -3,7 +3,7 @@
 
 use core::arch::x86_64::*;
 
-use super::exp::{exp, exp_nonpositive, exp_small};
+use super::exp::{exp, exp_nonpositive, exp2};
 use super::{Avx512, lanes};
 use crate::arch::Vector;
 
@@ -22,6 +22,17 @@ impl Vector for Avx512 {
         ternary: [mul_add _mm512_fmadd_ps, neg_mul_add _mm512_fnmadd_ps]
     );
 
+    #[inline(always)]
+    fn neg_abs(self, x: __m512) -> __m512 {
+        x86!(_mm512_or_ps(x, _mm512_set1_ps(-0.0)))
+    }
+    #[inline(always)]
+    fn recip(self, v: __m512) -> __m512 {
+        // The estimate r errs by e = 1 - v r, |e| < 2^-14; r + r e errs by about e^2.
+        let r = x86!(_mm512_rcp14_ps(v));
+        let e = x86!(_mm512_fnmadd_ps(v, r, _mm512_set1_ps(1.0)));
+        x86!(_mm512_fmadd_ps(r, e, r))
+    }
     #[inline(always)]
     fn select(self, mask: __mmask16, a: __m512, b: __m512) -> __m512 {
         x86!(_mm512_mask_mov_ps(b, mask, a))
