@@ -5,7 +5,8 @@
 
 use rayon::prelude::*;
 
-use crate::arch::{self, generic::elementwise::Map, generic::elementwise::Pointwise};
+use crate::arch::generic::{elementwise::Map, elementwise::Pointwise, stream};
+use crate::arch::{self};
 use crate::{Error, Opts, parallel};
 
 /// Elements a thread takes at a time when an op runs on several threads.
@@ -50,16 +51,17 @@ pub(crate) fn map<U: Pointwise<I, O> + Send + Sync, const I: usize, const O: usi
     let n = lens.first().map_or(0, |&(_, len)| len);
     let (x, y) = (x.map(|(_, s)| s), y.map(|(_, s)| s));
     if opts.thread_count() == 1 || n < 4 * PAR_CHUNK {
-        arch::dispatch(isa, Map { op, x, y });
+        arch::dispatch(isa, Map::new(op, x, y));
         return Ok(());
     }
+    let stream = stream::wanted(n * O);
     let mut x_chunks = x.map(|s| s.chunks(PAR_CHUNK));
     let mut y_chunks = y.map(|s| s.chunks_mut(PAR_CHUNK));
     // Equal lengths give every iterator the same number of chunks: none runs out first.
     let tasks: Vec<Map<'_, U, I, O>> = (0..n.div_ceil(PAR_CHUNK))
         .map(|_| {
             let x = x_chunks.each_mut().map(|c| c.next().unwrap_or_default());
-            Map { op, x, y: y_chunks.each_mut().map(|c| c.next().unwrap_or_default()) }
+            Map { op, x, y: y_chunks.each_mut().map(|c| c.next().unwrap_or_default()), stream }
         })
         .collect();
     parallel::install(opts.threads, || tasks.into_par_iter().for_each(|task| arch::dispatch(isa, task)));

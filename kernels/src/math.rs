@@ -60,7 +60,7 @@ pub fn exp(x: &[f32], y: &mut [f32], opts: &Opts) -> Result<(), Error> {
 
 /// `y = e^x` on `isa` (lengths checked by the caller).
 fn exp_on(isa: Isa, x: &[f32], y: &mut [f32]) {
-    arch::dispatch(isa, Map { op: Exp, x: [x], y: [y] });
+    arch::dispatch(isa, Map::new(Exp, [x], [y]));
 }
 
 /// What [`exp_ulp_sweep`] found.

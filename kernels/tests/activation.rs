@@ -99,7 +99,53 @@ fn threads_agree(isa: Isa) {
     }
 }
 
-test_each_isa!(golden_cases, matches_reference, bit_pattern_sweep, tails, threads_agree);
+/// Outputs past 4 MiB are written with streaming stores, from the first aligned vector on:
+/// misaligned by one element, on 1 and 2 threads, they hold bitwise what calls small enough
+/// to use plain stores write.
+fn large_outputs_stream_the_same_values(isa: Isa) {
+    let n = (1 << 20) + 5;
+    let x = spec::inputs(n + 1, 13);
+    let dy = Rng::new(14).vec(n + 1, -1.0, 1.0);
+    let (x, dy) = (&x[1..], &dy[1..]);
+    let single = Opts::single(isa);
+    let mut want: Vec<Vec<f32>> = Vec::new();
+    for op in Activation::ALL {
+        let (y, dx): (Vec<Vec<f32>>, Vec<Vec<f32>>) =
+            x.chunks(1000).zip(dy.chunks(1000)).map(|(x, dy)| spec::run(op, x, dy, &single)).unzip();
+        want.extend([y.concat(), dx.concat()]);
+    }
+    for threads in [1, 2] {
+        let opts = Opts { isa: Some(isa), threads };
+        for (i, op) in Activation::ALL.into_iter().enumerate() {
+            let mut y = vec![0.0f32; n + 1];
+            let mut dx = vec![0.0f32; n + 1];
+            op.forward(x, &mut y[1..], &opts).unwrap();
+            op.backward(x, dy, &mut dx[1..], &opts).unwrap();
+            let name = op.name();
+            assert!(bits_eq(&y[1..], &want[2 * i]), "{isa} {name}, {threads} threads: forward differs");
+            assert!(bits_eq(&dx[1..], &want[2 * i + 1]), "{isa} {name}, {threads} threads: backward differs");
+        }
+        let (mut dgate, mut dup) = (vec![0.0f32; n + 1], vec![0.0f32; n + 1]);
+        swiglu_backward(x, dy, dy, &mut dgate[1..], &mut dup[1..], &opts).unwrap();
+        let chunks: Vec<[Vec<f32>; 3]> =
+            x.chunks(1000).zip(dy.chunks(1000)).map(|(x, dy)| spec::run_swiglu(x, dy, dy, &single)).collect();
+        let [want_dgate, want_dup] =
+            [1, 2].map(|o| chunks.iter().flat_map(|c| c[o].iter().copied()).collect::<Vec<f32>>());
+        assert!(
+            bits_eq(&dgate[1..], &want_dgate) && bits_eq(&dup[1..], &want_dup),
+            "{isa} swiglu_backward differs"
+        );
+    }
+}
+
+test_each_isa!(
+    golden_cases,
+    matches_reference,
+    bit_pattern_sweep,
+    tails,
+    threads_agree,
+    large_outputs_stream_the_same_values
+);
 
 #[test]
 fn mismatched_lengths_are_errors_naming_every_slice() {

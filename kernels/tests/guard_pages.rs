@@ -484,12 +484,13 @@ fn exp(isa: Isa) {
 // ---------------------------------------------------------------------------------------------
 // activations
 
-/// Every activation pass over every size, 1000, and from 4 * 2^14 elements on, where two
-/// threads take chunks of 2^14 (`PAR_CHUNK` in `elementwise.rs`), with inputs spanning the
-/// tails and NaN and infinities among them.
+/// Every activation pass over every size, 1000, from 4 * 2^14 elements on, where two threads
+/// take chunks of 2^14 (`PAR_CHUNK` in `elementwise.rs`), and past 2^20, where outputs of
+/// 4 MiB are written with streaming stores (`generic::stream`), with inputs spanning the tails
+/// and NaN and infinities among them.
 fn activations(isa: Isa) {
     for pass in kernels::reference::activation::Pass::ALL {
-        for n in SIZES.into_iter().chain([1000, 65_536, 65_553]) {
+        for n in SIZES.into_iter().chain([1000, 65_536, 65_553, (1 << 20) + 3]) {
             let specials = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
             let inputs: Vec<Vec<f32>> = (0..pass.inputs())
                 .map(|j| {

@@ -2,6 +2,7 @@
 //! to one vector of each input ([`Pointwise`], or [`Unary`] for one input and one output) and
 //! [`map`] runs it over full vectors and one masked tail.
 
+use super::stream;
 use super::vector::Vector;
 use crate::arch::{Kernel, Task};
 
@@ -36,12 +37,23 @@ impl Unary for Exp {
 }
 
 /// `y[o][i] = op(x[0][i], ..)[o]` for every `i`: the task an element-wise entry point
-/// dispatches for each chunk of its slices, all of one length.
+/// dispatches for each chunk of its slices, all of one length. With `stream`, the outputs
+/// are written around the caches (`generic::stream`), for calls whose outputs are too large
+/// to stay in them.
 #[derive(Debug)]
 pub(crate) struct Map<'a, U, const I: usize = 1, const O: usize = 1> {
     pub op: U,
     pub x: [&'a [f32]; I],
     pub y: [&'a mut [f32]; O],
+    pub stream: bool,
+}
+
+impl<'a, U, const I: usize, const O: usize> Map<'a, U, I, O> {
+    /// The map of a whole call, streamed if its outputs are large.
+    pub(crate) fn new(op: U, x: [&'a [f32]; I], y: [&'a mut [f32]; O]) -> Self {
+        let stream = stream::wanted(y.iter().map(|y| y.len()).sum());
+        Map { op, x, y, stream }
+    }
 }
 
 impl<U: Pointwise<I, O>, const I: usize, const O: usize> Task for Map<'_, U, I, O> {
@@ -49,11 +61,13 @@ impl<U: Pointwise<I, O>, const I: usize, const O: usize> Task for Map<'_, U, I, 
 
     #[inline(always)]
     fn run<K: Kernel>(self, k: K) {
-        map(k, self.op, self.x, self.y)
+        map(k, self.op, self.x, self.y, self.stream)
     }
 }
 
-/// `y = op(x)` lane by lane: full vectors, then one tail vector.
+/// `y = op(x)` lane by lane: full vectors, then one tail vector; with `stream`, a head vector
+/// first, up to the first output's first aligned vector, and the full vectors of every output
+/// so aligned streamed.
 ///
 /// # Panics
 /// If the slices differ in length (the entry points check that first).
@@ -63,6 +77,7 @@ pub(crate) fn map<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>
     op: U,
     x: [&[f32]; I],
     mut y: [&mut [f32]; O],
+    stream: bool,
 ) {
     let n = y.first().map_or_else(|| x.first().map_or(0, |x| x.len()), |y| y.len());
     let same = x.iter().all(|x| x.len() == n) && y.iter().all(|y| y.len() == n);
@@ -73,29 +88,63 @@ pub(crate) fn map<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>
         *p = y.as_mut_ptr();
     }
     let lanes = K::LANES;
-    let zero = k.splat(0.0);
-    let mut v = [zero; I];
     let mut i = 0;
+    let mut streamed = [false; O];
+    if stream && let Some(&first) = yp.first() {
+        i = stream::head::<K>(first).min(n);
+        // SAFETY: CPU feature: `k` is the proof. Bounds: the head covers [0, i), i <= n.
+        unsafe { partial(k, op, xp, yp, 0, i) };
+        for (s, p) in streamed.iter_mut().zip(yp) {
+            *s = stream::aligned::<K>(p.wrapping_add(i));
+        }
+    }
+    let mut v = [k.splat(0.0); I];
     // SAFETY: CPU feature: `k` is the proof. Bounds: every slice holds n elements; full
-    // vectors end at i + LANES <= n, the tail covers the last n - i < LANES elements, masked.
-    // The outputs are distinct `&mut` slices, so no store lands in an input or another output.
+    // vectors end at i + LANES <= n, the tail covers the last n - i < LANES elements, masked;
+    // a streamed output is aligned at every i past the head. The outputs are distinct `&mut`
+    // slices, so no store lands in an input or another output.
     unsafe {
         while i + lanes <= n {
             for (v, p) in v.iter_mut().zip(xp) {
                 *v = k.load(p.add(i));
             }
-            for (p, r) in yp.iter().zip(op.apply(k, v)) {
-                k.store(p.add(i), r);
+            for ((p, r), &s) in yp.iter().zip(op.apply(k, v)).zip(&streamed) {
+                if s { k.store_stream(p.add(i), r) } else { k.store(p.add(i), r) }
             }
             i += lanes;
         }
-        if i < n {
-            for (v, p) in v.iter_mut().zip(xp) {
-                *v = k.load_tail(p.add(i), n - i, zero);
-            }
-            for (p, r) in yp.iter().zip(op.apply(k, v)) {
-                k.store_tail(p.add(i), n - i, r);
-            }
+        partial(k, op, xp, yp, i, n - i);
+    }
+    if streamed.contains(&true) {
+        k.stream_fence();
+    }
+}
+
+/// `y = op(x)` on the `len < LANES` elements from `at`, masked (nothing for `len` 0).
+///
+/// # Safety
+/// Every pointer valid for `at + len` elements.
+#[inline(always)]
+unsafe fn partial<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>(
+    k: K,
+    op: U,
+    xp: [*const f32; I],
+    yp: [*mut f32; O],
+    at: usize,
+    len: usize,
+) {
+    if len == 0 {
+        return;
+    }
+    let zero = k.splat(0.0);
+    let mut v = [zero; I];
+    // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's; masked to len lanes.
+    unsafe {
+        for (v, p) in v.iter_mut().zip(xp) {
+            *v = k.load_tail(p.add(at), len, zero);
+        }
+        for (p, r) in yp.iter().zip(op.apply(k, v)) {
+            k.store_tail(p.add(at), len, r);
         }
     }
 }

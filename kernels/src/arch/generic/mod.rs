@@ -15,6 +15,7 @@ pub(crate) mod norm;
 pub(crate) mod peak;
 pub(crate) mod rope;
 pub(crate) mod softmax;
+pub(crate) mod stream;
 pub(crate) mod sweep;
 pub(crate) mod trig;
 pub(crate) mod vector;

@@ -47,7 +47,7 @@ fn rope<K: Vector>(k: K, task: Rope<'_>) {
     let (mut angles, mut sin, mut cos) = (vec![0.0f32; half], vec![0.0f32; half], vec![0.0f32; half]);
     for (&position, token) in positions.iter().zip(x.chunks_exact_mut((heads * row).max(1))) {
         reduced_angles(position, inv_freq, inverse, &mut angles);
-        map(k, SinCos, [&angles], [&mut sin, &mut cos]);
+        map(k, SinCos, [&angles], [&mut sin, &mut cos], false);
         for head in token.chunks_exact_mut(row) {
             rotate(k, head, &sin, &cos);
         }

@@ -83,7 +83,7 @@ mod tests {
     /// Worst absolute error of sin and cos over `x`, on `isa`.
     fn worst(isa: Isa, x: &[f32]) -> f64 {
         let (mut sin, mut cos) = (vec![0.0; x.len()], vec![0.0; x.len()]);
-        dispatch(isa, Map { op: SinCos, x: [x], y: [&mut sin, &mut cos] });
+        dispatch(isa, Map::new(SinCos, [x], [&mut sin, &mut cos]));
         let mut worst = 0.0f64;
         for ((&x, &s), &c) in x.iter().zip(&sin).zip(&cos) {
             let x = f64::from(x);
@@ -110,7 +110,7 @@ mod tests {
         for isa in Isa::available() {
             let x = [0.0f32, -0.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY];
             let (mut sin, mut cos) = ([9.0f32; 5], [9.0f32; 5]);
-            dispatch(isa, Map { op: SinCos, x: [&x], y: [&mut sin, &mut cos] });
+            dispatch(isa, Map::new(SinCos, [&x], [&mut sin, &mut cos]));
             assert_eq!((sin[0], cos[0], cos[1]), (0.0, 1.0, 1.0), "{isa}");
             assert!(sin[2..].iter().chain(&cos[2..]).all(|v| v.is_nan()), "{isa}: {sin:?} {cos:?}");
         }

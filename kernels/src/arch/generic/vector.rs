@@ -77,4 +77,14 @@ pub(crate) trait Vector: Copy + Send + Sync {
     /// # Safety
     /// `p` valid for `len` writes; the other lanes are not accessed.
     unsafe fn store_tail(self, p: *mut f32, len: usize, v: Self::V);
+    /// Stores `v` at `p` around the caches (a non-temporal store): the line is written whole,
+    /// without first being read for ownership, and not kept. For outputs too large to stay in
+    /// cache (`generic::stream`); [`stream_fence`](Self::stream_fence) must follow them.
+    ///
+    /// # Safety
+    /// `p` valid for `LANES` writes and aligned to `LANES` f32.
+    unsafe fn store_stream(self, p: *mut f32, v: Self::V);
+    /// Orders the streaming stores before every store that follows, so that whoever is handed
+    /// the output next sees it.
+    fn stream_fence(self);
 }

@@ -135,6 +135,14 @@ impl Vector for Scalar {
         // A tail is shorter than the one lane: nothing to write.
         debug_assert_eq!(len, 0);
     }
+    /// A plain store: a lane is less than a line, and there is nothing to stream.
+    #[inline(always)]
+    unsafe fn store_stream(self, p: *mut f32, v: f32) {
+        // SAFETY: CPU feature: none needed. Bounds: the caller's, one writable float.
+        unsafe { *p = v }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {}
 }
 
 /// e^x as `2^(x log2 e)` for x <= `EXP2_HI` ln 2 (~44): attention's exponential. The

@@ -83,6 +83,16 @@ impl Vector for Avx2 {
         // which the caller vouches for; masked-off lanes are not written.
         unsafe { _mm256_maskstore_ps(p, tail_mask(len), v) }
     }
+    #[inline(always)]
+    unsafe fn store_stream(self, p: *mut f32, v: __m256) {
+        // SAFETY: CPU feature: `self` proves avx. Bounds: the caller's, 8 writable floats
+        // aligned to 32 bytes.
+        unsafe { _mm256_stream_ps(p, v) }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {
+        x86!(_mm_sfence())
+    }
 }
 
 /// Folds the 8 lanes of `v` with `op` (max or add) in a fixed order: the two halves, then

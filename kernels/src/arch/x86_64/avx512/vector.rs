@@ -80,4 +80,14 @@ impl Vector for Avx512 {
         // lanes, which the caller vouches for; masked-off lanes are not written.
         unsafe { _mm512_mask_storeu_ps(p, lanes(len), v) }
     }
+    #[inline(always)]
+    unsafe fn store_stream(self, p: *mut f32, v: __m512) {
+        // SAFETY: CPU feature: `self` proves avx512f. Bounds: the caller's, 16 writable floats
+        // aligned to 64 bytes.
+        unsafe { _mm512_stream_ps(p, v) }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {
+        x86!(_mm_sfence())
+    }
 }
