@@ -7,10 +7,12 @@
 //! within the block, and the block sums in f64 (rescaled by `e^(old - new)` in f64 when the
 //! max rises). The loss is `(max - x[target]) + ln(sum)` in f64, so a large common offset
 //! cancels exactly. The backward pass stores each block's `e^(x - m)` (`m` the running max it
-//! was taken against) as its log-sum-exp pass goes, then, in a second pass over the row run in
-//! lockstep with the first pass of the next (so that one row streams in from memory while the
-//! one before it, still in cache, is rewritten), multiplies each block by `e^(m - max) dloss /
-//! (n sum)` (`n` the rows not ignored): one exponential per element, as forward. Last comes
+//! was taken against) in a scratch row as its log-sum-exp pass goes, rescales the few blocks
+//! taken against a max below the row's by `e^(m - max)`, then, in a second pass run in lockstep
+//! with the first pass of the next row (so that one row streams in from memory while the one
+//! before it, still in cache, is written out), writes each `e dloss / (n sum)` (`n` the rows
+//! not ignored): one exponential per element, as forward. Past 4 MiB the gradient is written
+//! with streaming stores, which skip reading its lines first. Last comes
 //! the target's `dloss / n * (p - 1)` in f64, where `p` near 1 cancels.
 //!
 //! A row whose target is `ignore_index` has loss 0 and gradient 0 and is not read; when every
@@ -28,6 +30,7 @@ use rayon::prelude::*;
 
 use crate::arch;
 use crate::arch::generic::loss::{self, Batch};
+use crate::arch::generic::stream;
 use crate::rows::{check_len, rows_per_task};
 use crate::{Error, Opts, parallel};
 
@@ -99,13 +102,14 @@ pub fn cross_entropy_backward(
     let isa = opts.resolve_isa(OP)?;
     let scale = if live == 0 { 0.0 } else { f64::from(dloss) / live as f64 };
     let batch = Batch { logits, targets, classes, ignore_index };
+    let stream = stream::wanted(dlogits.len());
     match rows_per_task(targets.len(), classes, opts.thread_count()) {
-        None => arch::dispatch(isa, loss::Backward { batch, scale, dlogits }),
+        None => arch::dispatch(isa, loss::Backward { batch, scale, dlogits, stream }),
         Some(rows) => {
             let chunks = chunks(batch, rows).zip(dlogits.par_chunks_mut(rows * classes));
             parallel::install(opts.threads, || {
                 chunks.for_each(|(batch, dlogits)| {
-                    arch::dispatch(isa, loss::Backward { batch, scale, dlogits })
+                    arch::dispatch(isa, loss::Backward { batch, scale, dlogits, stream })
                 });
             });
         }

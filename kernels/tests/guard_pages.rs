@@ -207,10 +207,12 @@ type BackwardFn = fn(&[f32], &[f32], &mut [f32], usize, &Opts) -> Result<(), Err
 
 /// (rows, cols) for the row-wise ops: every pair of sizes, then more over `PAR_MIN_ELEMENTS` =
 /// 2^15 elements (`rows.rs`), where two threads split the rows (as 257 x 257 already does),
-/// and over many chunks of at most 64 rows (the norms' backward passes, `norm.rs`).
+/// over many chunks of at most 64 rows (the norms' backward passes, `norm.rs`), and past
+/// 4 MiB, where outputs are written with streaming stores (`generic::stream`), in rows of
+/// every alignment.
 fn row_shapes() -> Vec<(usize, usize)> {
     let mut shapes: Vec<_> = SIZES.iter().flat_map(|&r| SIZES.iter().map(move |&c| (r, c))).collect();
-    shapes.extend([(33, 1025), (2, 16_400), (32_769, 1)]);
+    shapes.extend([(33, 1025), (2, 16_400), (32_769, 1), (65, 16_131)]);
     shapes
 }
 

@@ -120,6 +120,27 @@ fn threads_agree(isa: Isa) {
     }
 }
 
+/// Gradients past 4 MiB are written with streaming stores from each row's first aligned
+/// vector on: misaligned by one element, on 1 and 2 threads, they hold bitwise what calls of
+/// 10 rows each (plain stores) write. `dloss` is the row count, so every call's scale is 1.
+fn large_gradients_stream_the_same_values(isa: Isa) {
+    let (rows, classes) = (130, 8_195);
+    let case = Case::random(rows, classes, 10.0, None, 6);
+    let single = Opts::single(isa);
+    let mut want = vec![0.0f32; rows * classes];
+    let chunks = case.logits.chunks(10 * classes).zip(case.targets.chunks(10));
+    for ((logits, targets), out) in chunks.zip(want.chunks_mut(10 * classes)) {
+        cross_entropy_backward(logits, targets, classes, None, targets.len() as f32, out, &single).unwrap();
+    }
+    for threads in [1, 2] {
+        let opts = Opts { isa: Some(isa), threads };
+        let mut got = vec![0.0f32; rows * classes + 1];
+        let (logits, targets) = (&case.logits, &case.targets);
+        cross_entropy_backward(logits, targets, classes, None, rows as f32, &mut got[1..], &opts).unwrap();
+        assert!(bits(&got[1..]) == bits(&want), "{isa}: dlogits, {threads} threads");
+    }
+}
+
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|v| v.to_bits()).collect()
 }
@@ -130,7 +151,8 @@ test_each_isa!(
     golden_cases,
     ignored_rows_and_nan,
     tails_stay_inside,
-    threads_agree
+    threads_agree,
+    large_gradients_stream_the_same_values
 );
 
 #[test]

@@ -4,7 +4,8 @@
 //! lockstep with the normalisation of the row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
 //! points dispatch for each chunk of rows.
 
-use super::sweep::{self, BLOCK_VECS, Sweep, each_vector, load, store, tree_add, tree_max};
+use super::stream::{Out, each_out_vector};
+use super::sweep::{self, BLOCK_VECS, Sweep, load, store, tree_add, tree_max};
 use super::vector::Vector;
 
 /// The rows a cross-entropy task reads: `classes` logits each, one target each, and the target
@@ -26,13 +27,15 @@ pub(crate) struct Forward<'a> {
 
 task!(Forward<'_> => (), |task, k| forward(k, task));
 
-/// `dlogits = scale * (softmax(logits) - onehot(target))` per row, zeros for an ignored row.
+/// `dlogits = scale * (softmax(logits) - onehot(target))` per row, zeros for an ignored row;
+/// with `stream`, written with streaming stores (`generic::stream`).
 #[derive(Debug)]
 pub(crate) struct Backward<'a> {
     pub batch: Batch<'a>,
     /// `dloss` over the number of rows not ignored.
     pub scale: f64,
     pub dlogits: &'a mut [f32],
+    pub stream: bool,
 }
 
 task!(Backward<'_> => (), |task, k| backward(k, task));
@@ -110,25 +113,33 @@ impl<K: Vector> Sweep<K> for LogSumExp<'_> {
     }
 }
 
-/// Turns a row's stored `e^(x - m_block)` into `scale * e^(x - max) / sum`: one multiply per
-/// element by its block's factor `e^(m_block - max) scale / sum`, taken in f64.
-struct Normalize<'a> {
-    dx: *mut f32,
-    maxima: &'a [f32],
-    max: f64,
-    /// `scale / sum`.
-    c: f64,
+/// Rescales the blocks of a row's stored `e^(x - m_block)` whose `m_block` is below the row's
+/// `max` by `e^(m_block - max)`, in f64, so that every element is `e^(x - max)`. Once the
+/// running max settles this is no block at all; at worst one more pass over the row in cache.
+fn settle(e: &mut [f32], maxima: &[f32], max: f32, block: usize) {
+    for (e, &m) in e.chunks_mut(block).zip(maxima) {
+        if m != max {
+            let factor = (f64::from(m) - f64::from(max)).exp() as f32;
+            e.iter_mut().for_each(|e| *e *= factor);
+        }
+    }
 }
 
-impl<K: Vector> Sweep<K> for Normalize<'_> {
+/// Writes a row's gradient from its stored `e^(x - max)`: `c e` per element, `c = scale / sum`.
+struct Normalize {
+    e: *const f32,
+    out: Out,
+    c: f32,
+}
+
+impl<K: Vector> Sweep<K> for Normalize {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let m = self.maxima[at / (BLOCK_VECS * K::LANES)];
-        let factor = k.splat(((f64::from(m) - self.max).exp() * self.c) as f32);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length;
+        let c = k.splat(self.c);
+        each_out_vector!(K::LANES, self.out, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < the row's length, the caller's;
             // a tail's other lanes are neither read nor stored.
-            unsafe { store(k, self.dx, i, left, k.mul(load(k, self.dx, i, left, factor), factor)) };
+            unsafe { self.out.put(k, i, left, k.mul(load(k, self.e, i, left, c), c)) };
         });
     }
 }
@@ -155,23 +166,27 @@ fn forward<K: Vector>(k: K, task: Forward<'_>) {
 
 #[inline(always)]
 fn backward<K: Vector>(k: K, task: Backward<'_>) {
-    let Backward { batch: Batch { logits, targets, classes, ignore_index }, scale, dlogits } = task;
+    let Backward { batch: Batch { logits, targets, classes, ignore_index }, scale, dlogits, stream } = task;
     let rows = targets.len();
     assert!(
         logits.len() == rows * classes && dlogits.len() == logits.len(),
         "cross_entropy_backward: the entry point checks the lengths"
     );
     let live = |r: usize| Some(targets[r]) != ignore_index;
-    // Row r's exponentials and log-sum-exp are taken at step r and normalised at step r + 1,
-    // from cache: one exponential per element, as in the forward pass.
+    // Row r's exponentials and log-sum-exp are taken at step r into one half of `e`, and
+    // written out at step r + 1 from the other, still in cache: one exponential per element,
+    // as in the forward pass.
+    let mut e = vec![0.0f32; 2 * classes];
     let (mut maxima, mut prev_maxima) = (Vec::new(), Vec::new());
     let (mut max, mut sum) = (f32::NEG_INFINITY, 0.0f64);
+    let block = BLOCK_VECS * K::LANES;
     for step in 0..rows + 1 {
+        let (mine, theirs) = e.split_at_mut(classes);
+        let (mine, theirs) = if step % 2 == 0 { (mine, theirs) } else { (theirs, mine) };
         let lse = if step < rows && live(step) {
-            let at = step * classes;
             Some(LogSumExp::storing(
-                logits.as_ptr().wrapping_add(at),
-                dlogits.as_mut_ptr().wrapping_add(at),
+                logits.as_ptr().wrapping_add(step * classes),
+                mine.as_mut_ptr(),
                 &mut maxima,
             ))
         } else {
@@ -180,17 +195,16 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
         let written = step.checked_sub(1);
         let normalize = match written {
             Some(r) if live(r) => Some(Normalize {
-                dx: dlogits.as_mut_ptr().wrapping_add(r * classes),
-                maxima: &prev_maxima,
-                max: f64::from(max),
-                c: scale / sum,
+                e: theirs.as_ptr(),
+                out: Out::new::<K>(dlogits.as_mut_ptr().wrapping_add(r * classes), classes, stream),
+                c: (scale / sum) as f32,
             }),
             _ => None,
         };
         let mut passes = (lse, normalize);
         // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads row r < rows of
-        // logits (and writes row r of dlogits), r * classes + classes <= logits.len(); the two
-        // passes touch different rows.
+        // logits or writes row r of dlogits, r * classes + classes <= logits.len(), and reads
+        // or writes one half of `e`, of `classes` each.
         unsafe { sweep::run(k, classes, &mut passes) };
         let (lse, _) = passes;
         if let Some(r) = written {
@@ -206,7 +220,11 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
         }
         if let Some(lse) = lse {
             (max, sum) = (lse.max, lse.sum);
+            settle(mine, &maxima, max, block);
         }
         std::mem::swap(&mut maxima, &mut prev_maxima);
+    }
+    if stream {
+        k.stream_fence();
     }
 }

@@ -26,3 +26,68 @@ pub(crate) fn head<K: Vector>(p: *const f32) -> usize {
 pub(crate) fn aligned<K: Vector>(p: *const f32) -> bool {
     head::<K>(p) == 0
 }
+
+/// A pass's output row, written with streaming stores from its first aligned vector on when
+/// `stream`. In the lockstep of `generic::sweep` the pass covers each block shifted by its
+/// row's head (the elements before the first aligned vector), and the head itself with the
+/// first block, so that its full vectors fall on aligned addresses whatever the rows of the
+/// passes beside it. Without `stream` it covers each block as given.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Out {
+    pub p: *mut f32,
+    cols: usize,
+    pub head: usize,
+    stream: bool,
+}
+
+impl Out {
+    /// The row of `cols` at `p`.
+    pub(crate) fn new<K: Vector>(p: *mut f32, cols: usize, stream: bool) -> Self {
+        let head = if stream { head::<K>(p).min(cols) } else { 0 };
+        Out { p, cols, head, stream }
+    }
+
+    /// The elements `[lo, hi)` the pass covers at the block `[at, at + len)`.
+    pub(crate) fn span(&self, at: usize, len: usize) -> (usize, usize) {
+        let lo = if at == 0 { 0 } else { at + self.head };
+        (lo, (at + len + self.head).min(self.cols))
+    }
+
+    /// Stores `v` at element `i`, `left` elements before the end of what the pass covers
+    /// there: a streaming store for a full vector of a streamed row, a plain one otherwise,
+    /// the first `left` lanes alone when `left < LANES`.
+    ///
+    /// # Safety
+    /// The row valid for `i + min(left, LANES)` elements; `i` one of the starts
+    /// [`each_out_vector`] hands out.
+    #[inline(always)]
+    pub(crate) unsafe fn put<K: Vector>(&self, k: K, i: usize, left: usize, v: K::V) {
+        // SAFETY: CPU feature: `k` is the proof. Bounds: the caller's; a tail is masked, and
+        // past the head a full vector of a streamed row is aligned (`span`).
+        unsafe {
+            if left < K::LANES {
+                k.store_tail(self.p.add(i), left, v);
+            } else if self.stream {
+                k.store_stream(self.p.add(i), v);
+            } else {
+                k.store(self.p.add(i), v);
+            }
+        }
+    }
+}
+
+/// Runs `$body` for each vector an [`Out`] pass covers at the block `[$at, $at + $len)`, with
+/// `$i` its first element and `$left` the elements from there to the end of the span (fewer
+/// than `$lanes` for the head and the tail): the head of the row first, then whole vectors.
+macro_rules! each_out_vector {
+    ($lanes:expr, $out:expr, $at:expr, $len:expr, |$i:ident, $left:ident| $body:block) => {{
+        let (lo, hi) = $out.span($at, $len);
+        let mut $i = lo;
+        while $i < hi {
+            let $left = if $i < $out.head { $out.head.min(hi) - $i } else { hi - $i };
+            $body
+            $i += $left.min($lanes);
+        }
+    }};
+}
+pub(crate) use each_out_vector;
