@@ -7,8 +7,8 @@
 use kernels::norm::layer_norm;
 use kernels::reference::golden;
 use kernels::reference::norm::Forward;
+pub(super) use kernels::reference::norm::spec::Case;
 use kernels::reference::norm::spec::{self, Norm};
-pub(super) use kernels::reference::norm::spec::{Case, Output};
 use kernels::{Isa, Opts};
 
 use super::{KernelConfig, Verdict, Worst, check, failure};
@@ -106,20 +106,14 @@ pub(super) fn checks(isa: Isa, config: &KernelConfig) -> Vec<Line> {
 /// references' cases and of the golden cases of that norm, within the same bounds.
 pub(super) fn attempt_check(
     norm: Norm,
-    run: &dyn Fn(&Case, &mut Output),
+    run: &dyn Fn(&Case, &mut Forward<f32>),
     label: &str,
     config: &KernelConfig,
 ) -> Option<Line> {
     // Into NaN-filled outputs, so that an element left unwritten shows.
     let attempt = |case: &Case, what: &dyn Fn() -> String| {
         trace::announce(what);
-        let rows = case.rows();
-        let mean = if norm == Norm::Layer { rows } else { 0 };
-        let mut out = Output {
-            y: vec![f32::NAN; case.x.len()],
-            mean: vec![f32::NAN; mean],
-            rstd: vec![f32::NAN; rows],
-        };
+        let mut out = case.forward_outputs(norm, f32::NAN);
         run(case, &mut out);
         out
     };

@@ -16,12 +16,13 @@
 //!   `1.7e-6`, ten times inside.
 //! - gradients within [`GRAD_TOL`] `max` against the oracle on the same f32 `mean` and
 //!   `rstd`, and each `dx` within [`TERMS_UNITS`] `u` of the magnitude of the three terms it
-//!   is made of besides (`Grads::dx_terms`): a few roundings of terms that may cancel (a row
+//!   is made of besides (`Backward::dx_terms`): a few roundings of terms that may cancel (a row
 //!   of one column has `dx = 0` exactly, from terms of size `rstd |g|`). Against exact
 //!   gradients (the golden cases) a row whose f32 mean is off by `h` shifts every `xhat` by
 //!   `h rstd`, which moves the gradients by up to about [`OFFSET_UNITS`] times that of their
 //!   scale: [`golden_grad_tol`].
 
+use super::{Backward, Forward, Grads};
 use crate::norm as kernel;
 use crate::reference::golden::Golden;
 use crate::reference::{At, Rng, Sample, U};
@@ -62,22 +63,6 @@ pub struct Case {
     pub dy: Vec<f32>,
 }
 
-/// A forward pass's f32 outputs; `mean` is empty for RMS norm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Output {
-    pub y: Vec<f32>,
-    pub mean: Vec<f32>,
-    pub rstd: Vec<f32>,
-}
-
-/// A backward pass's f32 outputs; `dbias` is empty for RMS norm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GradOutput {
-    pub dx: Vec<f32>,
-    pub dweight: Vec<f32>,
-    pub dbias: Vec<f32>,
-}
-
 impl Case {
     /// `rows x cols` inputs in [-2, 2) plus `offset`, weights in [-2, 2), biases in [-1, 1)
     /// (layer norm), `dy` in [-1, 1), eps 1e-5.
@@ -100,6 +85,16 @@ impl Case {
     pub fn rows(&self) -> usize {
         self.x.len() / self.cols.max(1)
     }
+
+    /// `norm`'s forward outputs for this case, every element `fill`: where a kernel writes.
+    pub fn forward_outputs(&self, norm: Norm, fill: f32) -> Forward<f32> {
+        let rows = self.rows();
+        Forward {
+            y: vec![fill; self.x.len()],
+            mean: vec![fill; if norm == Norm::Layer { rows } else { 0 }],
+            rstd: vec![fill; rows],
+        }
+    }
 }
 
 /// Layer norm for a case with a bias, RMS norm otherwise.
@@ -108,13 +103,8 @@ pub fn norm_of(case: &Golden) -> Norm {
 }
 
 /// The kernel's forward pass on `case`.
-pub fn forward(norm: Norm, case: &Case, opts: &Opts) -> Result<Output, Error> {
-    let rows = case.rows();
-    let mut out = Output {
-        y: vec![0.0; case.x.len()],
-        mean: vec![0.0; if norm == Norm::Layer { rows } else { 0 }],
-        rstd: vec![0.0; rows],
-    };
+pub fn forward(norm: Norm, case: &Case, opts: &Opts) -> Result<Forward<f32>, Error> {
+    let mut out = case.forward_outputs(norm, 0.0);
     let (x, w) = (&case.x, &case.weight);
     match norm {
         Norm::Layer => {
@@ -132,9 +122,9 @@ pub fn backward(
     mean: &[f32],
     rstd: &[f32],
     opts: &Opts,
-) -> Result<GradOutput, Error> {
+) -> Result<Grads<f32>, Error> {
     let cols = case.cols;
-    let mut out = GradOutput {
+    let mut out = Grads {
         dx: vec![0.0; case.x.len()],
         dweight: vec![0.0; cols],
         dbias: vec![0.0; if norm == Norm::Layer { cols } else { 0 }],
@@ -158,7 +148,7 @@ pub fn backward(
 }
 
 /// The oracle's forward pass on `case`.
-pub fn oracle(norm: Norm, case: &Case) -> super::Forward {
+pub fn oracle(norm: Norm, case: &Case) -> Forward {
     match norm {
         Norm::Layer => super::layer_norm(&case.x, &case.weight, &case.bias, case.eps),
         Norm::Rms => super::rms_norm(&case.x, &case.weight, case.eps),
@@ -166,7 +156,7 @@ pub fn oracle(norm: Norm, case: &Case) -> super::Forward {
 }
 
 /// The oracle's backward pass on `case` from the given f32 `mean` and `rstd`.
-pub fn oracle_backward(norm: Norm, case: &Case, mean: &[f32], rstd: &[f32]) -> super::Grads {
+pub fn oracle_backward(norm: Norm, case: &Case, mean: &[f32], rstd: &[f32]) -> Backward {
     match norm {
         Norm::Layer => super::layer_norm_backward(&case.x, &case.weight, mean, rstd, &case.dy),
         Norm::Rms => super::rms_norm_backward(&case.x, &case.weight, rstd, &case.dy),
@@ -194,7 +184,7 @@ pub fn golden_grad_tol(mean: &[f32], rstd: &[f32]) -> Vec<f64> {
 
 /// Runs the forward pass on `case` and hands every output, against the f64 oracle, to
 /// `sink`; returns the kernel's outputs.
-pub fn compare_forward(norm: Norm, case: &Case, opts: &Opts, sink: impl FnMut(Sample)) -> Output {
+pub fn compare_forward(norm: Norm, case: &Case, opts: &Opts, sink: impl FnMut(Sample)) -> Forward<f32> {
     let got = forward(norm, case, opts).expect("a valid call");
     forward_samples(case, &got, &oracle(norm, case), sink);
     got
@@ -202,7 +192,7 @@ pub fn compare_forward(norm: Norm, case: &Case, opts: &Opts, sink: impl FnMut(Sa
 
 /// Hands every forward output `got` (an empty `mean` for RMS norm), against `want`, to `sink`
 /// with its bound.
-pub fn forward_samples(case: &Case, got: &Output, want: &super::Forward, mut sink: impl FnMut(Sample)) {
+pub fn forward_samples(case: &Case, got: &Forward<f32>, want: &Forward, mut sink: impl FnMut(Sample)) {
     let cols = case.cols;
     let y_bound = Y_TOL * max_abs(&want.y);
     for (i, (&got, &want)) in got.y.iter().zip(&want.y).enumerate() {
@@ -234,8 +224,8 @@ pub fn compare_backward(
 
 /// The bound of each `dx` of `want`: `tol[r]` of the tensor's scale in row `r`, plus
 /// [`TERMS_UNITS`] `u` of its terms.
-pub fn dx_bounds(cols: usize, want: &super::Grads, tol: &[f64]) -> Vec<f64> {
-    let scale = max_abs(&want.dx);
+pub fn dx_bounds(cols: usize, want: &Backward, tol: &[f64]) -> Vec<f64> {
+    let scale = max_abs(&want.grads.dx);
     let terms = want.dx_terms.iter().enumerate();
     terms.map(|(i, t)| scale * tol[i / cols] + TERMS_UNITS * U * t).collect()
 }
@@ -244,12 +234,13 @@ pub fn dx_bounds(cols: usize, want: &super::Grads, tol: &[f64]) -> Vec<f64> {
 /// largest `tol` of their tensor's scale.
 pub fn backward_samples(
     cols: usize,
-    got: &GradOutput,
-    want: &super::Grads,
+    got: &Grads<f32>,
+    want: &Backward,
     tol: &[f64],
     mut sink: impl FnMut(Sample),
 ) {
     let bounds = dx_bounds(cols, want, tol);
+    let want = &want.grads;
     for (i, ((&got, &want), &bound)) in got.dx.iter().zip(&want.dx).zip(&bounds).enumerate() {
         sink(Sample { what: "dx", at: At::Cell(i / cols, i % cols), got, want, bound });
     }
@@ -269,14 +260,13 @@ pub fn compare_golden(golden: &Golden, opts: &Opts, mut sink: impl FnMut(Sample)
     let (norm, case) = (norm_of(golden), Case::golden(golden));
     let got = forward(norm, &case, opts).expect("a valid call");
     let mean = if norm == Norm::Layer { golden["mean"].to_vec() } else { Vec::new() };
-    let want = super::Forward { y: golden["y"].to_vec(), mean, rstd: golden["rstd"].to_vec() };
+    let want = Forward { y: golden["y"].to_vec(), mean, rstd: golden["rstd"].to_vec() };
     forward_samples(&case, &got, &want, &mut sink);
     let mean = if norm == Norm::Layer { golden.f32s("mean") } else { Vec::new() };
     let rstd = golden.f32s("rstd");
     let got = backward(norm, &case, &mean, &rstd, opts).expect("a valid call");
     let dbias = if norm == Norm::Layer { golden["dbias"].to_vec() } else { Vec::new() };
-    let dx_terms = oracle_backward(norm, &case, &mean, &rstd).dx_terms;
-    let want =
-        super::Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias, dx_terms };
+    let grads = Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias };
+    let want = Backward { grads, ..oracle_backward(norm, &case, &mean, &rstd) };
     backward_samples(case.cols, &got, &want, &golden_grad_tol(&mean, &rstd), sink);
 }
