@@ -48,7 +48,7 @@ fn run(mut u: Unstructured<'_>) -> Result<()> {
     let weight = src.vec(cols, |s| s.uniform(-2.0, 2.0));
     let bias = if norm == Norm::Layer { src.vec(cols, |s| s.uniform(-1.0, 1.0)) } else { Vec::new() };
     let dy = src.vec(rows * cols, |s| s.unit());
-    let case = Case { cols, eps, x, weight, bias, dy };
+    let case = Case { eps, x, weight, bias, dy };
 
     for isa in isas() {
         let mut first: Option<Vec<Vec<u32>>> = None;
