@@ -249,7 +249,8 @@ pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option
         Plain::Attention(f) => attention::attempt_check(f, label, config),
         Plain::LayerNorm(f) => {
             let run = |c: &norm::Case, o: &mut Forward<f32>| {
-                f(&c.x, &c.weight, &c.bias, c.eps, &mut o.y, &mut o.mean, &mut o.rstd)
+                let bias = c.bias.as_deref().expect("a layer norm case");
+                f(&c.x, &c.weight, bias, c.eps, &mut o.y, &mut o.mean, &mut o.rstd)
             };
             norm::attempt_check(Norm::Layer, &run, label, config)
         }
