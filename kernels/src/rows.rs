@@ -11,20 +11,17 @@ const PAR_MIN_ELEMENTS: usize = 1 << 15;
 
 /// Checks that `arg`, of `len` elements, is a whole number of rows of `cols`.
 pub(crate) fn check_rows(op: &'static str, arg: &str, len: usize, cols: usize) -> Result<(), Error> {
-    if cols == 0 && len > 0 {
-        return Err(Error::shape(op, format!("cols is 0 but {arg} has {len} elements")));
-    }
-    if cols > 0 && !len.is_multiple_of(cols) {
-        return Err(Error::shape(
+    match len.checked_rem(cols) {
+        None if len > 0 => Err(Error::shape(op, format!("cols is 0 but {arg} has {len} elements"))),
+        Some(rest) if rest > 0 => Err(Error::shape(
             op,
             format!(
                 "{arg} has {len} elements, not a whole number of rows of cols = {cols} \
-                 ({len} % {cols} = {})",
-                len % cols
+                 ({len} % {cols} = {rest})"
             ),
-        ));
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Checks that `arg` has `want` elements; `why` says where that number comes from.

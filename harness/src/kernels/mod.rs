@@ -240,6 +240,7 @@ pub fn attempt_plan(target: KernelTarget) -> Vec<Planned> {
 /// Runs the check `label` of an attempt; `None` if the attempt has no such check.
 pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option<Line> {
     use kernels::reference::activation::Activation;
+    use kernels::reference::norm::Forward;
     use kernels::reference::norm::spec::Norm;
     match plain {
         Plain::Matmul(f) => matmul::attempt_check(f, label, config),
@@ -247,13 +248,14 @@ pub fn attempt_check(plain: Plain, label: &str, config: &KernelConfig) -> Option
         Plain::Exp(f) => exp::attempt_check(f, label, config),
         Plain::Attention(f) => attention::attempt_check(f, label, config),
         Plain::LayerNorm(f) => {
-            let run = |c: &norm::Case, o: &mut norm::Output| {
-                f(&c.x, &c.weight, &c.bias, c.eps, &mut o.y, &mut o.mean, &mut o.rstd)
+            let run = |c: &norm::Case, o: &mut Forward<f32>| {
+                let bias = c.bias.as_deref().expect("a layer norm case");
+                f(&c.x, &c.weight, bias, c.eps, &mut o.y, &mut o.mean, &mut o.rstd)
             };
             norm::attempt_check(Norm::Layer, &run, label, config)
         }
         Plain::RmsNorm(f) => {
-            let run = |c: &norm::Case, o: &mut norm::Output| f(&c.x, &c.weight, c.eps, &mut o.y, &mut o.rstd);
+            let run = |c: &norm::Case, o: &mut Forward<f32>| f(&c.x, &c.weight, c.eps, &mut o.y, &mut o.rstd);
             norm::attempt_check(Norm::Rms, &run, label, config)
         }
         Plain::Gelu(f) => {

@@ -26,17 +26,14 @@ pub struct Forward {
 /// Gradients in f64, laid out like q, k and v, with the size of the sums that make them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Backward {
-    pub dq: Vec<f64>,
-    pub dk: Vec<f64>,
-    pub dv: Vec<f64>,
-    /// Per element of dq, dk and dv: the same sum with every product replaced by its absolute
+    /// `[dq, dk, dv]`, as the kernels' outputs (`spec::Outputs::grads`).
+    pub grads: [Vec<f64>; 3],
+    /// Per element of each gradient: the same sum with every product replaced by its absolute
     /// value (and `dP - D` by `|dO| . |v| + sum_j P_j |dO| . |v_j|`). A float computation of a
     /// gradient carries a rounding error proportional to this, not to the gradient, which
     /// cancellation can make orders of magnitude smaller (a nearly one-hot softmax row gives
     /// `dP - D` close to 0).
-    pub dq_terms: Vec<f64>,
-    pub dk_terms: Vec<f64>,
-    pub dv_terms: Vec<f64>,
+    pub terms: [Vec<f64>; 3],
 }
 
 /// The scaled, masked scores of one query row against every key (-inf where hidden).
@@ -157,5 +154,5 @@ pub fn backward(shape: &Shape, params: &Params<'_>, qkv: &Qkv<'_>, dout: &[f32])
             }
         }
     }
-    Backward { dq, dk, dv, dq_terms, dk_terms, dv_terms }
+    Backward { grads: [dq, dk, dv], terms: [dq_terms, dk_terms, dv_terms] }
 }

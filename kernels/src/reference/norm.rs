@@ -8,22 +8,30 @@
 
 pub mod spec;
 
-/// A forward pass's outputs in f64; `mean` is empty for RMS norm.
+/// A forward pass's outputs: the oracle's in f64, a kernel's in f32; `mean` is empty for RMS
+/// norm.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Forward {
-    pub y: Vec<f64>,
-    pub mean: Vec<f64>,
-    pub rstd: Vec<f64>,
+pub struct Forward<T = f64> {
+    pub y: Vec<T>,
+    pub mean: Vec<T>,
+    pub rstd: Vec<T>,
 }
 
-/// A backward pass's outputs in f64; `dbias` is empty for RMS norm. `dx_terms` holds, for
-/// each `dx`, the sum of the magnitudes of the three terms it is made of, `rstd (|g| +
-/// |mean(g)| + |xhat mean(g xhat)|)`: where they cancel, rounding errs by a fraction of that.
+/// A backward pass's gradients: the oracle's in f64, a kernel's in f32; `dbias` is empty for
+/// RMS norm.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Grads {
-    pub dx: Vec<f64>,
-    pub dweight: Vec<f64>,
-    pub dbias: Vec<f64>,
+pub struct Grads<T = f64> {
+    pub dx: Vec<T>,
+    pub dweight: Vec<T>,
+    pub dbias: Vec<T>,
+}
+
+/// The oracle's gradients with, for each `dx`, the sum of the magnitudes of the three terms
+/// it is made of, `rstd (|g| + |mean(g)| + |xhat mean(g xhat)|)`: where they cancel, rounding
+/// errs by a fraction of that.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backward {
+    pub grads: Grads,
     pub dx_terms: Vec<f64>,
 }
 
@@ -70,26 +78,26 @@ fn norm(x: &[f32], weight: &[f32], bias: Option<&[f32]>, eps: f32) -> Forward {
 /// Gradients of [`layer_norm`] from its f32 `mean` and `rstd`: with `xhat = (x - mean) rstd`
 /// and `g = dy weight`, `dx = rstd (g - mean(g) - xhat mean(g xhat))`, `dweight = sum dy xhat`,
 /// `dbias = sum dy`.
-pub fn layer_norm_backward(x: &[f32], weight: &[f32], mean: &[f32], rstd: &[f32], dy: &[f32]) -> Grads {
+pub fn layer_norm_backward(x: &[f32], weight: &[f32], mean: &[f32], rstd: &[f32], dy: &[f32]) -> Backward {
     norm_backward(x, weight, Some(mean), rstd, dy)
 }
 
 /// Gradients of [`rms_norm`] from its f32 `rstd`: with `xhat = x rstd` and `g = dy weight`,
 /// `dx = rstd (g - xhat mean(g xhat))`, `dweight = sum dy xhat`.
-pub fn rms_norm_backward(x: &[f32], weight: &[f32], rstd: &[f32], dy: &[f32]) -> Grads {
+pub fn rms_norm_backward(x: &[f32], weight: &[f32], rstd: &[f32], dy: &[f32]) -> Backward {
     norm_backward(x, weight, None, rstd, dy)
 }
 
-fn norm_backward(x: &[f32], weight: &[f32], mean: Option<&[f32]>, rstd: &[f32], dy: &[f32]) -> Grads {
+fn norm_backward(x: &[f32], weight: &[f32], mean: Option<&[f32]>, rstd: &[f32], dy: &[f32]) -> Backward {
     let (cols, rows) = (weight.len(), rows(x, weight));
     assert!(dy.len() == x.len() && rstd.len() == rows && mean.is_none_or(|m| m.len() == rows));
     let n = cols as f64;
-    let mut out = Grads {
+    let mut grads = Grads {
         dx: Vec::with_capacity(x.len()),
         dweight: vec![0.0; cols],
         dbias: vec![0.0; if mean.is_some() { cols } else { 0 }],
-        dx_terms: Vec::with_capacity(x.len()),
     };
+    let mut dx_terms = Vec::with_capacity(x.len());
     for r in 0..rows {
         let (m, rs) = (mean.map_or(0.0, |m| f64::from(m[r])), f64::from(rstd[r]));
         let at = |j: usize| r * cols + j;
@@ -98,15 +106,15 @@ fn norm_backward(x: &[f32], weight: &[f32], mean: Option<&[f32]>, rstd: &[f32], 
         let mean_g = if mean.is_some() { g.iter().sum::<f64>() / n } else { 0.0 };
         let mean_gx = g.iter().zip(&xhat).map(|(g, x)| g * x).sum::<f64>() / n;
         for j in 0..cols {
-            out.dx.push(rs * (g[j] - mean_g - xhat[j] * mean_gx));
-            out.dx_terms.push(rs * (g[j].abs() + mean_g.abs() + (xhat[j] * mean_gx).abs()));
-            out.dweight[j] += f64::from(dy[at(j)]) * xhat[j];
-            if let Some(db) = out.dbias.get_mut(j) {
+            grads.dx.push(rs * (g[j] - mean_g - xhat[j] * mean_gx));
+            dx_terms.push(rs * (g[j].abs() + mean_g.abs() + (xhat[j] * mean_gx).abs()));
+            grads.dweight[j] += f64::from(dy[at(j)]) * xhat[j];
+            if let Some(db) = grads.dbias.get_mut(j) {
                 *db += f64::from(dy[at(j)]);
             }
         }
     }
-    out
+    Backward { grads, dx_terms }
 }
 
 #[cfg(test)]
@@ -120,8 +128,9 @@ mod tests {
         assert_eq!(&f.y[..2], &[-0.5, 2.0]);
         let r = rms_norm(&[3.0, 4.0], &[1.0, 1.0], 0.0);
         assert!((r.rstd[0] - (2.0f64 / 25.0).sqrt()).abs() < 1e-15 && r.mean.is_empty());
-        let g = layer_norm_backward(&[1.0, 3.0], &[1.0, 1.0], &[2.0], &[1.0], &[1.0, 1.0]);
+        let Backward { grads: g, dx_terms } =
+            layer_norm_backward(&[1.0, 3.0], &[1.0, 1.0], &[2.0], &[1.0], &[1.0, 1.0]);
         assert_eq!((g.dx, g.dweight, g.dbias), (vec![0.0, 0.0], vec![-1.0, 1.0], vec![1.0, 1.0]));
-        assert_eq!(g.dx_terms, vec![2.0, 2.0]);
+        assert_eq!(dx_terms, vec![2.0, 2.0]);
     }
 }

@@ -99,10 +99,9 @@ pub(crate) struct QueryBlock<'a> {
 pub(crate) struct GroupTask<'a> {
     pub b: usize,
     pub kvh: usize,
-    /// The group's `out`, `dout` (`group * q_len * head_dim`) and `lse` (`group * q_len`).
-    pub out: &'a [f32],
-    pub dout: &'a [f32],
-    pub lse: &'a [f32],
+    /// The group's rows of the forward results: `out`, `dout` (`group * q_len * head_dim`)
+    /// and `lse` (`group * q_len`).
+    pub saved: Saved<'a>,
     /// The group's dq and the kv head's dk, dv; overwritten.
     pub dq: &'a mut [f32],
     pub dk: &'a mut [f32],
@@ -351,7 +350,7 @@ fn backward_group<K: Kernel>(kernel: K, p: &Problem<'_>, t: GroupTask<'_>, s: &m
         assert!(BC.is_multiple_of(K::MR), "BC must be a multiple of MR");
     };
     let Shape { heads, kv_heads, q_len, kv_len, head_dim: d, .. } = p.shape;
-    let GroupTask { b, kvh, out, dout, lse, dq, dk, dv } = t;
+    let GroupTask { b, kvh, saved: Saved { out, lse, dout }, dq, dk, dv } = t;
     dq.fill(0.0);
     dk.fill(0.0);
     dv.fill(0.0);
@@ -505,16 +504,12 @@ fn backward<K: Kernel>(kernel: K, job: Backward<'_, '_>) {
     let task = |scratch: &mut Scratch, bkv: usize, dq: &mut [f32], dk: &mut [f32], dv: &mut [f32]| {
         let (b, kvh) = (bkv / kv_heads, bkv % kv_heads);
         let (qs, ls) = (bkv * q_group, bkv * lse_group);
-        let group = GroupTask {
-            b,
-            kvh,
+        let saved = Saved {
             out: &fwd.out[qs..qs + q_group],
-            dout: &fwd.dout[qs..qs + q_group],
             lse: &fwd.lse[ls..ls + lse_group],
-            dq,
-            dk,
-            dv,
+            dout: &fwd.dout[qs..qs + q_group],
         };
+        let group = GroupTask { b, kvh, saved, dq, dk, dv };
         kernel.vectorize(BlockWork { problem: p, block: Block::Group(group), scratch });
     };
     let tasks = dq.chunks_mut(q_group).zip(dk.chunks_mut(kv_head).zip(dv.chunks_mut(kv_head)));

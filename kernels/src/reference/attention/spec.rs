@@ -13,7 +13,7 @@
 //! tensor's). `out` is held to it against the largest `sum_j P_j |v_j|` (the oracle's
 //! `out_terms`), the size of what its weighted sum adds: values of both signs cancel, and a
 //! uniform average of 4096 of them is 50 times smaller than the terms it rounds at. The gradients, which add one more product and the `D` subtraction, get four
-//! times the bound, measured against the size of the terms they sum (the oracle's `*_terms`)
+//! times the bound, measured against the size of the terms they sum (the oracle's `terms`)
 //! rather than their own: `dP - D` cancels, so a nearly one-hot softmax row has gradients far
 //! below the rounding error of the products that make them.
 
@@ -25,6 +25,9 @@ use crate::reference::{At, Rng, Sample, random_f32};
 
 /// Relative error bound of out and lse at unit logits (see the module doc).
 pub const TOL: f64 = 2e-6;
+
+/// The gradients' names, in the order of [`Outputs::grads`] and [`Backward::grads`].
+pub const GRADS: [&str; 3] = ["dq", "dk", "dv"];
 
 /// The relative tolerance of a case whose log-sum-exps are `lse` (see the module doc).
 pub fn tolerance(lse: &[f64]) -> f64 {
@@ -140,7 +143,7 @@ impl Case {
         }
     }
 
-    /// A golden case's inputs, with PyTorch's forward results and gradients (whose `*_terms`,
+    /// A golden case's inputs, with PyTorch's forward results and gradients (whose `terms`,
     /// which PyTorch does not give, come from the oracle).
     pub fn golden(g: &Golden) -> (Case, Forward, Backward) {
         let shape = Shape {
@@ -168,7 +171,7 @@ impl Case {
         let oracle = super::forward(&case.shape, &case.params(), &case.qkv());
         let forward = Forward { out: g["out"].to_vec(), lse: g["lse"].to_vec(), ..oracle };
         let terms = super::backward(&case.shape, &case.params(), &case.qkv(), &case.dout);
-        let grads = Backward { dq: g["dq"].to_vec(), dk: g["dk"].to_vec(), dv: g["dv"].to_vec(), ..terms };
+        let grads = Backward { grads: GRADS.map(|name| g[name].to_vec()), ..terms };
         (case, forward, grads)
     }
 
@@ -245,14 +248,9 @@ pub fn compare(got: &Outputs, want: &Forward, grads: &Backward, mut sink: impl F
         }
     };
     tensor("lse", &got.lse, &want.lse, &|w| tol * (1.0 + w.abs()).min(max_lse));
-    let [dq, dk, dv] = &got.grads;
-    for (what, got, want, terms) in [
-        ("dq", dq, &grads.dq, &grads.dq_terms),
-        ("dk", dk, &grads.dk, &grads.dk_terms),
-        ("dv", dv, &grads.dv, &grads.dv_terms),
-    ] {
-        let scale = 4.0 * tol * max_abs(terms);
-        tensor(what, got, want, &|_| scale);
+    for (i, what) in GRADS.into_iter().enumerate() {
+        let scale = 4.0 * tol * max_abs(&grads.terms[i]);
+        tensor(what, &got.grads[i], &grads.grads[i], &|_| scale);
     }
 }
 

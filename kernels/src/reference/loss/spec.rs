@@ -109,10 +109,8 @@ pub fn grad_bound(want: f64, scale: f64) -> f64 {
 /// Runs both passes on `case` and hands every loss, the mean and every gradient, against the
 /// f64 oracle, to `sink`.
 pub fn compare(case: &Case, opts: &Opts, sink: impl FnMut(Sample)) {
-    let c = case;
-    let want = super::cross_entropy(&c.logits, &c.targets, c.classes, c.ignore_index);
-    let want_grad = super::cross_entropy_backward(&c.logits, &c.targets, c.classes, c.ignore_index, c.dloss);
-    samples(case, opts, (&want.losses, want.loss), &want_grad, sink);
+    let want = super::cross_entropy(case);
+    samples(case, opts, (&want.losses, want.loss), &super::cross_entropy_backward(case), sink);
 }
 
 /// A golden case against PyTorch's `losses`, `loss` and `dlogits`.

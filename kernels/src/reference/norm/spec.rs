@@ -16,12 +16,13 @@
 //!   `1.7e-6`, ten times inside.
 //! - gradients within [`GRAD_TOL`] `max` against the oracle on the same f32 `mean` and
 //!   `rstd`, and each `dx` within [`TERMS_UNITS`] `u` of the magnitude of the three terms it
-//!   is made of besides (`Grads::dx_terms`): a few roundings of terms that may cancel (a row
+//!   is made of besides (`Backward::dx_terms`): a few roundings of terms that may cancel (a row
 //!   of one column has `dx = 0` exactly, from terms of size `rstd |g|`). Against exact
 //!   gradients (the golden cases) a row whose f32 mean is off by `h` shifts every `xhat` by
 //!   `h rstd`, which moves the gradients by up to about [`OFFSET_UNITS`] times that of their
 //!   scale: [`golden_grad_tol`].
 
+use super::{Backward, Forward, Grads};
 use crate::norm as kernel;
 use crate::reference::golden::Golden;
 use crate::reference::{At, Rng, Sample, U};
@@ -51,31 +52,15 @@ pub enum Norm {
     Rms,
 }
 
-/// Everything one norm call needs, owned; `bias` is empty for RMS norm.
+/// Everything one norm call needs, owned: rows of `weight.len()` columns, and a `bias` for
+/// layer norm (none for RMS norm).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
-    pub cols: usize,
     pub eps: f32,
     pub x: Vec<f32>,
     pub weight: Vec<f32>,
-    pub bias: Vec<f32>,
+    pub bias: Option<Vec<f32>>,
     pub dy: Vec<f32>,
-}
-
-/// A forward pass's f32 outputs; `mean` is empty for RMS norm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Output {
-    pub y: Vec<f32>,
-    pub mean: Vec<f32>,
-    pub rstd: Vec<f32>,
-}
-
-/// A backward pass's f32 outputs; `dbias` is empty for RMS norm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GradOutput {
-    pub dx: Vec<f32>,
-    pub dweight: Vec<f32>,
-    pub dbias: Vec<f32>,
 }
 
 impl Case {
@@ -85,62 +70,70 @@ impl Case {
         let mut rng = Rng::new(seed);
         let x = (0..rows * cols).map(|_| rng.uniform(-2.0, 2.0) + offset).collect();
         let weight = rng.vec(cols, -2.0, 2.0);
-        let bias = if norm == Norm::Layer { rng.vec(cols, -1.0, 1.0) } else { Vec::new() };
-        Case { cols, eps: 1e-5, x, weight, bias, dy: rng.vec(rows * cols, -1.0, 1.0) }
+        let bias = (norm == Norm::Layer).then(|| rng.vec(cols, -1.0, 1.0));
+        Case { eps: 1e-5, x, weight, bias, dy: rng.vec(rows * cols, -1.0, 1.0) }
     }
 
     /// The inputs of a golden case (`norm_layer_*` or `norm_rms_*`).
     pub fn golden(case: &Golden) -> Case {
-        let bias = if norm_of(case) == Norm::Layer { case.f32s("bias") } else { Vec::new() };
-        let (cols, x) = (case.dim("cols"), case.f32s("x"));
-        assert_eq!(x.len(), case.dim("rows") * cols, "golden case {}: x is not rows x cols", case.name());
-        Case { cols, eps: case["eps"][0] as f32, x, weight: case.f32s("weight"), bias, dy: case.f32s("dy") }
+        let bias = case.get("bias").map(|_| case.f32s("bias"));
+        let (x, weight) = (case.f32s("x"), case.f32s("weight"));
+        let whole = weight.len() == case.dim("cols") && x.len() == case.dim("rows") * weight.len();
+        assert!(whole, "golden case {}: x is not rows x cols", case.name());
+        Case { eps: case["eps"][0] as f32, x, weight, bias, dy: case.f32s("dy") }
+    }
+
+    /// Layer norm with a bias, RMS norm without.
+    pub fn norm(&self) -> Norm {
+        if self.bias.is_some() { Norm::Layer } else { Norm::Rms }
+    }
+
+    /// One column per weight.
+    pub fn cols(&self) -> usize {
+        self.weight.len()
     }
 
     pub fn rows(&self) -> usize {
-        self.x.len() / self.cols.max(1)
+        self.x.len() / self.cols().max(1)
+    }
+
+    /// The forward outputs of this case, every element `fill`: where a kernel writes.
+    pub fn forward_outputs(&self, fill: f32) -> Forward<f32> {
+        let rows = self.rows();
+        Forward {
+            y: vec![fill; self.x.len()],
+            mean: vec![fill; if self.bias.is_some() { rows } else { 0 }],
+            rstd: vec![fill; rows],
+        }
     }
 }
 
-/// Layer norm for a case with a bias, RMS norm otherwise.
+/// Layer norm for a golden case with a bias, RMS norm otherwise.
 pub fn norm_of(case: &Golden) -> Norm {
     if case.get("bias").is_some() { Norm::Layer } else { Norm::Rms }
 }
 
 /// The kernel's forward pass on `case`.
-pub fn forward(norm: Norm, case: &Case, opts: &Opts) -> Result<Output, Error> {
-    let rows = case.rows();
-    let mut out = Output {
-        y: vec![0.0; case.x.len()],
-        mean: vec![0.0; if norm == Norm::Layer { rows } else { 0 }],
-        rstd: vec![0.0; rows],
-    };
+pub fn forward(case: &Case, opts: &Opts) -> Result<Forward<f32>, Error> {
+    let mut out = case.forward_outputs(0.0);
     let (x, w) = (&case.x, &case.weight);
-    match norm {
-        Norm::Layer => {
-            kernel::layer_norm(x, w, &case.bias, case.eps, &mut out.y, &mut out.mean, &mut out.rstd, opts)?
-        }
-        Norm::Rms => kernel::rms_norm(x, w, case.eps, &mut out.y, &mut out.rstd, opts)?,
+    match &case.bias {
+        Some(b) => kernel::layer_norm(x, w, b, case.eps, &mut out.y, &mut out.mean, &mut out.rstd, opts)?,
+        None => kernel::rms_norm(x, w, case.eps, &mut out.y, &mut out.rstd, opts)?,
     }
     Ok(out)
 }
 
 /// The kernel's backward pass on `case` from a forward pass's `mean` and `rstd`.
-pub fn backward(
-    norm: Norm,
-    case: &Case,
-    mean: &[f32],
-    rstd: &[f32],
-    opts: &Opts,
-) -> Result<GradOutput, Error> {
-    let cols = case.cols;
-    let mut out = GradOutput {
+pub fn backward(case: &Case, mean: &[f32], rstd: &[f32], opts: &Opts) -> Result<Grads<f32>, Error> {
+    let cols = case.cols();
+    let mut out = Grads {
         dx: vec![0.0; case.x.len()],
         dweight: vec![0.0; cols],
-        dbias: vec![0.0; if norm == Norm::Layer { cols } else { 0 }],
+        dbias: vec![0.0; if case.bias.is_some() { cols } else { 0 }],
     };
     let (x, w, dy) = (&case.x, &case.weight, &case.dy);
-    match norm {
+    match case.norm() {
         Norm::Layer => kernel::layer_norm_backward(
             x,
             w,
@@ -158,16 +151,16 @@ pub fn backward(
 }
 
 /// The oracle's forward pass on `case`.
-pub fn oracle(norm: Norm, case: &Case) -> super::Forward {
-    match norm {
-        Norm::Layer => super::layer_norm(&case.x, &case.weight, &case.bias, case.eps),
-        Norm::Rms => super::rms_norm(&case.x, &case.weight, case.eps),
+pub fn oracle(case: &Case) -> Forward {
+    match &case.bias {
+        Some(bias) => super::layer_norm(&case.x, &case.weight, bias, case.eps),
+        None => super::rms_norm(&case.x, &case.weight, case.eps),
     }
 }
 
 /// The oracle's backward pass on `case` from the given f32 `mean` and `rstd`.
-pub fn oracle_backward(norm: Norm, case: &Case, mean: &[f32], rstd: &[f32]) -> super::Grads {
-    match norm {
+pub fn oracle_backward(case: &Case, mean: &[f32], rstd: &[f32]) -> Backward {
+    match case.norm() {
         Norm::Layer => super::layer_norm_backward(&case.x, &case.weight, mean, rstd, &case.dy),
         Norm::Rms => super::rms_norm_backward(&case.x, &case.weight, rstd, &case.dy),
     }
@@ -194,16 +187,16 @@ pub fn golden_grad_tol(mean: &[f32], rstd: &[f32]) -> Vec<f64> {
 
 /// Runs the forward pass on `case` and hands every output, against the f64 oracle, to
 /// `sink`; returns the kernel's outputs.
-pub fn compare_forward(norm: Norm, case: &Case, opts: &Opts, sink: impl FnMut(Sample)) -> Output {
-    let got = forward(norm, case, opts).expect("a valid call");
-    forward_samples(case, &got, &oracle(norm, case), sink);
+pub fn compare_forward(case: &Case, opts: &Opts, sink: impl FnMut(Sample)) -> Forward<f32> {
+    let got = forward(case, opts).expect("a valid call");
+    forward_samples(case, &got, &oracle(case), sink);
     got
 }
 
 /// Hands every forward output `got` (an empty `mean` for RMS norm), against `want`, to `sink`
 /// with its bound.
-pub fn forward_samples(case: &Case, got: &Output, want: &super::Forward, mut sink: impl FnMut(Sample)) {
-    let cols = case.cols;
+pub fn forward_samples(case: &Case, got: &Forward<f32>, want: &Forward, mut sink: impl FnMut(Sample)) {
+    let cols = case.cols();
     let y_bound = Y_TOL * max_abs(&want.y);
     for (i, (&got, &want)) in got.y.iter().zip(&want.y).enumerate() {
         sink(Sample { what: "y", at: At::Cell(i / cols, i % cols), got, want, bound: y_bound });
@@ -220,22 +213,16 @@ pub fn forward_samples(case: &Case, got: &Output, want: &super::Forward, mut sin
 
 /// Runs the backward pass on `case` from the f32 `mean` and `rstd` (a forward pass's), and
 /// hands every gradient, against the f64 oracle on the same inputs, to `sink`.
-pub fn compare_backward(
-    norm: Norm,
-    case: &Case,
-    (mean, rstd): (&[f32], &[f32]),
-    opts: &Opts,
-    sink: impl FnMut(Sample),
-) {
-    let got = backward(norm, case, mean, rstd, opts).expect("a valid call");
-    let want = oracle_backward(norm, case, mean, rstd);
-    backward_samples(case.cols, &got, &want, &vec![GRAD_TOL; rstd.len()], sink);
+pub fn compare_backward(case: &Case, (mean, rstd): (&[f32], &[f32]), opts: &Opts, sink: impl FnMut(Sample)) {
+    let got = backward(case, mean, rstd, opts).expect("a valid call");
+    let want = oracle_backward(case, mean, rstd);
+    backward_samples(case.cols(), &got, &want, &vec![GRAD_TOL; rstd.len()], sink);
 }
 
 /// The bound of each `dx` of `want`: `tol[r]` of the tensor's scale in row `r`, plus
 /// [`TERMS_UNITS`] `u` of its terms.
-pub fn dx_bounds(cols: usize, want: &super::Grads, tol: &[f64]) -> Vec<f64> {
-    let scale = max_abs(&want.dx);
+pub fn dx_bounds(cols: usize, want: &Backward, tol: &[f64]) -> Vec<f64> {
+    let scale = max_abs(&want.grads.dx);
     let terms = want.dx_terms.iter().enumerate();
     terms.map(|(i, t)| scale * tol[i / cols] + TERMS_UNITS * U * t).collect()
 }
@@ -244,12 +231,13 @@ pub fn dx_bounds(cols: usize, want: &super::Grads, tol: &[f64]) -> Vec<f64> {
 /// largest `tol` of their tensor's scale.
 pub fn backward_samples(
     cols: usize,
-    got: &GradOutput,
-    want: &super::Grads,
+    got: &Grads<f32>,
+    want: &Backward,
     tol: &[f64],
     mut sink: impl FnMut(Sample),
 ) {
     let bounds = dx_bounds(cols, want, tol);
+    let want = &want.grads;
     for (i, ((&got, &want), &bound)) in got.dx.iter().zip(&want.dx).zip(&bounds).enumerate() {
         sink(Sample { what: "dx", at: At::Cell(i / cols, i % cols), got, want, bound });
     }
@@ -266,17 +254,17 @@ pub fn backward_samples(
 /// backward pass run from those statistics rounded to f32 (as a framework would hand them
 /// over) against its `dx`, `dweight` and `dbias`, within [`golden_grad_tol`].
 pub fn compare_golden(golden: &Golden, opts: &Opts, mut sink: impl FnMut(Sample)) {
-    let (norm, case) = (norm_of(golden), Case::golden(golden));
-    let got = forward(norm, &case, opts).expect("a valid call");
-    let mean = if norm == Norm::Layer { golden["mean"].to_vec() } else { Vec::new() };
-    let want = super::Forward { y: golden["y"].to_vec(), mean, rstd: golden["rstd"].to_vec() };
+    let case = Case::golden(golden);
+    let layer = case.bias.is_some();
+    let got = forward(&case, opts).expect("a valid call");
+    let mean = if layer { golden["mean"].to_vec() } else { Vec::new() };
+    let want = Forward { y: golden["y"].to_vec(), mean, rstd: golden["rstd"].to_vec() };
     forward_samples(&case, &got, &want, &mut sink);
-    let mean = if norm == Norm::Layer { golden.f32s("mean") } else { Vec::new() };
+    let mean = if layer { golden.f32s("mean") } else { Vec::new() };
     let rstd = golden.f32s("rstd");
-    let got = backward(norm, &case, &mean, &rstd, opts).expect("a valid call");
-    let dbias = if norm == Norm::Layer { golden["dbias"].to_vec() } else { Vec::new() };
-    let dx_terms = oracle_backward(norm, &case, &mean, &rstd).dx_terms;
-    let want =
-        super::Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias, dx_terms };
-    backward_samples(case.cols, &got, &want, &golden_grad_tol(&mean, &rstd), sink);
+    let got = backward(&case, &mean, &rstd, opts).expect("a valid call");
+    let dbias = if layer { golden["dbias"].to_vec() } else { Vec::new() };
+    let grads = Grads { dx: golden["dx"].to_vec(), dweight: golden["dweight"].to_vec(), dbias };
+    let want = Backward { grads, ..oracle_backward(&case, &mean, &rstd) };
+    backward_samples(case.cols(), &got, &want, &golden_grad_tol(&mean, &rstd), sink);
 }
