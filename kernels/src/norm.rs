@@ -36,6 +36,7 @@
 
 use rayon::prelude::*;
 
+use crate::arch::generic::stream;
 use crate::arch::{self, generic::norm};
 use crate::rows::{check_len, check_rows, rows_per_task};
 use crate::{Error, Opts, parallel};
@@ -81,7 +82,8 @@ pub fn layer_norm(
     let rows = check_forward(OP, x, weight, y, eps)?;
     check_len(OP, "mean", mean.len(), rows, per_row(rows, weight.len()))?;
     check_len(OP, "rstd", rstd.len(), rows, per_row(rows, weight.len()))?;
-    let task = norm::Forward { center: true, x, weight, bias, eps, y, mean, rstd };
+    let stream = stream::wanted(y.len());
+    let task = norm::Forward { center: true, x, weight, bias, eps, y, mean, rstd, stream };
     forward(OP, task, opts)
 }
 
@@ -101,7 +103,8 @@ pub fn rms_norm(
     const OP: &str = "rms_norm";
     let rows = check_forward(OP, x, weight, y, eps)?;
     check_len(OP, "rstd", rstd.len(), rows, per_row(rows, weight.len()))?;
-    let task = norm::Forward { center: false, x, weight, bias: &[], eps, y, mean: &mut [], rstd };
+    let stream = stream::wanted(y.len());
+    let task = norm::Forward { center: false, x, weight, bias: &[], eps, y, mean: &mut [], rstd, stream };
     forward(OP, task, opts)
 }
 
@@ -130,7 +133,8 @@ pub fn layer_norm_backward(
     check_len(OP, "dbias", dbias.len(), weight.len(), "one per column, as weight")?;
     check_len(OP, "mean", mean.len(), rows, per_row(rows, weight.len()))?;
     check_len(OP, "rstd", rstd.len(), rows, per_row(rows, weight.len()))?;
-    let task = norm::Backward { center: true, x, weight, mean, rstd, dy, dx, dweight, dbias };
+    let stream = stream::wanted(dx.len());
+    let task = norm::Backward { center: true, x, weight, mean, rstd, dy, dx, dweight, dbias, stream };
     backward(OP, task, opts)
 }
 
@@ -151,7 +155,9 @@ pub fn rms_norm_backward(
     const OP: &str = "rms_norm_backward";
     let rows = check_backward(OP, x, weight, dy, dx, dweight)?;
     check_len(OP, "rstd", rstd.len(), rows, per_row(rows, weight.len()))?;
-    let task = norm::Backward { center: false, x, weight, mean: &[], rstd, dy, dx, dweight, dbias: &mut [] };
+    let stream = stream::wanted(dx.len());
+    let task =
+        norm::Backward { center: false, x, weight, mean: &[], rstd, dy, dx, dweight, dbias: &mut [], stream };
     backward(OP, task, opts)
 }
 
@@ -209,12 +215,12 @@ fn forward(op: &'static str, task: norm::Forward<'_>, opts: &Opts) -> Result<(),
         arch::dispatch(isa, task);
         return Ok(());
     };
-    let norm::Forward { center, mut x, weight, bias, eps, mut y, mut mean, mut rstd } = task;
+    let norm::Forward { center, mut x, weight, bias, eps, mut y, mut mean, mut rstd, stream } = task;
     let mut tasks = Vec::with_capacity(rows.div_ceil(task_rows));
     while !rstd.is_empty() {
         let (x, y) = (take(&mut x, task_rows * cols), take_mut(&mut y, task_rows * cols));
         let (mean, rstd) = (take_mut(&mut mean, task_rows), take_mut(&mut rstd, task_rows));
-        tasks.push(norm::Forward { center, x, weight, bias, eps, y, mean, rstd });
+        tasks.push(norm::Forward { center, x, weight, bias, eps, y, mean, rstd, stream });
     }
     parallel::install(opts.threads, || tasks.into_par_iter().for_each(|task| arch::dispatch(isa, task)));
     Ok(())
@@ -230,7 +236,8 @@ fn backward(op: &'static str, task: norm::Backward<'_>, opts: &Opts) -> Result<(
     }
     // Each chunk's partial column sums, added up in chunk order below.
     let chunks = rows.div_ceil(chunk_rows);
-    let norm::Backward { center, mut x, weight, mut mean, mut rstd, mut dy, mut dx, dweight, dbias } = task;
+    let norm::Backward { center, mut x, weight, mut mean, mut rstd, mut dy, mut dx, dweight, dbias, stream } =
+        task;
     let mut dweight_parts = vec![0.0f32; chunks * cols];
     let mut dbias_parts = vec![0.0f32; if center { chunks * cols } else { 0 }];
     let (mut dw_parts, mut db_parts) = (&mut dweight_parts[..], &mut dbias_parts[..]);
@@ -243,7 +250,7 @@ fn backward(op: &'static str, task: norm::Backward<'_>, opts: &Opts) -> Result<(
         );
         let (mean, rstd) = (take(&mut mean, chunk_rows), take(&mut rstd, chunk_rows));
         let (dweight, dbias) = (take_mut(&mut dw_parts, cols), take_mut(&mut db_parts, cols));
-        tasks.push(norm::Backward { center, x, weight, mean, rstd, dy, dx, dweight, dbias });
+        tasks.push(norm::Backward { center, x, weight, mean, rstd, dy, dx, dweight, dbias, stream });
     }
     if rows_per_task(rows, cols, opts.thread_count()).is_some() {
         parallel::install(opts.threads, || tasks.into_par_iter().for_each(|task| arch::dispatch(isa, task)));

@@ -156,13 +156,43 @@ fn threads_agree(isa: Isa) {
     }
 }
 
+/// Outputs past 4 MiB are written with streaming stores from each row's first aligned vector
+/// on (rows of 16,131 start at every alignment): on 1 and 2 threads, `y`, `mean`, `rstd` and
+/// `dx` hold bitwise what calls of 5 rows each (plain stores) write.
+fn large_outputs_stream_the_same_values(isa: Isa) {
+    let (rows, cols) = (65, 16_131);
+    for norm in NORMS {
+        let case = Case::random(norm, rows, cols, 3.0, 10);
+        let mut want: [Vec<f32>; 4] = Default::default();
+        for (x, dy) in case.x.chunks(5 * cols).zip(case.dy.chunks(5 * cols)) {
+            let part = Case { x: x.to_vec(), dy: dy.to_vec(), ..case.clone() };
+            let out = spec::forward(&part, &Opts::single(isa)).unwrap();
+            let grads = spec::backward(&part, &out.mean, &out.rstd, &Opts::single(isa)).unwrap();
+            for (want, got) in want.iter_mut().zip([out.y, out.mean, out.rstd, grads.dx]) {
+                want.extend(got);
+            }
+        }
+        for threads in [1, 2] {
+            let opts = Opts { isa: Some(isa), threads };
+            let out = spec::forward(&case, &opts).unwrap();
+            let grads = spec::backward(&case, &out.mean, &out.rstd, &opts).unwrap();
+            for (name, (want, got)) in
+                ["y", "mean", "rstd", "dx"].iter().zip(want.iter().zip([out.y, out.mean, out.rstd, grads.dx]))
+            {
+                assert!(bits(want) == bits(&got), "{isa} {norm:?}, {threads} threads: {name} differs");
+            }
+        }
+    }
+}
+
 test_each_isa!(
     matches_reference,
     offsets_and_outliers,
     golden_cases,
     special_values,
     tails_stay_inside,
-    threads_agree
+    threads_agree,
+    large_outputs_stream_the_same_values
 );
 
 #[test]

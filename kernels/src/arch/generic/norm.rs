@@ -4,6 +4,7 @@
 //! passes of consecutive rows run in lockstep (`generic::sweep`). [`Forward`] and [`Backward`]
 //! are the tasks the entry points dispatch for each chunk of rows.
 
+use super::stream::{Out, each_out_vector};
 use super::sweep::{self, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
@@ -20,6 +21,8 @@ pub(crate) struct Forward<'a> {
     /// Empty for RMS norm.
     pub mean: &'a mut [f32],
     pub rstd: &'a mut [f32],
+    /// Whether `y` is written with streaming stores (`generic::stream`).
+    pub stream: bool,
 }
 
 task!(Forward<'_> => (), |task, k| if task.center {
@@ -43,6 +46,8 @@ pub(crate) struct Backward<'a> {
     pub dweight: &'a mut [f32],
     /// Empty for RMS norm.
     pub dbias: &'a mut [f32],
+    /// Whether `dx` is written with streaming stores (`generic::stream`).
+    pub stream: bool,
 }
 
 task!(Backward<'_> => (), |task, k| if task.center {
@@ -145,7 +150,7 @@ struct Normalize<K: Vector, const CENTER: bool> {
     x: *const f32,
     w: *const f32,
     b: *const f32,
-    y: *mut f32,
+    y: Out,
     shift: K::V,
     rest: K::V,
     rstd: K::V,
@@ -155,9 +160,9 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
-            // the same for x, w, b (layer norm) and y.
+        each_out_vector!(K::LANES, self.y, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < the caller's length, the same
+            // for x, w, b (layer norm) and y.
             unsafe {
                 let v = load(k, self.x, i, left, zero);
                 let a = k.mul(load(k, self.w, i, left, zero), self.rstd);
@@ -167,7 +172,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
                 } else {
                     k.mul(v, a)
                 };
-                store(k, self.y, i, left, out);
+                self.y.put(k, i, left, out);
             }
         });
     }
@@ -175,7 +180,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for Normalize<K, CENTER> {
 
 #[inline(always)]
 fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
-    let Forward { x, weight, bias, eps, y, mean, rstd, .. } = task;
+    let Forward { x, weight, bias, eps, y, mean, rstd, stream, .. } = task;
     let (cols, rows) = (weight.len(), rstd.len());
     assert!(
         x.len() == rows * cols && y.len() == x.len() && (!CENTER || bias.len() == cols && mean.len() == rows),
@@ -202,7 +207,7 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
                 x: xp.wrapping_add(r * cols),
                 w: wp,
                 b: bp,
-                y: yp.wrapping_add(r * cols),
+                y: Out::new::<K>(yp.wrapping_add(r * cols), cols, stream),
                 shift: k.splat(shift),
                 rest: k.splat((mean - f64::from(shift)) as f32),
                 rstd: k.splat(rstd),
@@ -237,6 +242,9 @@ fn forward<K: Vector, const CENTER: bool>(k: K, task: Forward<'_>) {
             mean[step] = m as f32;
         }
         written_stats = (m, rs);
+    }
+    if stream {
+        k.stream_fence();
     }
 }
 
@@ -296,7 +304,7 @@ struct GradOut<K: Vector, const CENTER: bool> {
     x: *const f32,
     dy: *const f32,
     w: *const f32,
-    dx: *mut f32,
+    dx: Out,
     mean: K::V,
     rstd: K::V,
     neg_c1: K::V,
@@ -307,15 +315,15 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let zero = k.splat(0.0);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's length,
-            // the same for x, dy, w and dx.
+        each_out_vector!(K::LANES, self.dx, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < the caller's length, the same
+            // for x, dy, w and dx.
             unsafe {
                 let (v, dy) = (load(k, self.x, i, left, zero), load(k, self.dy, i, left, zero));
                 let xhat = k.mul(if CENTER { k.sub(v, self.mean) } else { v }, self.rstd);
                 let g = k.mul(dy, load(k, self.w, i, left, zero));
                 let t = if CENTER { k.mul_add(self.rstd, g, self.neg_c1) } else { k.mul(self.rstd, g) };
-                store(k, self.dx, i, left, k.neg_mul_add(xhat, self.c2, t));
+                self.dx.put(k, i, left, k.neg_mul_add(xhat, self.c2, t));
             }
         });
     }
@@ -323,7 +331,7 @@ impl<K: Vector, const CENTER: bool> Sweep<K> for GradOut<K, CENTER> {
 
 #[inline(always)]
 fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
-    let Backward { x, weight, mean, rstd, dy, dx, dweight, dbias, .. } = task;
+    let Backward { x, weight, mean, rstd, dy, dx, dweight, dbias, stream, .. } = task;
     let (cols, rows) = (weight.len(), rstd.len());
     assert!(
         x.len() == rows * cols
@@ -366,7 +374,7 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
                 x: xp.wrapping_add(r * cols),
                 dy: dyp.wrapping_add(r * cols),
                 w: wp,
-                dx: dxp.wrapping_add(r * cols),
+                dx: Out::new::<K>(dxp.wrapping_add(r * cols), cols, stream),
                 mean: k.splat(m),
                 rstd: k.splat(rs),
                 neg_c1: k.splat((-wide * sums.0 / n) as f32),
@@ -383,5 +391,8 @@ fn backward<K: Vector, const CENTER: bool>(k: K, task: Backward<'_>) {
         if let Some(s) = passes.0 {
             sums = (s.g, s.gx);
         }
+    }
+    if stream {
+        k.stream_fence();
     }
 }
