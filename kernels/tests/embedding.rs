@@ -73,7 +73,31 @@ fn threads_agree(isa: Isa) {
     }
 }
 
-test_each_isa!(golden_cases, matches_reference, repeated_ids_cancel, threads_agree);
+/// An output past 4 MiB is written with streaming stores from each row's first aligned vector
+/// on (rows of 1,031 start at every alignment): on 1 and 2 threads, misaligned by one
+/// element, each row is its table row exactly.
+fn large_outputs_stream_exact_rows(isa: Isa) {
+    let (vocab, dim, tokens) = (3000, 1_031, 1_100);
+    let table: Vec<f32> = (0..vocab * dim).map(|i| i as f32).collect();
+    let ids: Vec<u32> = (0..tokens as u32).map(|t| t * 7 % vocab as u32).collect();
+    for threads in [1, 2] {
+        let mut out = vec![0.0f32; tokens * dim + 1];
+        embedding(&table, dim, &ids, &mut out[1..], &Opts { isa: Some(isa), threads }).unwrap();
+        for (t, (&id, row)) in ids.iter().zip(out[1..].chunks(dim)).enumerate() {
+            let want = &table[id as usize * dim..][..dim];
+            assert!(bits_eq(row, want), "{isa}, {threads} threads: token {t} is not row {id}");
+        }
+        assert_eq!(out[0], 0.0, "{isa}: the element before the output is untouched");
+    }
+}
+
+test_each_isa!(
+    golden_cases,
+    matches_reference,
+    repeated_ids_cancel,
+    threads_agree,
+    large_outputs_stream_exact_rows
+);
 
 #[test]
 fn bad_arguments_are_errors_that_write_nothing() {

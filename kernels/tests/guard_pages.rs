@@ -538,14 +538,14 @@ fn activations(isa: Isa) {
 
 /// (vocab, dim, tokens): every row width with 0, 1, 9 and 33 tokens (ids repeating), then past
 /// `PAR_MIN_ELEMENTS` = 2^15 (`embedding.rs`), where two threads split the tokens forward and
-/// the rows backward.
+/// the rows backward, and past 4 MiB of output, written with streaming stores.
 fn embedding_shapes() -> Vec<(usize, usize, usize)> {
     let mut shapes: Vec<_> = SIZES
         .into_iter()
         .filter(|&dim| dim > 0)
         .flat_map(|dim| [(5, dim, 0), (5, dim, 1), (5, dim, 9), (40, dim, 33)])
         .collect();
-    shapes.extend([(700, 65, 600), (3, 4100, 9)]);
+    shapes.extend([(700, 65, 600), (3, 4100, 9), (1200, 1031, 1100)]);
     shapes
 }
 
