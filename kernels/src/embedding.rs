@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::arch::generic::embedding::{Backward, Forward};
+use crate::arch::generic::embedding::{Backward, Forward, Gather};
 use crate::arch::{self, generic::stream};
 use crate::{Error, Opts, parallel};
 
@@ -85,8 +85,8 @@ pub fn embedding(table: &[f32], dim: usize, ids: &[u32], out: &mut [f32], opts: 
     const OP: &str = "embedding";
     check(OP, ("table", table.len()), dim, ids, ("out", out.len()))?;
     let isa = opts.resolve_isa(OP)?;
-    let stream = stream::wanted(out.len());
-    let gather = |ids: &[u32], out: &mut [f32]| arch::dispatch(isa, Forward { table, dim, ids, out, stream });
+    let gather = Gather { table, dim, stream: stream::wanted(out.len()) };
+    let gather = |ids: &[u32], out: &mut [f32]| arch::dispatch(isa, Forward { gather, ids, out });
     let threads = opts.thread_count();
     if threads == 1 || out.len() < PAR_MIN_ELEMENTS {
         gather(ids, out);

@@ -9,22 +9,30 @@ use super::stream::{Out, each_out_vector};
 use super::sweep::load;
 use super::vector::Vector;
 
-/// Copies row `ids[t]` of `table` to row `t` of `out`, rows of `dim`; with `stream`, with
-/// streaming stores from each row's first aligned vector on.
-#[derive(Debug)]
-pub(crate) struct Forward<'a> {
+/// What every chunk of a gather shares: the table, of rows of `dim`, and whether the call's
+/// output is large enough to be written with streaming stores.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Gather<'a> {
     pub table: &'a [f32],
     pub dim: usize,
-    pub ids: &'a [u32],
-    pub out: &'a mut [f32],
     pub stream: bool,
+}
+
+/// Copies row `ids[t]` of the table to row `t` of `out`, from each row's first aligned vector
+/// on with streaming stores if the gather streams.
+#[derive(Debug)]
+pub(crate) struct Forward<'a> {
+    pub gather: Gather<'a>,
+    pub ids: &'a [u32],
+    /// `ids.len()` rows of `dim`.
+    pub out: &'a mut [f32],
 }
 
 task!(Forward<'_> => (), |task, k| forward(k, task));
 
 #[inline(always)]
 fn forward<K: Vector>(k: K, task: Forward<'_>) {
-    let Forward { table, dim, ids, out, stream } = task;
+    let Forward { gather: Gather { table, dim, stream }, ids, out } = task;
     assert_eq!(out.len(), ids.len() * dim, "embedding: the entry point checks the lengths");
     let zero = k.splat(0.0);
     for (&id, row) in ids.iter().zip(out.chunks_exact_mut(dim)) {

@@ -25,11 +25,14 @@ pub(crate) struct Forward<'a> {
     pub stream: bool,
 }
 
-task!(Forward<'_> => (), |task, k| if task.center {
-    forward::<_, true>(k, task)
-} else {
-    forward::<_, false>(k, task)
-});
+/// A norm task, dispatched to its pass compiled for layer norm (`center`) or RMS norm.
+macro_rules! norm_task {
+    ($task:ident => $pass:ident) => {
+        task!($task<'_> => (), |task, k| if task.center { $pass::<_, true>(k, task) } else { $pass::<_, false>(k, task) });
+    };
+}
+
+norm_task!(Forward => forward);
 
 /// The gradients of layer norm (`center`) or RMS norm for a chunk of rows; `dweight` and
 /// `dbias` receive the chunk's sums over its rows.
@@ -50,11 +53,7 @@ pub(crate) struct Backward<'a> {
     pub stream: bool,
 }
 
-task!(Backward<'_> => (), |task, k| if task.center {
-    backward::<_, true>(k, task)
-} else {
-    backward::<_, false>(k, task)
-});
+norm_task!(Backward => backward);
 
 /// Forward pass 1: the sum of `(x - shift)^2` in f32 within a block and in f64 across blocks,
 /// and for layer norm the row's sum per lane, compensated: each addition's rounding error,
