@@ -68,6 +68,7 @@ impl Out {
             if left < K::LANES {
                 k.store_tail(self.p.add(i), left, v);
             } else if self.stream {
+                debug_assert!(aligned::<K>(self.p.add(i)), "a streamed vector at {i} is not aligned");
                 k.store_stream(self.p.add(i), v);
             } else {
                 k.store(self.p.add(i), v);
