@@ -34,7 +34,7 @@ pub(crate) fn aligned<K: Vector>(p: *const f32) -> bool {
 /// passes beside it. Without `stream` it covers each block as given.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Out {
-    pub p: *mut f32,
+    p: *mut f32,
     cols: usize,
     pub head: usize,
     stream: bool,

@@ -30,7 +30,9 @@ pub(crate) use each_vector;
 /// One pass over one row, with its own pointers into the row and its running state.
 pub(crate) trait Sweep<K: Vector> {
     /// Processes elements `[at, at + len)` of the row, `0 < len <= BLOCK_VECS * LANES`; the
-    /// blocks come in order and every one but the row's last is full.
+    /// blocks come in order and every one but the row's last is full. (A pass that writes
+    /// through `stream::Out` covers each block shifted by its row's head instead: over the
+    /// row, the same elements.)
     ///
     /// # Safety
     /// The pass's row pointers are valid for `at + len` elements.
