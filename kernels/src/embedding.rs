@@ -11,8 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::arch::generic::embedding::{Backward, Forward, Gather};
-use crate::arch::{self, generic::stream};
+use crate::arch::{self, generic::embedding::Backward};
 use crate::{Error, Opts, parallel};
 
 /// Below this many elements of `out` (or `dout`) a call stays on the calling thread.
@@ -84,9 +83,13 @@ fn check(
 pub fn embedding(table: &[f32], dim: usize, ids: &[u32], out: &mut [f32], opts: &Opts) -> Result<(), Error> {
     const OP: &str = "embedding";
     check(OP, ("table", table.len()), dim, ids, ("out", out.len()))?;
-    let isa = opts.resolve_isa(OP)?;
-    let gather = Gather { table, dim, stream: stream::wanted(out.len()) };
-    let gather = |ids: &[u32], out: &mut [f32]| arch::dispatch(isa, Forward { gather, ids, out });
+    opts.resolve_isa(OP)?;
+    let gather = |ids: &[u32], out: &mut [f32]| {
+        for (&id, row) in ids.iter().zip(out.chunks_exact_mut(dim)) {
+            let start = id as usize * dim;
+            row.copy_from_slice(&table[start..start + dim]);
+        }
+    };
     let threads = opts.thread_count();
     if threads == 1 || out.len() < PAR_MIN_ELEMENTS {
         gather(ids, out);

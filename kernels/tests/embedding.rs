@@ -73,10 +73,10 @@ fn threads_agree(isa: Isa) {
     }
 }
 
-/// An output past 4 MiB is written with streaming stores from each row's first aligned vector
-/// on (rows of 1,031 start at every alignment): on 1 and 2 threads, misaligned by one
-/// element, each row is its table row exactly.
-fn large_outputs_stream_exact_rows(isa: Isa) {
+/// An output past 4 MiB, misaligned by one element, in rows of 1,031 (which start at every
+/// alignment): on 1 and 2 threads, each row is its table row exactly and nothing before the
+/// output is written.
+fn large_outputs_are_exact_rows(isa: Isa) {
     let (vocab, dim, tokens) = (3000, 1_031, 1_100);
     let table: Vec<f32> = (0..vocab * dim).map(|i| i as f32).collect();
     let ids: Vec<u32> = (0..tokens as u32).map(|t| t * 7 % vocab as u32).collect();
@@ -96,7 +96,7 @@ test_each_isa!(
     matches_reference,
     repeated_ids_cancel,
     threads_agree,
-    large_outputs_stream_exact_rows
+    large_outputs_are_exact_rows
 );
 
 #[test]

@@ -538,7 +538,7 @@ fn activations(isa: Isa) {
 
 /// (vocab, dim, tokens): every row width with 0, 1, 9 and 33 tokens (ids repeating), then past
 /// `PAR_MIN_ELEMENTS` = 2^15 (`embedding.rs`), where two threads split the tokens forward and
-/// the rows backward, and past 4 MiB of output, written with streaming stores.
+/// the rows backward, and past 4 MiB of output.
 fn embedding_shapes() -> Vec<(usize, usize, usize)> {
     let mut shapes: Vec<_> = SIZES
         .into_iter()

@@ -1,60 +1,9 @@
-//! The gather of `embedding` and the accumulation of `embedding_backward`, written once over
-//! [`Vector`]. The gather copies each token's row, with streaming stores for an output past
-//! 4 MiB (`generic::stream`); the accumulation adds each table row's tokens' gradient rows in
-//! token order, so that the result does not depend on how the rows were shared out between
-//! threads. [`Forward`] and [`Backward`] are the tasks the entry points dispatch for each range
-//! of tokens or rows.
+//! The accumulation of `embedding_backward`, written once over [`Vector`]: each table row
+//! gets its tokens' gradient rows added in token order, so that the result does not depend
+//! on how the rows were shared out between threads. [`Backward`] is the task the entry point
+//! dispatches for each range of rows.
 
-use super::stream::{Out, each_out_vector};
-use super::sweep::load;
 use super::vector::Vector;
-
-/// What every chunk of a gather shares: the table, of rows of `dim`, and whether the call's
-/// output is large enough to be written with streaming stores.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Gather<'a> {
-    pub table: &'a [f32],
-    pub dim: usize,
-    pub stream: bool,
-}
-
-/// Copies row `ids[t]` of the table to row `t` of `out`, from each row's first aligned vector
-/// on with streaming stores if the gather streams.
-#[derive(Debug)]
-pub(crate) struct Forward<'a> {
-    pub gather: Gather<'a>,
-    pub ids: &'a [u32],
-    /// `ids.len()` rows of `dim`.
-    pub out: &'a mut [f32],
-}
-
-task!(Forward<'_> => (), |task, k| forward(k, task));
-
-#[inline(always)]
-fn forward<K: Vector>(k: K, task: Forward<'_>) {
-    let Forward { gather: Gather { table, dim, stream }, ids, out } = task;
-    assert_eq!(out.len(), ids.len() * dim, "embedding: the entry point checks the lengths");
-    let zero = k.splat(0.0);
-    for (&id, row) in ids.iter().zip(out.chunks_exact_mut(dim)) {
-        let src = &table[id as usize * dim..][..dim];
-        // Plain copies go best through the library's memcpy, and one lane has nothing to
-        // stream.
-        if !stream || K::LANES == 1 {
-            row.copy_from_slice(src);
-            continue;
-        }
-        let out = Out::new::<K>(row.as_mut_ptr(), dim, stream);
-        each_out_vector!(K::LANES, out, 0, dim, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < dim, the length of both rows
-            // (the slicing above checks `src`'s); a tail's other lanes are neither read nor
-            // stored.
-            unsafe { out.put(k, i, left, load(k, src.as_ptr(), i, left, zero)) };
-        });
-    }
-    if stream && K::LANES > 1 {
-        k.stream_fence();
-    }
-}
 
 /// Adds the `dout` rows of the tokens in `order` into the rows of `dtable` they name.
 #[derive(Debug)]
