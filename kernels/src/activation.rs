@@ -9,9 +9,9 @@
 //!   overflows): `s = 1 / (1 + t)` for z > 0, `t / (1 + t)` otherwise, and `s (1 - s)` as
 //!   `t / (1 + t)^2`; `1 / (1 + t)`, with `1 + t` in [1, 2], is the hardware's reciprocal
 //!   estimate refined by a Newton step. SiLU is `x s(x)`; GELU-tanh is `x s(2u)` with
-//!   `u = sqrt(2/pi) (x + 0.044715 x^3)`, since `(1 + tanh u) / 2 = s(2u)`, written as
-//!   `max(x, 0) - |x| t / (1 + t)`, and its exponential taken in base 2 on `-|2u| log2 e`
-//!   formed with the rounding of its last product carried along.
+//!   `u = sqrt(2/pi) (x + 0.044715 x^3)`, since `(1 + tanh u) / 2 = s(2u)`, its exponential
+//!   taken in base 2 on `-|2u| log2 e`, formed with the rounding of its last product carried
+//!   along.
 //! - GELU-erf is `x Phi(x)` with the normal CDF taken from its lower tail,
 //!   `Phi(-|x|) = erfc(|x| / sqrt 2) / 2 = e^(-x^2/2) Q(|x|) / 2`, where `Q` is smooth and
 //!   fitted by a polynomial in `1 / (1 + 0.3 |x|)` (relative error 4.3e-7 in f32), and

@@ -214,9 +214,28 @@ pub fn inputs(n: usize, seed: u64) -> Vec<f32> {
     SPECIAL_INPUTS.into_iter().chain(random).take(n).collect()
 }
 
-/// Zeros, tiny values, the tails (where `1 + erf` cancels) and the saturation of the logistic.
-pub const SPECIAL_INPUTS: [f32; 16] =
-    [0.0, -0.0, 1e-30, -1e-30, 1.0, -1.0, 5.0, -5.0, 10.0, -10.0, -12.0, -13.0, 30.0, -30.0, 100.0, -100.0];
+/// Zeros, tiny values, the tails (where `1 + erf` cancels), the saturation of the logistic and
+/// the infinities (where `x f(x)` is `inf * 0`, NaN, at -inf, as in PyTorch).
+pub const SPECIAL_INPUTS: [f32; 18] = [
+    0.0,
+    -0.0,
+    1e-30,
+    -1e-30,
+    1.0,
+    -1.0,
+    5.0,
+    -5.0,
+    10.0,
+    -10.0,
+    -12.0,
+    -13.0,
+    30.0,
+    -30.0,
+    100.0,
+    -100.0,
+    f32::INFINITY,
+    f32::NEG_INFINITY,
+];
 
 /// The kernel's `(f(x), dy f'(x))` for `op`; panics if it refuses a valid call.
 pub fn run(op: Activation, x: &[f32], dy: &[f32], opts: &Opts) -> (Vec<f32>, Vec<f32>) {

@@ -108,8 +108,6 @@ const TANH_CLAMP: f32 = 20.0;
 
 /// What GELU-tanh and its derivative are made of, for `2u = x (TANH_C1 + TANH_C3 x^2)`.
 struct TanhParts<K: Vector> {
-    /// `-min(|x|, TANH_CLAMP)`.
-    nax: K::V,
     /// The lanes where `2u <= 0` and `e^-|2u|`, for [`sigmoid_slope`].
     exp: (K::Mask, K::V),
     /// `2u'`.
@@ -128,7 +126,7 @@ struct TanhParts<K: Vector> {
 #[inline(always)]
 fn tanh_parts<K: Vector>(k: K, x: K::V) -> TanhParts<K> {
     let nabs = k.neg_abs(x);
-    // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller keeps NaN its own way.
+    // -min(|x|, TANH_CLAMP); NaN becomes the clamp, and the caller's `x s(2u)` stays NaN.
     let nax = k.max(nabs, k.splat(-TANH_CLAMP));
     let xx = k.mul(nax, nax);
     let w = k.mul_add(xx, k.splat(TANH_A3), k.splat(TANH_A1));
@@ -140,7 +138,7 @@ fn tanh_parts<K: Vector>(k: K, x: K::V) -> TanhParts<K> {
     let t = k.exp2(hi);
     let t = k.neg_mul_add(k.mul(t, lo), k.splat(std::f32::consts::LN_2), t);
     let slope = k.mul_add(xx, k.splat(3.0 * TANH_C3), k.splat(TANH_C1));
-    TanhParts { nax, exp: (nonpositive(k, x, nabs), t), slope }
+    TanhParts { exp: (nonpositive(k, x, nabs), t), slope }
 }
 
 /// An activation's derivative `f'(x)` on one vector: what its gradient [`Grad`] needs.
@@ -184,15 +182,10 @@ impl Derivative for GeluErf {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluTanh;
 
-/// `x s(2u) = max(x, 0) - |x| t d` for `t = e^-|2u|`, `d = 1 / (1 + t)`: `x t d` for x <= 0
-/// and `x (1 - t d) = x d` otherwise, with no comparison (past the clamp, t is 0). NaN stays
-/// NaN through the max.
 impl Unary for GeluTanh {
     #[inline(always)]
     fn apply<K: Vector>(self, k: K, x: K::V) -> K::V {
-        let TanhParts { nax, exp: (_, t), .. } = tanh_parts(k, x);
-        let d = k.recip(k.add(k.splat(1.0), t));
-        k.mul_add(nax, k.mul(t, d), k.max(k.splat(0.0), x))
+        k.mul(x, sigmoid(k, tanh_parts(k, x).exp))
     }
 }
 
