@@ -108,7 +108,7 @@ const TANH_CLAMP: f32 = 20.0;
 
 /// What GELU-tanh and its derivative are made of, for `2u = x (TANH_C1 + TANH_C3 x^2)`.
 struct TanhParts<K: Vector> {
-    /// The lanes where `2u <= 0` and `e^-|2u|`, for [`sigmoid_slope`].
+    /// The lanes where `2u <= 0` and `e^-|2u|`, for [`sigmoid`] and [`sigmoid_slope`].
     exp: (K::Mask, K::V),
     /// `2u'`.
     slope: K::V,
