@@ -99,10 +99,9 @@ pub(crate) fn map<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>
         }
     }
     let mut v = [k.splat(0.0); I];
-    // SAFETY: CPU feature: `k` is the proof. Bounds: every slice holds n elements; full
-    // vectors end at i + LANES <= n, the tail covers the last n - i < LANES elements, masked;
-    // a streamed output is aligned at every i past the head. The outputs are distinct `&mut`
-    // slices, so no store lands in an input or another output.
+    // The outputs are distinct `&mut` slices, so no store lands in an input or another output.
+    // SAFETY: CPU feature: `k` is the proof. Bounds: every slice holds n elements, full vectors
+    // end at i + LANES <= n, the last n - i < LANES are masked; streamed outputs are aligned.
     unsafe {
         while i + lanes <= n {
             for (v, p) in v.iter_mut().zip(xp) {
