@@ -1,8 +1,8 @@
 //! Cross-entropy over rows of logits, forward and backward, written once over [`Vector`]; the
 //! algorithm and its accuracy are described in `crate::loss`. Each pass over a row is a
-//! [`Sweep`]; backward runs the log-sum-exp of one row, which stores its exponentials, in
-//! lockstep with the normalisation of the row before it (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the entry
-//! points dispatch for each chunk of rows.
+//! [`Sweep`]; backward runs the log-sum-exp of one row, which stores its exponentials in a
+//! scratch row, in lockstep with the writing out of the row before it (`generic::sweep`).
+//! [`Forward`] and [`Backward`] are the tasks the entry points dispatch for each chunk of rows.
 
 use super::stream::{Out, each_out_vector};
 use super::sweep::{self, BLOCK_VECS, Sweep, load, store, tree_add, tree_max};
@@ -177,7 +177,7 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
     // written out at step r + 1 from the other, still in cache: one exponential per element,
     // as in the forward pass.
     let mut e = vec![0.0f32; 2 * classes];
-    let (mut maxima, mut prev_maxima) = (Vec::new(), Vec::new());
+    let mut maxima = Vec::new();
     let (mut max, mut sum) = (f32::NEG_INFINITY, 0.0f64);
     let block = BLOCK_VECS * K::LANES;
     for step in 0..rows + 1 {
@@ -222,7 +222,6 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
             (max, sum) = (lse.max, lse.sum);
             settle(mine, &maxima, max, block);
         }
-        std::mem::swap(&mut maxima, &mut prev_maxima);
     }
     if stream {
         k.stream_fence();
