@@ -53,11 +53,11 @@ macro_rules! token {
     };
 }
 
-/// The [`Vector`](crate::arch::Vector) methods that are one intrinsic each on every x86 ISA,
-/// for an `impl Vector` block: `$v` is the vector type, `$mask` the comparison result, and
-/// each method is named with its intrinsic.
+/// The [`Vector`](crate::arch::Vector) methods written alike on every x86 ISA, for an `impl
+/// Vector` block: `$v` is the vector type, `$mask` the comparison result, and each method is
+/// named with its intrinsic (`$or` the bitwise or, `$rcp` the reciprocal estimate).
 macro_rules! arithmetic {
-    ($v:ty, $mask:ty, $set1:ident, $cmp:ident, binary: [$($op2:ident $f2:ident),*], ternary: [$($op3:ident $f3:ident),*]) => {
+    ($v:ty, $mask:ty, $set1:ident, $cmp:ident, $or:ident, $rcp:ident, binary: [$($op2:ident $f2:ident),*], ternary: [$($op3:ident $f3:ident),*]) => {
         #[inline(always)]
         fn splat(self, x: f32) -> $v {
             x86!($set1(x))
@@ -93,6 +93,21 @@ macro_rules! arithmetic {
         #[inline(always)]
         fn exp2(self, t: $v) -> $v {
             exp2(self, t)
+        }
+        #[inline(always)]
+        fn neg_abs(self, x: $v) -> $v {
+            x86!($or(x, $set1(-0.0)))
+        }
+        #[inline(always)]
+        fn recip(self, v: $v) -> $v {
+            // The estimate r errs by e = 1 - v r, |e| < 2^-11 (2^-14 on AVX-512); r + r e errs
+            // by about e^2.
+            let r = x86!($rcp(v));
+            self.mul_add(r, self.neg_mul_add(v, r, self.splat(1.0)), r)
+        }
+        #[inline(always)]
+        fn stream_fence(self) {
+            x86!(_mm_sfence())
         }
     };
 }

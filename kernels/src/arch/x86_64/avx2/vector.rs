@@ -18,21 +18,12 @@ impl Vector for Avx2 {
         __m256,
         _mm256_set1_ps,
         _mm256_cmp_ps,
+        _mm256_or_ps,
+        _mm256_rcp_ps,
         binary: [add _mm256_add_ps, sub _mm256_sub_ps, mul _mm256_mul_ps, div _mm256_div_ps, max _mm256_max_ps],
         ternary: [mul_add _mm256_fmadd_ps, neg_mul_add _mm256_fnmadd_ps]
     );
 
-    #[inline(always)]
-    fn neg_abs(self, x: __m256) -> __m256 {
-        x86!(_mm256_or_ps(x, _mm256_set1_ps(-0.0)))
-    }
-    #[inline(always)]
-    fn recip(self, v: __m256) -> __m256 {
-        // The estimate r errs by e = 1 - v r, |e| < 2^-11; r + r e errs by about e^2.
-        let r = x86!(_mm256_rcp_ps(v));
-        let e = x86!(_mm256_fnmadd_ps(v, r, _mm256_set1_ps(1.0)));
-        x86!(_mm256_fmadd_ps(r, e, r))
-    }
     #[inline(always)]
     fn select(self, mask: __m256, a: __m256, b: __m256) -> __m256 {
         x86!(_mm256_blendv_ps(b, a, mask))
@@ -88,10 +79,6 @@ impl Vector for Avx2 {
         // SAFETY: CPU feature: `self` proves avx. Bounds: the caller's, 8 writable floats
         // aligned to 32 bytes.
         unsafe { _mm256_stream_ps(p, v) }
-    }
-    #[inline(always)]
-    fn stream_fence(self) {
-        x86!(_mm_sfence())
     }
 }
 

@@ -18,21 +18,12 @@ impl Vector for Avx512 {
         __mmask16,
         _mm512_set1_ps,
         _mm512_cmp_ps_mask,
+        _mm512_or_ps,
+        _mm512_rcp14_ps,
         binary: [add _mm512_add_ps, sub _mm512_sub_ps, mul _mm512_mul_ps, div _mm512_div_ps, max _mm512_max_ps],
         ternary: [mul_add _mm512_fmadd_ps, neg_mul_add _mm512_fnmadd_ps]
     );
 
-    #[inline(always)]
-    fn neg_abs(self, x: __m512) -> __m512 {
-        x86!(_mm512_or_ps(x, _mm512_set1_ps(-0.0)))
-    }
-    #[inline(always)]
-    fn recip(self, v: __m512) -> __m512 {
-        // The estimate r errs by e = 1 - v r, |e| < 2^-14; r + r e errs by about e^2.
-        let r = x86!(_mm512_rcp14_ps(v));
-        let e = x86!(_mm512_fnmadd_ps(v, r, _mm512_set1_ps(1.0)));
-        x86!(_mm512_fmadd_ps(r, e, r))
-    }
     #[inline(always)]
     fn select(self, mask: __mmask16, a: __m512, b: __m512) -> __m512 {
         x86!(_mm512_mask_mov_ps(b, mask, a))
@@ -85,9 +76,5 @@ impl Vector for Avx512 {
         // SAFETY: CPU feature: `self` proves avx512f. Bounds: the caller's, 16 writable floats
         // aligned to 64 bytes.
         unsafe { _mm512_stream_ps(p, v) }
-    }
-    #[inline(always)]
-    fn stream_fence(self) {
-        x86!(_mm_sfence())
     }
 }
