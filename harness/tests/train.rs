@@ -18,6 +18,14 @@ fn train(extra: &[&str]) -> Output {
     harness(&args)
 }
 
+/// The checkpoint `name` in `dir` of a tiny adder model trained for `steps` steps.
+fn trained_checkpoint(dir: &Path, name: &str, steps: &str) -> String {
+    let path = dir.join(name).display().to_string();
+    let out = train(&["--steps", steps, "--checkpoint", &path]);
+    assert!(out.status.success(), "{}", text(&out));
+    path
+}
+
 #[test]
 fn a_few_steps_of_adder_training_end_in_one_json_line() {
     let output = train(&["--steps", "6", "--json"]);
@@ -56,9 +64,7 @@ fn a_stopped_and_resumed_run_ends_bitwise_equal_to_an_uninterrupted_one() {
 #[test]
 fn bad_flags_and_files_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let ckpt = dir.path().join("c.safetensors").display().to_string();
-    let out = train(&["--steps", "2", "--checkpoint", &ckpt]);
-    assert!(out.status.success(), "{}", text(&out));
+    let ckpt = trained_checkpoint(dir.path(), "c.safetensors", "2");
     let out = harness(&["train", "adder", "--resume", &ckpt, "--d-model", "32"]);
     assert!(!out.status.success());
     assert!(text(&out).contains("--d-model cannot be combined with --resume"), "{}", text(&out));
@@ -74,9 +80,7 @@ fn bad_flags_and_files_are_named() {
 #[test]
 fn sample_answers_an_adder_prompt_with_three_tokens_from_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let ckpt = dir.path().join("s.safetensors").display().to_string();
-    let out = train(&["--steps", "3", "--checkpoint", &ckpt]);
-    assert!(out.status.success(), "{}", text(&out));
+    let ckpt = trained_checkpoint(dir.path(), "s.safetensors", "3");
     let out = harness(&["sample", "--checkpoint", &ckpt, "--prompt", "12+34="]);
     assert!(out.status.success(), "{}", text(&out));
     let answer = String::from_utf8_lossy(&out.stdout).trim().to_string();
