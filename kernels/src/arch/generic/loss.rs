@@ -1,11 +1,11 @@
 //! Cross-entropy over rows of logits, forward and backward, written once over [`Vector`]; the
 //! algorithm and its accuracy are described in `crate::loss`. Each pass over a row is a
-//! [`Sweep`]; backward runs the log-sum-exp of one row, which stores its exponentials in a
-//! scratch row, in lockstep with the writing out of the row before it (`generic::sweep`).
-//! [`Forward`] and [`Backward`] are the tasks the entry points dispatch for each chunk of rows.
+//! [`Sweep`]: forward takes a row's statistics in one online pass; backward runs three passes
+//! of three rows in lockstep (`generic::sweep`). [`Forward`] and [`Backward`] are the tasks the
+//! entry points dispatch for each chunk of rows.
 
 use super::stream::{Out, each_out_vector};
-use super::sweep::{self, BLOCK_VECS, Sweep, load, store, tree_add, tree_max};
+use super::sweep::{self, BLOCK_VECS, Max, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
 /// The rows a cross-entropy task reads: `classes` logits each, one target each, and the target
@@ -40,38 +40,16 @@ pub(crate) struct Backward<'a> {
 
 task!(Backward<'_> => (), |task, k| backward(k, task));
 
-/// The row's max and the sum of `e^(x - max)`, a block at a time: the block's max updates the
-/// running max (one scalar, so that each block's sum can be added in f64, the total rescaled
-/// by `e^(old - new)` in f64 when the max rises), then `e^(x - max)` per element is summed in
-/// f32 within the block. A NaN anywhere makes the sum NaN. For the gradient, each block's
-/// exponentials are also stored, and the running max they were taken against recorded.
-#[derive(Debug)]
-struct LogSumExp<'a> {
+/// A row's max and sum of `e^(x - max)` in one pass, a block at a time, for the loss: the
+/// block's max updates the running max (one scalar, so that each block's sum can be added in
+/// f64, the total rescaled by `e^(old - new)` in f64 when the max rises), then `e^(x - max)`
+/// per element is summed in f32 within the block. A NaN anywhere makes the sum NaN.
+struct OnlineStats {
     x: *const f32,
-    max: f32,
-    sum: f64,
-    /// Where `e^(x - m)` goes, and the list of each block's `m`.
-    store: Option<(*mut f32, &'a mut Vec<f32>)>,
+    stats: Stats,
 }
 
-impl<'a> LogSumExp<'a> {
-    fn new(x: *const f32) -> Self {
-        LogSumExp { x, max: f32::NEG_INFINITY, sum: 0.0, store: None }
-    }
-
-    /// Also stores the exponentials at `e` and each block's running max in `maxima`.
-    fn storing(x: *const f32, e: *mut f32, maxima: &'a mut Vec<f32>) -> Self {
-        maxima.clear();
-        LogSumExp { store: Some((e, maxima)), ..LogSumExp::new(x) }
-    }
-
-    /// `log(sum_j e^x_j) - x_target`, in f64.
-    fn loss(&self, target: f32) -> f64 {
-        (f64::from(self.max) - f64::from(target)) + self.sum.ln()
-    }
-}
-
-impl<K: Vector> Sweep<K> for LogSumExp<'_> {
+impl<K: Vector> Sweep<K> for OnlineStats {
     #[inline(always)]
     unsafe fn block(&mut self, k: K, at: usize, len: usize) {
         let neg_inf = k.splat(f32::NEG_INFINITY);
@@ -84,44 +62,82 @@ impl<K: Vector> Sweep<K> for LogSumExp<'_> {
                 *v = unsafe { load(k, self.x, i, at + len - i, neg_inf) };
             }
         }
+        let Stats { max, sum } = &mut self.stats;
         let block_max = k.reduce_max(tree_max(k, &v));
-        if block_max > self.max {
-            if self.sum != 0.0 {
-                self.sum *= (f64::from(self.max) - f64::from(block_max)).exp();
+        if block_max > *max {
+            if *sum != 0.0 {
+                *sum *= (f64::from(*max) - f64::from(block_max)).exp();
             }
-            self.max = block_max;
+            *max = block_max;
         }
         // While every element so far is -inf, subtract 0 so that no lane computes -inf - -inf.
-        let m = if self.max == f32::NEG_INFINITY { 0.0 } else { self.max };
-        let shift = k.splat(m);
+        let shift = k.splat(if *max == f32::NEG_INFINITY { 0.0 } else { *max });
         let mut e = v;
         for e in &mut e {
-            *e = k.exp_nonpositive(k.sub(*e, shift));
+            *e = k.exp_small(k.sub(*e, shift));
         }
-        if let Some((to, maxima)) = &mut self.store {
-            for (j, &e) in e.iter().enumerate() {
-                let i = at + j * K::LANES;
-                if i < at + len {
-                    // SAFETY: CPU feature: `k` is the proof. Bounds: as the load of vector j,
-                    // in the row of `to`; a tail's other lanes are not stored.
-                    unsafe { store(k, *to, i, at + len - i, e) };
-                }
-            }
-            maxima.push(m);
-        }
-        self.sum += f64::from(k.reduce_add(tree_add(k, &e)));
+        *sum += f64::from(k.reduce_add(tree_add(k, &e)));
     }
 }
 
-/// Rescales the blocks of a row's stored `e^(x - m_block)` whose `m_block` is below the row's
-/// `max` by `e^(m_block - max)`, in f64, so that every element is `e^(x - max)`. Once the
-/// running max settles this is no block at all; at worst one more pass over the row in cache.
-fn settle(e: &mut [f32], maxima: &[f32], max: f32, block: usize) {
-    for (e, &m) in e.chunks_mut(block).zip(maxima) {
-        if m != max {
-            let factor = (f64::from(m) - f64::from(max)).exp() as f32;
-            e.iter_mut().for_each(|e| *e *= factor);
-        }
+/// The second pass of a row, its max known: `e^(x - max)` per element, summed in f32 within each block and the block
+/// sums in f64; with `e`, also stored in a scratch row for the gradient. A NaN anywhere makes
+/// the sum NaN.
+struct ExpSum<K: Vector> {
+    x: *const f32,
+    shift: K::V,
+    sum: f64,
+    e: Option<*mut f32>,
+}
+
+impl<K: Vector> ExpSum<K> {
+    /// The pass over the row at `x` whose max is `max`, storing into `e` if given.
+    #[inline(always)]
+    fn new(k: K, x: *const f32, max: f32, e: Option<*mut f32>) -> Self {
+        // An all -inf row shifts by 0, so that no lane computes -inf - -inf.
+        let shift = k.splat(if max == f32::NEG_INFINITY { 0.0 } else { max });
+        ExpSum { x, shift, sum: 0.0, e }
+    }
+}
+
+impl<K: Vector> Sweep<K> for ExpSum<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        let mut acc = k.splat(0.0);
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+            // length, in the row of `x` and of `e`; a tail is masked (its other lanes -inf,
+            // whose e^ is 0) and not stored past the row.
+            unsafe {
+                let e = k.exp_small(k.sub(load(k, self.x, i, left, neg_inf), self.shift));
+                if let Some(to) = self.e {
+                    store(k, to, i, left, e);
+                }
+                acc = k.add(acc, e);
+            }
+        });
+        self.sum += f64::from(k.reduce_add(acc));
+    }
+}
+
+/// A row's max and its sum of `e^(x - max)`: what its loss and gradient are taken from.
+#[derive(Clone, Copy, Debug)]
+struct Stats {
+    max: f32,
+    sum: f64,
+}
+
+impl Stats {
+    /// `log(sum_j e^x_j) - x_target`, in f64: a common offset cancels exactly in the first
+    /// difference.
+    fn loss(self, target: f32) -> f64 {
+        (f64::from(self.max) - f64::from(target)) + self.sum.ln()
+    }
+
+    /// The softmax probability of the element `x`, in f64.
+    fn probability(self, x: f32) -> f64 {
+        (f64::from(x) - f64::from(self.max)).exp() / self.sum
     }
 }
 
@@ -156,15 +172,21 @@ fn forward<K: Vector>(k: K, task: Forward<'_>) {
             *loss = 0.0;
             continue;
         }
-        let mut lse = LogSumExp::new(logits.as_ptr().wrapping_add(r * classes));
+        let x = logits.as_ptr().wrapping_add(r * classes);
+        let mut online = OnlineStats { x, stats: Stats { max: f32::NEG_INFINITY, sum: 0.0 } };
         // SAFETY: CPU feature: `k` is the proof. Bounds: row r < rows spans
         // [r * classes, r * classes + classes) <= logits.len().
-        unsafe { sweep::run(k, classes, &mut lse) };
-        *loss = lse.loss(logits[r * classes + target as usize]) as f32;
+        unsafe { sweep::run(k, classes, &mut online) };
+        *loss = online.stats.loss(logits[r * classes + target as usize]) as f32;
     }
 }
 
+/// The gradient of each row, in three passes a step apart run in lockstep: the [`Max`] of one
+/// row, the [`ExpSum`] of the row before, which stores its exponentials in one half of a
+/// scratch pair, and the [`Normalize`] of the row before that from the other half, still in
+/// cache. Each row is read from memory once and each exponential taken once, as in forward.
 #[inline(always)]
+#[allow(clippy::manual_map, reason = "a closure would not inherit the ISA's target features")]
 fn backward<K: Vector>(k: K, task: Backward<'_>) {
     let Backward { batch: Batch { logits, targets, classes, ignore_index }, scale, dlogits, stream } = task;
     let rows = targets.len();
@@ -173,57 +195,66 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
         "cross_entropy_backward: the entry point checks the lengths"
     );
     let live = |r: usize| Some(targets[r]) != ignore_index;
-    // Row r's exponentials and log-sum-exp are taken at step r into one half of `e`, and
-    // written out at step r + 1 from the other, still in cache: one exponential per element,
-    // as in the forward pass.
+    let row = |r: usize| logits.as_ptr().wrapping_add(r * classes);
+    // Row r's exponentials go to half r % 2.
     let mut e = vec![0.0f32; 2 * classes];
-    let mut maxima = Vec::new();
-    let (mut max, mut sum) = (f32::NEG_INFINITY, 0.0f64);
-    let block = BLOCK_VECS * K::LANES;
-    for step in 0..rows + 1 {
-        let (mine, theirs) = e.split_at_mut(classes);
-        let (mine, theirs) = if step % 2 == 0 { (mine, theirs) } else { (theirs, mine) };
-        let lse = if step < rows && live(step) {
-            Some(LogSumExp::storing(
-                logits.as_ptr().wrapping_add(step * classes),
-                mine.as_mut_ptr(),
-                &mut maxima,
-            ))
+    let half = |r: usize| (r % 2) * classes;
+    let mut exp_max = f32::NEG_INFINITY;
+    // The statistics of the row the step normalizes.
+    let mut written = Stats { max: f32::NEG_INFINITY, sum: 0.0 };
+    for step in 0..rows + 2 {
+        // (`if let`, not closures: a closure would not inherit the ISA's target features.)
+        let max = if let Some(r) = row_at(step, 0, rows).filter(|&r| live(r)) {
+            Some(Max::new(k, row(r)))
         } else {
             None
         };
-        let written = step.checked_sub(1);
-        let normalize = match written {
-            Some(r) if live(r) => Some(Normalize {
-                e: theirs.as_ptr(),
-                out: Out::new::<K>(dlogits.as_mut_ptr().wrapping_add(r * classes), classes, stream),
-                c: (scale / sum) as f32,
-            }),
-            _ => None,
+        let exp = if let Some(r) = row_at(step, 1, rows).filter(|&r| live(r)) {
+            Some(ExpSum::new(k, row(r), exp_max, Some(e.as_mut_ptr().wrapping_add(half(r)))))
+        } else {
+            None
         };
-        let mut passes = (lse, normalize);
+        let normalize = row_at(step, 2, rows).filter(|&r| live(r)).map(|r| Normalize {
+            e: e.as_ptr().wrapping_add(half(r)),
+            out: Out::new::<K>(dlogits.as_mut_ptr().wrapping_add(r * classes), classes, stream),
+            c: (scale / written.sum) as f32,
+        });
+        let mut passes = ((max, exp), normalize);
         // SAFETY: CPU feature: `k` is the proof. Bounds: each pass reads row r < rows of
-        // logits or writes row r of dlogits, r * classes + classes <= logits.len(), and reads
-        // or writes one half of `e`, of `classes` each.
+        // logits or writes row r of dlogits, r * classes + classes <= logits.len(), and the
+        // exponentials of rows r and r - 1 go to and come from different halves of `e`.
         unsafe { sweep::run(k, classes, &mut passes) };
-        let (lse, _) = passes;
-        if let Some(r) = written {
+        let ((max, exp), _) = passes;
+        if let Some(r) = row_at(step, 2, rows) {
             let row = &mut dlogits[r * classes..(r + 1) * classes];
             if live(r) {
                 // The target's gradient, scale * (p - 1), in f64: p close to 1 cancels.
                 let t = targets[r] as usize;
-                let e = (f64::from(logits[r * classes + t]) - f64::from(max)).exp();
-                row[t] = (scale * (e / sum - 1.0)) as f32;
+                row[t] = (scale * (written.probability(logits[r * classes + t]) - 1.0)) as f32;
             } else {
                 row.fill(0.0);
             }
         }
-        if let Some(lse) = lse {
-            (max, sum) = (lse.max, lse.sum);
-            settle(mine, &maxima, max, block);
+        if let Some(exp) = exp {
+            written = Stats { max: exp_max, sum: exp.sum };
+        }
+        if let Some(max) = max {
+            exp_max = max.row_max(k);
         }
     }
     if stream {
         k.stream_fence();
     }
+}
+
+/// The lane-wise max of a block's vectors, taken as a tree so that the chain stays short.
+#[inline(always)]
+fn tree_max<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
+    k.max(k.max(k.max(v[0], v[1]), k.max(v[2], v[3])), k.max(k.max(v[4], v[5]), k.max(v[6], v[7])))
+}
+
+/// The lane-wise sum of a block's vectors, taken as a tree.
+#[inline(always)]
+fn tree_add<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
+    k.add(k.add(k.add(v[0], v[1]), k.add(v[2], v[3])), k.add(k.add(v[4], v[5]), k.add(v[6], v[7])))
 }

@@ -6,7 +6,7 @@
 //! compiles the whole routine, vector operations included, for that ISA. Rows are raw pointers
 //! inside because the forward passes may run in place (`y == x`).
 
-use super::sweep::{self, Sweep, each_vector, load, row_at, store};
+use super::sweep::{self, Max, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
 /// The rows a forward pass reads and writes: two slices of equal length, or one in place.
@@ -86,25 +86,7 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
     }
 }
 
-/// Pass 1 of a row: its lane-wise max.
-struct Max<K: Vector> {
-    x: *const f32,
-    m: K::V,
-}
-
-impl<K: Vector> Sweep<K> for Max<K> {
-    #[inline(always)]
-    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let neg_inf = k.splat(f32::NEG_INFINITY);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
-            // length; a tail is masked, its other lanes -inf.
-            self.m = k.max(self.m, unsafe { load(k, self.x, i, left, neg_inf) });
-        });
-    }
-}
-
-/// Pass 2 of a row: `e^(x - shift)` per element, summed per lane (in f32 within a block, the
+/// Pass 2 of a row (pass 1 is its [`Max`]): `e^(x - shift)` per element, summed per lane (in f32 within a block, the
 /// block's sum then added to the row's), and written to `y` unless `LOG` (log_softmax needs
 /// only the sum).
 struct Exp<K: Vector, const LOG: bool> {
@@ -196,6 +178,7 @@ impl<K: Vector> Sweep<K> for Finish<K> {
 /// `x` valid for `rows * cols` reads and `y` for as many writes; `y` may equal `x` (in place)
 /// but must not otherwise overlap it.
 #[inline(always)]
+#[allow(clippy::manual_map, reason = "a closure would not inherit the ISA's target features")]
 unsafe fn forward_rows<K: Vector, const LOG: bool>(
     k: K,
     x: *const f32,
@@ -203,14 +186,14 @@ unsafe fn forward_rows<K: Vector, const LOG: bool>(
     rows: usize,
     cols: usize,
 ) {
-    let (neg_inf, zero) = (k.splat(f32::NEG_INFINITY), k.splat(0.0));
+    let zero = k.splat(0.0);
     // The max of the row whose exponentials the step takes.
     let mut exp_max = f32::NEG_INFINITY;
     let mut finish = None;
     for step in 0..rows + 2 {
         // (`if let`, not closures: a closure would not inherit the ISA's target features.)
         let max = if let Some(r) = row_at(step, 0, rows) {
-            Some(Max::<K> { x: x.wrapping_add(r * cols), m: neg_inf })
+            Some(Max::new(k, x.wrapping_add(r * cols)))
         } else {
             None
         };
@@ -233,7 +216,7 @@ unsafe fn forward_rows<K: Vector, const LOG: bool>(
             finish = Some(Finish::new(k, LOG, x.wrapping_add(at), y.wrapping_add(at), exp_max, sum));
         }
         if let Some(max) = max {
-            exp_max = k.reduce_max(max.m);
+            exp_max = max.row_max(k);
         }
     }
 }

@@ -62,6 +62,40 @@ impl<K: Vector, A: Sweep<K>, B: Sweep<K>> Sweep<K> for (A, B) {
     }
 }
 
+/// The first pass of a row whose later passes need its max (softmax, cross-entropy): the
+/// lane-wise max, folded to the row's by [`Max::row_max`]. Where max ignores a NaN, the later
+/// passes still meet it.
+pub(crate) struct Max<K: Vector> {
+    x: *const f32,
+    m: K::V,
+}
+
+impl<K: Vector> Max<K> {
+    /// The max pass over the row at `x`.
+    #[inline(always)]
+    pub(crate) fn new(k: K, x: *const f32) -> Self {
+        Max { x, m: k.splat(f32::NEG_INFINITY) }
+    }
+
+    /// The row's max, once every block has been through.
+    #[inline(always)]
+    pub(crate) fn row_max(&self, k: K) -> f32 {
+        k.reduce_max(self.m)
+    }
+}
+
+impl<K: Vector> Sweep<K> for Max<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+            // length; a tail is masked, its other lanes -inf.
+            self.m = k.max(self.m, unsafe { load(k, self.x, i, left, neg_inf) });
+        });
+    }
+}
+
 /// Runs `sweep` over a row of `cols` elements, block by block.
 ///
 /// # Safety
@@ -114,16 +148,4 @@ pub(crate) fn sum_lanes_f64<K: Vector>(k: K, v: K::V) -> f64 {
     // SAFETY: CPU feature: `k` is the proof. Bounds: LANES <= 16 floats of a local array.
     unsafe { k.store(lanes.as_mut_ptr(), v) };
     lanes[..K::LANES].iter().map(|&x| f64::from(x)).sum()
-}
-
-/// The lane-wise max of a block's vectors, taken as a tree so that the chain stays short.
-#[inline(always)]
-pub(crate) fn tree_max<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
-    k.max(k.max(k.max(v[0], v[1]), k.max(v[2], v[3])), k.max(k.max(v[4], v[5]), k.max(v[6], v[7])))
-}
-
-/// The lane-wise sum of a block's vectors, taken as a tree.
-#[inline(always)]
-pub(crate) fn tree_add<K: Vector>(k: K, v: &[K::V; BLOCK_VECS]) -> K::V {
-    k.add(k.add(k.add(v[0], v[1]), k.add(v[2], v[3])), k.add(k.add(v[4], v[5]), k.add(v[6], v[7])))
 }
