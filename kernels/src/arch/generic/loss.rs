@@ -5,7 +5,7 @@
 //! entry points dispatch for each chunk of rows.
 
 use super::stream::{Out, each_out_vector};
-use super::sweep::{self, BLOCK_VECS, Max, Sweep, each_vector, load, row_at, store};
+use super::sweep::{self, BLOCK_VECS, ExpSum, Max, Sweep, load, row_at};
 use super::vector::Vector;
 
 /// The rows a cross-entropy task reads: `classes` logits each, one target each, and the target
@@ -77,47 +77,6 @@ impl<K: Vector> Sweep<K> for OnlineStats {
             *e = k.exp_small(k.sub(*e, shift));
         }
         *sum += f64::from(k.reduce_add(tree_add(k, &e)));
-    }
-}
-
-/// The second pass of a row, its max known: `e^(x - max)` per element, summed in f32 within each block and the block
-/// sums in f64; with `e`, also stored in a scratch row for the gradient. A NaN anywhere makes
-/// the sum NaN.
-struct ExpSum<K: Vector> {
-    x: *const f32,
-    shift: K::V,
-    sum: f64,
-    e: Option<*mut f32>,
-}
-
-impl<K: Vector> ExpSum<K> {
-    /// The pass over the row at `x` whose max is `max`, storing into `e` if given.
-    #[inline(always)]
-    fn new(k: K, x: *const f32, max: f32, e: Option<*mut f32>) -> Self {
-        // An all -inf row shifts by 0, so that no lane computes -inf - -inf.
-        let shift = k.splat(if max == f32::NEG_INFINITY { 0.0 } else { max });
-        ExpSum { x, shift, sum: 0.0, e }
-    }
-}
-
-impl<K: Vector> Sweep<K> for ExpSum<K> {
-    #[inline(always)]
-    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let neg_inf = k.splat(f32::NEG_INFINITY);
-        let mut acc = k.splat(0.0);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
-            // length, in the row of `x` and of `e`; a tail is masked (its other lanes -inf,
-            // whose e^ is 0) and not stored past the row.
-            unsafe {
-                let e = k.exp_small(k.sub(load(k, self.x, i, left, neg_inf), self.shift));
-                if let Some(to) = self.e {
-                    store(k, to, i, left, e);
-                }
-                acc = k.add(acc, e);
-            }
-        });
-        self.sum += f64::from(k.reduce_add(acc));
     }
 }
 
@@ -236,7 +195,7 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
             }
         }
         if let Some(exp) = exp {
-            written = Stats { max: exp_max, sum: exp.sum };
+            written = Stats { max: exp_max, sum: exp.sum() };
         }
         if let Some(max) = max {
             exp_max = max.row_max(k);

@@ -6,7 +6,7 @@
 //! compiles the whole routine, vector operations included, for that ISA. Rows are raw pointers
 //! inside because the forward passes may run in place (`y == x`).
 
-use super::sweep::{self, Max, Sweep, each_vector, load, row_at, store};
+use super::sweep::{self, ExpSum, Max, Sweep, each_vector, load, row_at, store};
 use super::vector::Vector;
 
 /// The rows a forward pass reads and writes: two slices of equal length, or one in place.
@@ -86,37 +86,6 @@ fn backward<K: Vector>(k: K, task: Backward<'_>) {
     }
 }
 
-/// Pass 2 of a row (pass 1 is its [`Max`]): `e^(x - shift)` per element, summed per lane (in f32 within a block, the
-/// block's sum then added to the row's), and written to `y` unless `LOG` (log_softmax needs
-/// only the sum).
-struct Exp<K: Vector, const LOG: bool> {
-    x: *const f32,
-    y: *mut f32,
-    shift: K::V,
-    sum: K::V,
-}
-
-impl<K: Vector, const LOG: bool> Sweep<K> for Exp<K, LOG> {
-    #[inline(always)]
-    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
-        let neg_inf = k.splat(f32::NEG_INFINITY);
-        let mut acc = k.splat(0.0);
-        each_vector!(K::LANES, at, len, |i, left| {
-            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
-            // length; a tail is masked (its other lanes -inf, whose e^ is 0) and not stored
-            // past the row.
-            unsafe {
-                let e = k.exp_small(k.sub(load(k, self.x, i, left, neg_inf), self.shift));
-                if !LOG {
-                    store(k, self.y, i, left, e);
-                }
-                acc = k.add(acc, e);
-            }
-        });
-        self.sum = k.add(self.sum, acc);
-    }
-}
-
 /// Pass 3 of a row, which writes its output.
 enum Finish<K: Vector> {
     /// softmax: `y *= factor`, the stored exponentials over their sum.
@@ -129,16 +98,16 @@ enum Finish<K: Vector> {
 
 impl<K: Vector> Finish<K> {
     /// The last pass of the row at `x` and `y` whose max and sum of `e^(x - max)` are known.
-    fn new(k: K, log: bool, x: *const f32, y: *mut f32, max: f32, sum: f32) -> Self {
+    fn new(k: K, log: bool, x: *const f32, y: *mut f32, max: f32, sum: f64) -> Self {
         // A NaN anywhere poisons the sum (even when the max skipped it): NaN row.
         if max.is_nan() || sum.is_nan() {
             Finish::Fill { y, value: k.splat(f32::NAN) }
         } else if max == f32::NEG_INFINITY {
             Finish::Fill { y, value: k.splat(if log { f32::NEG_INFINITY } else { 0.0 }) }
         } else if log {
-            Finish::Shift { x, y, max: k.splat(max), ln_sum: k.splat(sum.ln()) }
+            Finish::Shift { x, y, max: k.splat(max), ln_sum: k.splat(sum.ln() as f32) }
         } else {
-            Finish::Scale { y, factor: k.splat(1.0 / sum) }
+            Finish::Scale { y, factor: k.splat((1.0 / sum) as f32) }
         }
     }
 }
@@ -186,7 +155,6 @@ unsafe fn forward_rows<K: Vector, const LOG: bool>(
     rows: usize,
     cols: usize,
 ) {
-    let zero = k.splat(0.0);
     // The max of the row whose exponentials the step takes.
     let mut exp_max = f32::NEG_INFINITY;
     let mut finish = None;
@@ -198,9 +166,8 @@ unsafe fn forward_rows<K: Vector, const LOG: bool>(
             None
         };
         let exp = if let Some(r) = row_at(step, 1, rows) {
-            // An all -inf row shifts by 0, so that no lane computes -inf - -inf.
-            let shift = k.splat(if exp_max == f32::NEG_INFINITY { 0.0 } else { exp_max });
-            Some(Exp::<K, LOG> { x: x.wrapping_add(r * cols), y: y.wrapping_add(r * cols), shift, sum: zero })
+            let out = if LOG { None } else { Some(y.wrapping_add(r * cols)) };
+            Some(ExpSum::new(k, x.wrapping_add(r * cols), exp_max, out))
         } else {
             None
         };
@@ -212,7 +179,7 @@ unsafe fn forward_rows<K: Vector, const LOG: bool>(
         let ((max, exp), _) = passes;
         if let Some(exp) = exp {
             let at = (step - 1) * cols;
-            let sum = k.reduce_add(exp.sum);
+            let sum = exp.sum();
             finish = Some(Finish::new(k, LOG, x.wrapping_add(at), y.wrapping_add(at), exp_max, sum));
         }
         if let Some(max) = max {

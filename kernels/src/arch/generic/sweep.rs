@@ -96,6 +96,53 @@ impl<K: Vector> Sweep<K> for Max<K> {
     }
 }
 
+/// The pass after a row's [`Max`]: `e^(x - max)` per element (`Vector::exp_small`), summed in
+/// f32 within each block and the block sums in f64; with `e`, also stored there (softmax's
+/// output, cross-entropy's scratch row). A NaN anywhere makes the sum NaN.
+pub(crate) struct ExpSum<K: Vector> {
+    x: *const f32,
+    shift: K::V,
+    sum: f64,
+    e: Option<*mut f32>,
+}
+
+impl<K: Vector> ExpSum<K> {
+    /// The pass over the row at `x` whose max is `max`, storing into `e` if given.
+    #[inline(always)]
+    pub(crate) fn new(k: K, x: *const f32, max: f32, e: Option<*mut f32>) -> Self {
+        // An all -inf row shifts by 0, so that no lane computes -inf - -inf.
+        let shift = k.splat(if max == f32::NEG_INFINITY { 0.0 } else { max });
+        ExpSum { x, shift, sum: 0.0, e }
+    }
+
+    /// The row's sum, once every block has been through.
+    #[inline(always)]
+    pub(crate) fn sum(&self) -> f64 {
+        self.sum
+    }
+}
+
+impl<K: Vector> Sweep<K> for ExpSum<K> {
+    #[inline(always)]
+    unsafe fn block(&mut self, k: K, at: usize, len: usize) {
+        let neg_inf = k.splat(f32::NEG_INFINITY);
+        let mut acc = k.splat(0.0);
+        each_vector!(K::LANES, at, len, |i, left| {
+            // SAFETY: CPU feature: `k` is the proof. Bounds: i < at + len <= the caller's
+            // length, in the row of `x` and of `e`; a tail is masked (its other lanes -inf,
+            // whose e^ is 0) and not stored past the row.
+            unsafe {
+                let e = k.exp_small(k.sub(load(k, self.x, i, left, neg_inf), self.shift));
+                if let Some(to) = self.e {
+                    store(k, to, i, left, e);
+                }
+                acc = k.add(acc, e);
+            }
+        });
+        self.sum += f64::from(k.reduce_add(acc));
+    }
+}
+
 /// Runs `sweep` over a row of `cols` elements, block by block.
 ///
 /// # Safety
