@@ -2,7 +2,8 @@
 //! can write the row (the norms, cross-entropy's gradient) reads each row more than once; the
 //! loops here run the first pass of one row in the same loop as the last pass of an earlier
 //! one, so that one row streams in from memory while the earlier one, still in cache, is
-//! written out: the memory sees a steady read and write stream, as in a copy.
+//! written out: the memory sees a steady read and write stream, as in a copy. The two passes
+//! softmax and cross-entropy share, a row's max and its exponentials, live here too.
 
 use super::vector::Vector;
 

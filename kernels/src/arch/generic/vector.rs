@@ -52,8 +52,8 @@ pub(crate) trait Vector: Copy + Send + Sync {
     /// 2^t for lanes `<= exp::EXP2_HI` or NaN: `exp::poly_2` of `t - floor(t)` scaled by
     /// 2^floor(t), within 1.3 ULP; +0 below `exp::EXP2_LO`, NaN for NaN; no overflow handling.
     fn exp2(self, t: Self::V) -> Self::V;
-    /// e^x as `2^(x log2 e)`, for lanes `<= EXP2_HI ln 2` or NaN (attention's scores and
-    /// softmax's logits minus their max): the product's rounding makes the relative error grow
+    /// e^x as `2^(x log2 e)`, for lanes `<= EXP2_HI ln 2` or NaN (attention's scores, and
+    /// softmax's and cross-entropy's logits minus their max): the product's rounding makes the relative error grow
     /// with |x|, to about (1.3 + |x|) ULP, which only matters for terms already small against
     /// the largest.
     #[inline(always)]
