@@ -79,15 +79,27 @@ impl Out {
 
 /// Runs `$body` for each vector an [`Out`] pass covers at the block `[$at, $at + $len)`, with
 /// `$i` its first element and `$left` the elements from there to the end of the span (fewer
-/// than `$lanes` for the head and the tail): the head of the row first, then whole vectors.
+/// than `$lanes` for the head and the tail): the head of the row first (under `$lanes`
+/// elements, so one vector), then whole vectors in a loop of their own, where `$left` is
+/// `$lanes` and the body's tail branches fold away, then the tail.
 macro_rules! each_out_vector {
     ($lanes:expr, $out:expr, $at:expr, $len:expr, |$i:ident, $left:ident| $body:block) => {{
-        let (lo, hi) = $out.span($at, $len);
+        let ((lo, hi), lanes) = ($out.span($at, $len), $lanes);
         let mut $i = lo;
-        while $i < hi {
-            let $left = if $i < $out.head { $out.head.min(hi) - $i } else { hi - $i };
+        let head_end = $out.head.min(hi);
+        if $i < head_end {
+            let $left = head_end - $i;
             $body
-            $i += $left.min($lanes);
+            $i = head_end;
+        }
+        while $i + lanes <= hi {
+            let $left = lanes;
+            $body
+            $i += lanes;
+        }
+        if $i < hi {
+            let $left = hi - $i;
+            $body
         }
     }};
 }

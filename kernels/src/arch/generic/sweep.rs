@@ -13,16 +13,21 @@ pub(crate) const BLOCK_VECS: usize = 8;
 
 /// Runs `$body` for each vector of the block `[$at, $at + $len)`, with `$i` the vector's first
 /// element and `$left` the elements from there to the block's end (a tail when under
-/// `$lanes`): the loop of every pass over a block. A macro, not a function taking a closure:
-/// a closure would not inherit the ISA's target features.
+/// `$lanes`): the loop of every pass over a block. The whole vectors run in a loop of their
+/// own, where `$left` is `$lanes` and the body's tail branches fold away. A macro, not a
+/// function taking a closure: a closure would not inherit the ISA's target features.
 macro_rules! each_vector {
     ($lanes:expr, $at:expr, $len:expr, |$i:ident, $left:ident| $body:block) => {{
         let (end, lanes) = ($at + $len, $lanes);
         let mut $i = $at;
-        while $i < end {
-            let $left = end - $i;
+        while $i + lanes <= end {
+            let $left = lanes;
             $body
             $i += lanes;
+        }
+        if $i < end {
+            let $left = end - $i;
+            $body
         }
     }};
 }
