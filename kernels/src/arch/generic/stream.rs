@@ -80,27 +80,17 @@ impl Out {
 /// Runs `$body` for each vector an [`Out`] pass covers at the block `[$at, $at + $len)`, with
 /// `$i` its first element and `$left` the elements from there to the end of the span (fewer
 /// than `$lanes` for the head and the tail): the head of the row first (under `$lanes`
-/// elements, so one vector), then whole vectors in a loop of their own, where `$left` is
-/// `$lanes` and the body's tail branches fold away, then the tail.
+/// elements, so one vector), then the rest as `sweep::each_vector` runs a block.
 macro_rules! each_out_vector {
     ($lanes:expr, $out:expr, $at:expr, $len:expr, |$i:ident, $left:ident| $body:block) => {{
-        let ((lo, hi), lanes) = ($out.span($at, $len), $lanes);
-        let mut $i = lo;
+        let (lo, hi) = $out.span($at, $len);
         let head_end = $out.head.min(hi);
-        if $i < head_end {
-            let $left = head_end - $i;
-            $body
-            $i = head_end;
-        }
-        while $i + lanes <= hi {
-            let $left = lanes;
-            $body
-            $i += lanes;
-        }
-        if $i < hi {
-            let $left = hi - $i;
+        if lo < head_end {
+            let ($i, $left) = (lo, head_end - lo);
             $body
         }
+        let from = lo.max(head_end);
+        $crate::arch::generic::sweep::each_vector!($lanes, from, hi - from, |$i, $left| $body);
     }};
 }
 pub(crate) use each_out_vector;
