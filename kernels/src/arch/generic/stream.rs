@@ -89,7 +89,8 @@ macro_rules! each_out_vector {
             let ($i, $left) = (lo, head_end - lo);
             $body
         }
-        let from = lo.max(head_end);
+        // (A last block shifted past the row's end covers nothing: lo > hi.)
+        let from = lo.max(head_end).min(hi);
         $crate::arch::generic::sweep::each_vector!($lanes, from, hi - from, |$i, $left| $body);
     }};
 }
