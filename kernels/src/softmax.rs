@@ -4,9 +4,10 @@
 //! # Algorithm (three passes over each row, the row read from memory once)
 //! 1. Max: the row's lane-wise max, folded to the row's `max`.
 //! 2. Exponentials: `e = exp(x - max)` per element, summed in f32 within each block of 8
-//!    vectors and the block sums in f64 (softmax stores `e` into the output). One vector exp per element, taken as `2^t`, `t = (x - max) log2 e`, with
-//!    `t - floor(t)` in one step (`vreduceps` on AVX-512: two operations fewer than the
-//!    Cody-Waite reduction, whose extra accuracy the rounding of `x - max` would waste).
+//!    vectors and the block sums in f64 (softmax stores `e` into the output). One vector exp
+//!    per element, taken as `2^t`, `t = (x - max) log2 e`, with `t - floor(t)` in one step
+//!    (`vreduceps` on AVX-512: two operations fewer than the Cody-Waite reduction, whose extra
+//!    accuracy the rounding of `x - max` would waste).
 //! 3. Output: softmax multiplies each stored `e` by `1 / sum`; log_softmax writes
 //!    `(x - max) - ln(sum)`.
 //!
