@@ -5,8 +5,8 @@
 
 use rayon::prelude::*;
 
+use crate::arch;
 use crate::arch::generic::{elementwise::Map, elementwise::Pointwise, stream};
-use crate::arch::{self};
 use crate::{Error, Opts, parallel};
 
 /// Elements a thread takes at a time when an op runs on several threads.

@@ -108,12 +108,7 @@ pub(crate) fn map<K: Vector, U: Pointwise<I, O>, const I: usize, const O: usize>
                 *v = k.load(p.add(i));
             }
             for ((p, r), &s) in yp.iter().zip(op.apply(k, v)).zip(&streamed) {
-                if s {
-                    debug_assert!(stream::aligned::<K>(p.add(i)), "a streamed vector at {i} is not aligned");
-                    k.store_stream(p.add(i), r);
-                } else {
-                    k.store(p.add(i), r);
-                }
+                stream::store(k, p.add(i), s, r);
             }
             i += lanes;
         }

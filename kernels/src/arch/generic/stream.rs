@@ -67,12 +67,26 @@ impl Out {
         unsafe {
             if left < K::LANES {
                 k.store_tail(self.p.add(i), left, v);
-            } else if self.stream {
-                debug_assert!(aligned::<K>(self.p.add(i)), "a streamed vector at {i} is not aligned");
-                k.store_stream(self.p.add(i), v);
             } else {
-                k.store(self.p.add(i), v);
+                store(k, self.p.add(i), self.stream, v);
             }
+        }
+    }
+}
+
+/// Stores the full vector `v` at `p`: a streaming store with `stream`, a plain one otherwise.
+///
+/// # Safety
+/// `p` valid for `LANES` writes, and with `stream` aligned for the streaming store.
+#[inline(always)]
+pub(crate) unsafe fn store<K: Vector>(k: K, p: *mut f32, stream: bool, v: K::V) {
+    // SAFETY: CPU feature: `k` is the proof. Bounds and alignment: the caller's.
+    unsafe {
+        if stream {
+            debug_assert!(aligned::<K>(p), "a streamed vector at {p:?} is not aligned");
+            k.store_stream(p, v);
+        } else {
+            k.store(p, v);
         }
     }
 }

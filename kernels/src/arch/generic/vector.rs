@@ -53,9 +53,9 @@ pub(crate) trait Vector: Copy + Send + Sync {
     /// 2^floor(t), within 1.3 ULP; +0 below `exp::EXP2_LO`, NaN for NaN; no overflow handling.
     fn exp2(self, t: Self::V) -> Self::V;
     /// e^x as `2^(x log2 e)`, for lanes `<= EXP2_HI ln 2` or NaN (attention's scores, and
-    /// softmax's and cross-entropy's logits minus their max): the product's rounding makes the relative error grow
-    /// with |x|, to about (1.3 + |x|) ULP, which only matters for terms already small against
-    /// the largest.
+    /// softmax's and cross-entropy's logits minus their max): the product's rounding makes the
+    /// relative error grow with |x|, to about (1.3 + |x|) ULP, which only matters for terms
+    /// already small against the largest.
     #[inline(always)]
     fn exp_small(self, x: Self::V) -> Self::V {
         self.exp2(self.mul(x, self.splat(super::exp::LOG2E)))
